@@ -1,0 +1,219 @@
+"""Attempt tables: the one in-memory shape every student model trains and is evaluated on.
+
+Pure NumPy (no Django, no TensorFlow) so training code, the benchmark command and the tests share
+it. Rows are attempts; categorical columns are integer codes into the vocabularies beside them.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+# Code 0 is "no difficulty" (imported tasks have none), so real difficulties are 1..3.
+DIFFICULTIES: tuple[str, ...] = ("", "easy", "medium", "hard")
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    """One attempt as it comes from the database or a CSV file."""
+
+    user: str
+    item: str
+    topic: str
+    difficulty: str  # "" | "easy" | "medium" | "hard"
+    correct: bool
+    seconds: float | None  # None when the time is not valid
+    order: float  # timestamp (epoch seconds) or position; only its order matters
+
+
+@dataclass(frozen=True)
+class AttemptTable:
+    user: np.ndarray  # int32, code into `users`
+    item: np.ndarray  # int32, code into `items`
+    topic: np.ndarray  # int32, code into `topics`
+    difficulty: np.ndarray  # int32, code into DIFFICULTIES
+    correct: np.ndarray  # float32 0/1
+    log_seconds: np.ndarray  # float64, natural log of seconds, NaN where unknown
+    order: np.ndarray  # float64, per-student attempt order
+    users: tuple[str, ...]
+    items: tuple[str, ...]
+    topics: tuple[str, ...]
+    item_topic: np.ndarray = field(repr=False)  # int32 per item
+    item_difficulty: np.ndarray = field(repr=False)  # int32 per item
+
+    def __len__(self) -> int:
+        return int(self.user.shape[0])
+
+    @property
+    def has_time(self) -> np.ndarray:
+        return ~np.isnan(self.log_seconds)
+
+    def subset(self, mask: np.ndarray) -> AttemptTable:
+        """Rows where `mask` holds; vocabularies are kept so codes stay comparable."""
+        return AttemptTable(
+            user=self.user[mask],
+            item=self.item[mask],
+            topic=self.topic[mask],
+            difficulty=self.difficulty[mask],
+            correct=self.correct[mask],
+            log_seconds=self.log_seconds[mask],
+            order=self.order[mask],
+            users=self.users,
+            items=self.items,
+            topics=self.topics,
+            item_topic=self.item_topic,
+            item_difficulty=self.item_difficulty,
+        )
+
+    def chronological_index(self) -> np.ndarray:
+        """Row indices sorted by (user, order): each student's attempts in the order they happened."""
+        return np.lexsort((np.arange(len(self)), self.order, self.user))
+
+
+def table_from_records(records: Iterable[AttemptRecord]) -> AttemptTable:
+    users: dict[str, int] = {}
+    items: dict[str, int] = {}
+    topics: dict[str, int] = {}
+    item_topic: list[int] = []
+    item_difficulty: list[int] = []
+    cols: dict[str, list[float]] = {k: [] for k in ("u", "i", "t", "d", "c", "s", "o")}
+    for r in records:
+        u = users.setdefault(r.user, len(users))
+        t = topics.setdefault(r.topic, len(topics))
+        d = DIFFICULTIES.index(r.difficulty) if r.difficulty in DIFFICULTIES else 0
+        if r.item not in items:
+            items[r.item] = len(items)
+            item_topic.append(t)
+            item_difficulty.append(d)
+        cols["u"].append(u)
+        cols["i"].append(items[r.item])
+        cols["t"].append(t)
+        cols["d"].append(d)
+        cols["c"].append(1.0 if r.correct else 0.0)
+        valid = r.seconds is not None and r.seconds > 0 and math.isfinite(r.seconds)
+        cols["s"].append(math.log(r.seconds) if valid else math.nan)  # type: ignore[arg-type]
+        cols["o"].append(r.order)
+    return AttemptTable(
+        user=np.asarray(cols["u"], dtype=np.int32),
+        item=np.asarray(cols["i"], dtype=np.int32),
+        topic=np.asarray(cols["t"], dtype=np.int32),
+        difficulty=np.asarray(cols["d"], dtype=np.int32),
+        correct=np.asarray(cols["c"], dtype=np.float32),
+        log_seconds=np.asarray(cols["s"], dtype=np.float64),
+        order=np.asarray(cols["o"], dtype=np.float64),
+        users=tuple(users),
+        items=tuple(items),
+        topics=tuple(topics),
+        item_topic=np.asarray(item_topic, dtype=np.int32),
+        item_difficulty=np.asarray(item_difficulty, dtype=np.int32),
+    )
+
+
+@dataclass(frozen=True)
+class CsvColumns:
+    """Column mapping shared by `import_attempts` and `benchmark_models` (SPEC §7 defaults)."""
+
+    user: str = "user_id"
+    item: str = "item_id"
+    topic: str = "skill_id"
+    correct: str = "correct"
+    time: str = "rt_ms"
+    time_unit: str = "ms"  # "ms" | "s"
+    time_valid: str = "rt_usable"  # used when present
+    order: str = "position"  # used when present; otherwise file order
+    timestamp: str = ""  # ISO-8601 or epoch seconds; takes precedence over `order` when set
+
+
+def read_attempts_csv(path: Path | str, columns: CsvColumns = CsvColumns()) -> list[AttemptRecord]:
+    """Read a long-format attempts CSV. Raises ValueError naming the line of the first bad row."""
+    scale = 0.001 if columns.time_unit == "ms" else 1.0
+    records: list[AttemptRecord] = []
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        header: Sequence[str] = reader.fieldnames or ()
+        for needed in (columns.user, columns.item, columns.correct):
+            if needed not in header:
+                raise ValueError(f"{path}: missing column {needed!r} (have {', '.join(header)})")
+        for lineno, row in enumerate(reader, start=2):
+            try:
+                correct = _parse_correct(row[columns.correct])
+                seconds = _parse_seconds(row, columns, scale)
+                order = _parse_order(row, columns, lineno)
+            except ValueError as exc:
+                raise ValueError(f"{path}: line {lineno}: {exc}") from None
+            records.append(
+                AttemptRecord(
+                    user=row[columns.user],
+                    item=row[columns.item],
+                    topic=row.get(columns.topic) or "",
+                    difficulty="",
+                    correct=correct,
+                    seconds=seconds,
+                    order=order,
+                )
+            )
+    return records
+
+
+def _parse_correct(value: str) -> bool:
+    v = value.strip().lower()
+    if v in ("1", "1.0", "true", "yes"):
+        return True
+    if v in ("0", "0.0", "false", "no"):
+        return False
+    raise ValueError(f"correct must be 0/1, got {value!r}")
+
+
+def _parse_seconds(row: dict[str, str], columns: CsvColumns, scale: float) -> float | None:
+    if columns.time_valid and row.get(columns.time_valid, "1").strip() in ("0", "0.0", "false"):
+        return None
+    raw = (row.get(columns.time) or "").strip()
+    if not raw:
+        return None
+    seconds = float(raw) * scale
+    return seconds if seconds > 0 else None
+
+
+def _parse_order(row: dict[str, str], columns: CsvColumns, lineno: int) -> float:
+    if columns.timestamp:
+        from datetime import datetime
+
+        raw = row[columns.timestamp].strip()
+        try:
+            return float(raw)
+        except ValueError:
+            return datetime.fromisoformat(raw).timestamp()
+    raw_order = row.get(columns.order) if columns.order else None
+    return float(raw_order) if raw_order not in (None, "") else float(lineno)
+
+
+def split_random(table: AttemptTable, *, fraction: float = 0.2, seed: int = 0) -> np.ndarray:
+    """Boolean test mask: a seeded `fraction` of each student's attempts (for fixed-order tests)."""
+    rng = np.random.default_rng(seed)
+    test = np.zeros(len(table), dtype=bool)
+    idx = table.chronological_index()
+    users = table.user[idx]
+    bounds = np.flatnonzero(np.diff(users)) + 1
+    for rows in np.split(idx, bounds):
+        n_test = int(round(len(rows) * fraction))
+        if n_test and len(rows) > 1:
+            test[rng.choice(rows, size=n_test, replace=False)] = True
+    return test
+
+
+def split_chronological(table: AttemptTable, *, fraction: float = 0.2) -> np.ndarray:
+    """Boolean test mask: each student's last `fraction` of attempts (no future leaks back)."""
+    test = np.zeros(len(table), dtype=bool)
+    idx = table.chronological_index()
+    users = table.user[idx]
+    bounds = np.flatnonzero(np.diff(users)) + 1
+    for rows in np.split(idx, bounds):
+        n_test = int(round(len(rows) * fraction))
+        if n_test and len(rows) > 1:
+            test[rows[-n_test:]] = True
+    return test

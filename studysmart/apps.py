@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StudysmartConfig(AppConfig):
+    name = "studysmart"
+    verbose_name = "StudySmart"

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Create the demo content: question bank, students with history, tutor knowledge base."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from mlmodels import services as mlmodels_services
+        from tasks import services as tasks_services
+        from tutor import services as tutor_services
+
+        # Order matters: the student models and the tutor read what the tasks app seeds.
+        for seed in (tasks_services.seed_demo, tutor_services.seed_demo, mlmodels_services.seed_demo):
+            self.stdout.write(seed())

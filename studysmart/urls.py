@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from studysmart import views
+
+urlpatterns = [
+    path("", include("tasks.urls")),
+    path("models/", include("mlmodels.urls")),
+    path("tutor/", include("tutor.urls")),
+    path("api/health/", views.health, name="health"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/login/", views.StudySmartLoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from studysmart import health as health_checks
+
+WELCOME = "Welcome to StudySmart AI API"
+
+
+@login_not_required
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    database = health_checks.check_database()
+    if database["ok"]:
+        queue = health_checks.check_queue()
+        models = health_checks.check_models()
+    else:
+        # Both read the database too; report them as unknown rather than wait on more timeouts.
+        queue = {"ok": False, "error": "database unreachable"}
+        models = {"ok": False, "error": "database unreachable"}
+    status = health_checks.overall_status(database, queue, models)
+    body = {
+        "message": WELCOME,
+        "status": status,
+        "database": database,
+        "queue": queue,
+        "models": models,
+    }
+    return JsonResponse(body, status=503 if status == "down" else 200)
+
+
+class SignupForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = ("username",)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("tasks:dashboard")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("tasks:dashboard")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@method_decorator(login_not_required, name="dispatch")
+class StudySmartLoginView(LoginView):
+    redirect_authenticated_user = True

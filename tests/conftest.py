@@ -1,0 +1,57 @@
+"""Test-wide overrides (STYLE 18) and the named personas used across the suite."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path: Path) -> Iterator[None]:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MODEL_DIR = tmp_path / "models"
+    settings.AXES_ENABLED = True
+    # No collectstatic in unit tests: plain storage serves the source files by name.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Unit tests run jobs inline; the real qcluster is exercised by the worker tests.
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    if not os.environ.get("REDIS_URL"):
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    yield
+
+
+@pytest.fixture
+def shared_data_dir() -> Path:
+    """../shared/data: skipped with a message when absent, unless REQUIRE_SHARED_DATA=1."""
+    if not SHARED_DATA.is_dir():
+        if os.environ.get("REQUIRE_SHARED_DATA") == "1":
+            pytest.fail(f"REQUIRE_SHARED_DATA=1 but {SHARED_DATA} is missing")
+        pytest.skip(f"{SHARED_DATA} not found (set REQUIRE_SHARED_DATA=1 to make this a failure)")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def alice(db) -> User:
+    """A student who owns the data under test."""
+    return User.objects.create_user("alice", password="alice-password-1")
+
+
+@pytest.fixture
+def bob(db) -> User:
+    """Another student: must never see alice's data."""
+    return User.objects.create_user("bob", password="bob-password-1")
+
+
+@pytest.fixture
+def charlie_admin(db) -> User:
+    """A teacher with the Django admin."""
+    return User.objects.create_superuser("charlie", password="charlie-password-1")

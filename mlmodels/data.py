@@ -71,7 +71,7 @@ class AttemptTable:
         )
 
     def chronological_index(self) -> np.ndarray:
-        """Row indices sorted by (user, order): each student's attempts in the order they happened."""
+        """Row indices sorted by (user, order): each student's attempts in time order."""
         return np.lexsort((np.arange(len(self)), self.order, self.user))
 
 
@@ -200,7 +200,7 @@ def split_random(table: AttemptTable, *, fraction: float = 0.2, seed: int = 0) -
     users = table.user[idx]
     bounds = np.flatnonzero(np.diff(users)) + 1
     for rows in np.split(idx, bounds):
-        n_test = int(round(len(rows) * fraction))
+        n_test = round(len(rows) * fraction)
         if n_test and len(rows) > 1:
             test[rng.choice(rows, size=n_test, replace=False)] = True
     return test
@@ -213,7 +213,7 @@ def split_chronological(table: AttemptTable, *, fraction: float = 0.2) -> np.nda
     users = table.user[idx]
     bounds = np.flatnonzero(np.diff(users)) + 1
     for rows in np.split(idx, bounds):
-        n_test = int(round(len(rows) * fraction))
+        n_test = round(len(rows) * fraction)
         if n_test and len(rows) > 1:
             test[rows[-n_test:]] = True
     return test

@@ -56,7 +56,11 @@ def test_it_answers_503_when_the_database_is_unreachable(tmp_path: Path) -> None
     env.pop("REDIS_URL", None)
     proc = subprocess.run(
         [sys.executable, "-c", HEALTH_WITH_DEAD_DATABASE],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])

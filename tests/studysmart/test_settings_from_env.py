@@ -54,8 +54,16 @@ def run_settings(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedPro
 
 
 _SETTINGS_VARS = {
-    "DATABASE_URL", "REDIS_URL", "GOOGLE_API_KEY", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG",
-    "HTTPS", "MODEL_DIR", "STUDYSMART_DATA_DIR", "TUTOR_MODEL",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "GOOGLE_API_KEY",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "HTTPS",
+    "MODEL_DIR",
+    "STUDYSMART_DATA_DIR",
+    "TUTOR_MODEL",
 }
 
 

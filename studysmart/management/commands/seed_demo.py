@@ -10,9 +10,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from mlmodels import services as mlmodels_services
+        from studysmart import services as accounts_services
         from tasks import services as tasks_services
         from tutor import services as tutor_services
 
         # Order matters: the student models and the tutor read what the tasks app seeds.
-        for seed in (tasks_services.seed_demo, tutor_services.seed_demo, mlmodels_services.seed_demo):
+        for seed in (
+            accounts_services.seed_demo,
+            tasks_services.seed_demo,
+            tutor_services.seed_demo,
+            mlmodels_services.seed_demo,
+        ):
             self.stdout.write(seed())

@@ -1,0 +1,1 @@
+"""Benchmarks kept in the repo: `make bench` runs them all and prints their tables."""

@@ -1,1 +1,169 @@
-from django.db import models  # noqa: F401
+"""Topics, the question bank and practice tasks (one task assigned to one student)."""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", "Easy"
+    MEDIUM = "medium", "Medium"
+    HARD = "hard", "Hard"
+
+
+class AnswerKind(models.TextChoices):
+    NUMERIC = "numeric", "Numeric"
+    CHOICE = "choice", "Multiple choice"
+    SELF = "self", "Self-assessed"
+
+
+class Topic(models.Model):
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    # Import namespace ("" for the question bank): keeps ids from different systems apart.
+    source = models.CharField(max_length=60, blank=True, default="")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    def assignable(self) -> TaskQuerySet:
+        """Tasks a student can be given: from the bank (not imported) and active."""
+        return self.filter(source="", is_active=True)
+
+    def imported(self) -> TaskQuerySet:
+        return self.exclude(source="")
+
+
+class Task(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="tasks")
+    slug = models.CharField(max_length=200, unique=True)
+    title = models.CharField(max_length=200, blank=True)
+    # Blank for imported tasks: they only inform the models and are never assigned.
+    difficulty = models.CharField(max_length=10, choices=Difficulty.choices, blank=True)
+    statement = models.TextField(blank=True, help_text="Markdown with $…$ / $$…$$ LaTeX math.")
+    answer_kind = models.CharField(max_length=10, choices=AnswerKind.choices, blank=True)
+    numeric_answer = models.FloatField(null=True, blank=True)
+    unit = models.CharField(max_length=40, blank=True)
+    tolerance = models.FloatField(default=0.02, help_text="Relative tolerance, e.g. 0.02 = 2 %.")
+    options = models.JSONField(default=list, blank=True, help_text='[{"id": "a", "text": "…"}]')
+    correct_option = models.CharField(max_length=10, blank=True)
+    solution = models.TextField(blank=True, help_text="Worked solution, Markdown + LaTeX.")
+    concept = models.CharField(max_length=200, blank=True, help_text="Opens the tutor on this.")
+    source = models.CharField(max_length=60, blank=True, default="")
+    external_id = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic__name", "difficulty", "slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(source=""),
+                name="task_unique_external_id_per_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.slug
+
+    @property
+    def is_imported(self) -> bool:
+        return bool(self.source)
+
+    def check_numeric(self, value: float) -> bool:
+        """Correct when within the task's relative tolerance of the stored answer."""
+        if self.numeric_answer is None or not math.isfinite(value):
+            return False
+        expected = self.numeric_answer
+        if expected == 0:
+            return abs(value) <= self.tolerance
+        return abs(value - expected) <= abs(expected) * self.tolerance
+
+    def check_choice(self, option_id: str) -> bool:
+        return option_id == self.correct_option
+
+    def option_ids(self) -> list[str]:
+        return [str(o.get("id")) for o in self.options or []]
+
+
+class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):
+    def for_student(self, user: object) -> PracticeTaskQuerySet:
+        return self.filter(student=user)
+
+    def pending(self) -> PracticeTaskQuerySet:
+        return self.exclude(status=PracticeTask.Status.COMPLETED)
+
+    def completed(self) -> PracticeTaskQuerySet:
+        return self.filter(status=PracticeTask.Status.COMPLETED)
+
+
+class PracticeTask(models.Model):
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", "Assigned"
+        SHOWN = "shown", "Shown"
+        COMPLETED = "completed", "Completed"
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_tasks"
+    )
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="practice_tasks")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ASSIGNED)
+    assigned_at = models.DateTimeField(default=timezone.now)
+    # The server's clock, never the browser's: shown at the first fetch, answered on submit.
+    shown_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=200, blank=True)
+    is_correct = models.BooleanField(null=True, blank=True)
+    seconds_taken = models.FloatField(null=True, blank=True)
+    # The prediction made at assignment, frozen: the served one and every other source's.
+    assigned_p_correct = models.FloatField(null=True, blank=True)
+    assigned_seconds = models.FloatField(null=True, blank=True)
+    assigned_source = models.CharField(max_length=20, blank=True)
+    assigned_version = models.CharField(max_length=40, blank=True)
+    assigned_alternatives = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='{"lnirt": {"p_correct": …, "seconds": …, "version": …}}',
+    )
+    # Imported attempts: the import namespace and a key that makes a re-run idempotent.
+    source = models.CharField(max_length=60, blank=True, default="")
+    external_key = models.CharField(max_length=200, blank=True)
+
+    objects = PracticeTaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assigned_at", "-id"]
+        indexes = [
+            models.Index(fields=["student", "status"], name="practice_student_status"),
+            models.Index(fields=["student", "-assigned_at"], name="practice_student_recent"),
+            models.Index(fields=["status", "answered_at"], name="practice_status_answered"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_key"],
+                condition=~Q(source=""),
+                name="practice_unique_external_key_per_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.task} ({self.status})"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED

@@ -1,0 +1,163 @@
+"""Model files under settings.MODEL_DIR: published atomically, loaded lazily once per process.
+
+A reader never sees a half-written file: artifacts are written to a temporary name in the same
+directory, fsynced and renamed into place, and only then does a database transaction make the
+new version active. Web processes re-check which version is active at most every
+`ACTIVE_CHECK_SECONDS` and load a newer one without a restart. Loading never imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+ACTIVE_CHECK_SECONDS = 2.0
+
+
+def model_dir() -> Path:
+    path = Path(settings.MODEL_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def artifact_path(relative: str) -> Path:
+    return model_dir() / relative
+
+
+def write_atomically(relative: str, write: Callable[[Path], None]) -> Path:
+    """Call `write(tmp)` and rename the result to `relative` under MODEL_DIR, atomically.
+
+    The temporary name keeps the final suffix because some writers (Keras, NumPy) insist on it.
+    """
+    final = artifact_path(relative)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(f".tmp-{uuid.uuid4().hex}-{final.name}")
+    try:
+        write(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+        dir_fd = os.open(final.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return final
+
+
+@dataclass(frozen=True)
+class ActiveVersion:
+    id: int
+    kind: str
+    version: int
+    artifact: str
+    is_champion: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}-v{self.version}"
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    version: ActiveVersion
+    model: Any
+
+
+def _load_lnirt(path: Path) -> Any:
+    from mlmodels.lnirt import LnirtParams
+
+    return LnirtParams.load(path)
+
+
+def _load_sequence(path: Path) -> Any:
+    from mlmodels.sequence_serve import SequencePredictor
+
+    return SequencePredictor.load(path)
+
+
+LOADERS: dict[str, Callable[[Path], Any]] = {"lnirt": _load_lnirt, "sequence": _load_sequence}
+
+
+class _Registry:
+    """Per-process cache of the active versions and their loaded models."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active: dict[str, ActiveVersion] = {}
+        self._checked_at = 0.0
+        self._loaded: dict[str, LoadedModel] = {}
+        self._failed: dict[str, tuple[int, str]] = {}
+
+    def active_versions(self, *, refresh: bool = False) -> dict[str, ActiveVersion]:
+        now = time.monotonic()
+        if refresh or now - self._checked_at > ACTIVE_CHECK_SECONDS:
+            from mlmodels.models import ModelVersion
+
+            rows = ModelVersion.objects.active().values_list(
+                "id", "kind", "version", "artifact", "is_champion"
+            )
+            self._active = {row[1]: ActiveVersion(*row) for row in rows}
+            self._checked_at = now
+        return self._active
+
+    def get(self, kind: str) -> LoadedModel | None:
+        active = self.active_versions().get(kind)
+        if active is None:
+            return None
+        loaded = self._loaded.get(kind)
+        if loaded is not None and loaded.version.id == active.id:
+            return loaded
+        failed = self._failed.get(kind)
+        if failed is not None and failed[0] == active.id:
+            return None  # already known broken: don't re-read the file on every request
+        with self._lock:
+            loaded = self._loaded.get(kind)
+            if loaded is not None and loaded.version.id == active.id:
+                return loaded
+            try:
+                model = LOADERS[kind](artifact_path(active.artifact))
+            except Exception as exc:  # a missing or corrupt file degrades, never raises
+                logger.error("model %s unavailable: %s: %s", active.label, type(exc).__name__, exc)
+                self._failed[kind] = (active.id, f"{type(exc).__name__}")
+                return None
+            loaded = LoadedModel(active, model)
+            self._loaded[kind] = loaded
+            self._failed.pop(kind, None)
+            return loaded
+
+    def failures(self) -> dict[str, tuple[int, str]]:
+        return dict(self._failed)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._active, self._loaded, self._failed = {}, {}, {}
+            self._checked_at = 0.0
+
+
+registry = _Registry()
+
+
+def get_predictor(kind: str) -> LoadedModel | None:
+    """The loaded active model of `kind`, or None when there is none or it cannot be loaded."""
+    return registry.get(kind)
+
+
+def champion_kind() -> str | None:
+    for kind, active in registry.active_versions().items():
+        if active.is_champion:
+            return kind
+    return None

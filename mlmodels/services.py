@@ -10,9 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Avg, Count, FloatField
 from django.db.models.functions import Cast
+from django.utils import timezone
+
+from mlmodels.models import TrainingRun, TrainingTracker
 
 if TYPE_CHECKING:
     from tasks.models import PracticeTask, Task
@@ -99,11 +104,85 @@ def group_averages() -> dict[tuple[int, str], tuple[float, float, int]]:
 
 
 def record_completion(*, practice_task: PracticeTask) -> None:
-    """Called inside the completion's transaction: update the student's model state at once.
+    """Called inside the completion's transaction: count it toward retraining, on commit ask
+    for a training if one is due. Cheap: one UPDATE now, one or two queries after commit."""
+    TrainingTracker.count_completion()
+    transaction.on_commit(lambda: request_training(trigger=TrainingRun.Trigger.COMPLETIONS))
 
-    The instant LNIRT update of the student's ability and speed and the retraining trigger hang
-    off this hook; side effects outside the database run on commit.
+
+# A running training that has not beaten its heartbeat for this long lost its worker.
+STALE_RUNNING_SECONDS = 120
+# A queued run no worker has picked up for this long is presumed lost with its queue entry.
+STALE_QUEUED_SECONDS = 1800
+
+
+def training_due(tracker: TrainingTracker) -> bool:
+    if tracker.completed_since_training < settings.RETRAIN_EVERY_N_COMPLETIONS:
+        return False
+    if tracker.last_trained_at is None:
+        return True
+    elapsed = (timezone.now() - tracker.last_trained_at).total_seconds()
+    return elapsed >= settings.RETRAIN_MIN_INTERVAL_SECONDS
+
+
+def request_training(*, trigger: str, force: bool = False) -> TrainingRun | None:
+    """Queue one training run unless one is queued or running already (then it is merged).
+
+    The claim is a compare-and-set on the tracker row (UPDATE … WHERE state = 'idle'), which
+    serialises concurrent triggers on SQLite and PostgreSQL alike: never two runs at once. A
+    trigger that loses the race is not lost: its completion stays counted, and the run in
+    flight asks again when it finishes.
     """
+    recover_abandoned_run()
+    tracker = TrainingTracker.get()
+    if not force and not training_due(tracker):
+        return None
+    with transaction.atomic():
+        claimed = TrainingTracker.objects.filter(pk=1, state=TrainingTracker.State.IDLE).update(
+            state=TrainingTracker.State.QUEUED
+        )
+        if not claimed:
+            return None
+        run = TrainingRun.objects.create(
+            trigger=trigger, completions_merged=tracker.completed_since_training
+        )
+        TrainingTracker.objects.filter(pk=1).update(current_run=run)
+        transaction.on_commit(lambda: enqueue_training(run_id=run.pk))
+    return run
+
+
+def enqueue_training(*, run_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task(
+        "mlmodels.jobs.retrain_models", run_id, cluster="ml", task_name=f"retrain-run-{run_id}"
+    )
+
+
+def recover_abandoned_run() -> TrainingRun | None:
+    """Mark a run whose worker died (no heartbeat) abandoned, and free the tracker."""
+    tracker = TrainingTracker.get()
+    run = tracker.current_run
+    if tracker.state == TrainingTracker.State.IDLE or run is None:
+        return None
+    if tracker.state == TrainingTracker.State.RUNNING:
+        since, limit = run.heartbeat_at or run.started_at or run.created_at, STALE_RUNNING_SECONDS
+        error = "The worker stopped sending heartbeats (killed or lost)."
+    else:
+        since, limit = run.created_at, STALE_QUEUED_SECONDS
+        error = "No worker picked the run up (is the ml cluster running?)."
+    if (timezone.now() - since).total_seconds() < limit:
+        return None
+    with transaction.atomic():
+        freed = TrainingTracker.objects.filter(
+            pk=1, state=tracker.state, current_run=run
+        ).update(state=TrainingTracker.State.IDLE, current_run=None)
+        if freed:
+            # Only a run still in flight is marked; one that finished meanwhile keeps its state.
+            TrainingRun.objects.filter(
+                pk=run.pk, state__in=[TrainingRun.State.QUEUED, TrainingRun.State.RUNNING]
+            ).update(state=TrainingRun.State.ABANDONED, finished_at=timezone.now(), error=error)
+    return run if freed else None
 
 
 def models_health() -> dict[str, Any]:

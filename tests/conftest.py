@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from django.contrib.auth.models import User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -42,16 +45,22 @@ def shared_data_dir() -> Path:
 @pytest.fixture
 def alice(db) -> User:
     """A student who owns the data under test."""
+    from django.contrib.auth.models import User
+
     return User.objects.create_user("alice", password="alice-password-1")
 
 
 @pytest.fixture
 def bob(db) -> User:
     """Another student: must never see alice's data."""
+    from django.contrib.auth.models import User
+
     return User.objects.create_user("bob", password="bob-password-1")
 
 
 @pytest.fixture
 def charlie_admin(db) -> User:
     """A teacher with the Django admin."""
+    from django.contrib.auth.models import User
+
     return User.objects.create_superuser("charlie", password="charlie-password-1")

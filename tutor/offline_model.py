@@ -1,0 +1,240 @@
+"""``OfflineTutorModel``: a real LangChain chat model that answers from the knowledge base.
+
+It needs no network and no weights. It reads the ``<tutor_context>`` block that
+``tutor.llm.build_prompt`` puts in the last human message (the intent, the passages and their
+angle) and composes the answer from the passages, so it follows the same prompt contract as
+Gemini and exercises the same pipeline: streaming, usage accounting and cancellation included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
+from langchain_core.messages.ai import UsageMetadata
+from langchain_core.messages.utils import count_tokens_approximately
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+from tutor.llm import NOT_IN_NOTES, PromptContext, PromptPassage, parse_final_message
+
+__all__ = ["NOT_IN_NOTES", "OfflineTutorModel", "compose_reply"]
+
+_PIECE = re.compile(r"\S+\s*|\s+")
+
+GREETING_REPLY = (
+    "Hi! I'm your StudySmart physics tutor. Ask me about a concept (for example *\"what is "
+    'quantum coherence?"*), then ask for **an example**, **a simpler explanation** or **another '
+    "angle**. You can also paste a problem and I'll help you set it up step by step."
+)
+THANKS_REPLY = (
+    "You're welcome! Ask me anything else about physics whenever you like — a concept, an "
+    "example or a problem to set up."
+)
+BYE_REPLY = "Bye for now, and good luck with your practice! Come back any time with a question."
+OFF_TOPIC_REPLY = (
+    "That's outside what I can help with: I'm a physics tutor. Ask me about a physics concept "
+    "(say, *Newton's second law* or *quantum coherence*), ask for an example, or paste a physics "
+    "problem and I'll help you set it up."
+)
+NO_TOPIC_REPLY = (
+    "Happy to, but first tell me which concept you mean: ask me about a physics topic (for "
+    'example *"what is momentum?"*) and then ask for an example, a simpler explanation or '
+    "another angle."
+)
+CANNOT_COMPUTE = (
+    "*I'm the offline tutor, so I set problems up but don't do the arithmetic: substitute your "
+    "numbers, keep the units, and check the size of the answer makes sense.*"
+)
+
+_GIVEN = re.compile(
+    r"(?:(?:[a-zA-Z]\w{0,2})\s*=\s*)?-?\d+(?:\.\d+)?(?:e-?\d+)?\s*(?:[a-zA-Zµ/^\d]+(?:/[a-zA-Z^\d]+)?)?"
+)
+_FIND = re.compile(
+    r"(?:find|calculate|compute|determine|work out|what(?:'s| is| was)?|how)\s+"
+    r"(?P<what>(?:[^,.?;]|\.(?=\d))+)",
+    re.IGNORECASE,
+)
+_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+_INLINE_MATH = re.compile(r"(?<!\$)\$([^$]+)\$(?!\$)")
+
+
+def _sources(passages: tuple[PromptPassage, ...]) -> str:
+    titles = list(dict.fromkeys(p.title for p in passages))
+    return ("Source: " if len(titles) == 1 else "Sources: ") + "; ".join(titles)
+
+
+def _practice_line(context: PromptContext, top: PromptPassage) -> str:
+    # Once per question is useful; under every follow-up it would be nagging.
+    if not context.weak_topics or context.intent not in ("concept", "problem"):
+        return ""
+    # Prefer a weak topic that matches what we just explained; otherwise the first one.
+    match = next(
+        (t for t in context.weak_topics if t.lower().replace(" ", "-") == top.topic.lower()), None
+    )
+    topic = match or context.weak_topics[0]
+    return (
+        f"\n\n**Practice suggestion:** your recent practice shows *{topic}* needs work — try a "
+        f"few {topic} tasks next."
+    )
+
+
+def _problem_setup(question: str, passage: PromptPassage) -> str:
+    givens = [g.strip() for g in _GIVEN.findall(question) if re.search(r"\d", g)]
+    givens = [g for g in givens if not re.fullmatch(r"\d+(?:st|nd|rd|th)", g)]
+    find = _FIND.search(question)
+    what = find.group("what").strip() if find else "the unknown quantity the question asks for"
+    formula = _DISPLAY_MATH.search(passage.text) or _INLINE_MATH.search(passage.text)
+    formula_text = (
+        f"$${formula.group(1).strip().rstrip('.,')}$$"
+        if formula
+        else "the relation from the notes above that links the givens to the unknown"
+    )
+    given_text = ", ".join(givens) if givens else "the quantities stated in the question"
+    return (
+        "**Approach**\n\n"
+        f"- **Given:** {given_text}\n"
+        f"- **Find:** {what}\n"
+        f"- **Formula:** {formula_text}\n"
+        "- **Steps:**\n"
+        "  1. Convert every given to SI units and sketch the situation.\n"
+        "  2. Pick the formula that links the givens to the unknown.\n"
+        "  3. Rearrange it for the unknown before substituting numbers.\n"
+        "  4. Substitute, then check the units and whether the size is sensible."
+    )
+
+
+def compose_reply(context: PromptContext | None, student_text: str) -> str:
+    """The offline tutor's whole answer for a parsed prompt (also used by tests)."""
+    said = student_text.strip().lower()
+    if context is None:
+        return OFF_TOPIC_REPLY if said else GREETING_REPLY
+    intent = context.intent
+    if intent == "greeting":
+        if re.search(r"\b(?:thanks?|thank you|ty|thx|cheers|helped|got it)\b", said):
+            return THANKS_REPLY
+        if re.search(r"\b(?:bye|goodbye|see you|see ya|later)\b", said):
+            return BYE_REPLY
+        return GREETING_REPLY
+    if intent == "off_topic":
+        return OFF_TOPIC_REPLY
+    if not context.passages:
+        if context.no_topic:
+            return NO_TOPIC_REPLY
+        # Plainly say so rather than invent: SPEC §5.
+        return (
+            f"{NOT_IN_NOTES} Rather than guess, I'd suggest your textbook or teacher for this "
+            "one, or ask me about a related concept I do cover."
+        )
+
+    top = context.passages[0]
+    body = top.text.strip()
+    if intent == "example":
+        text = f"Here's an example of **{top.title}**.\n\n{body}"
+    elif intent == "simpler":
+        text = f"In simpler terms:\n\n{body}"
+    elif intent == "retry":
+        text = f"Let me try a different angle on **{top.title}**.\n\n{body}"
+    elif intent == "problem":
+        question = context.question or student_text
+        text = (
+            f"Let's set this up. The key idea is **{top.title}**.\n\n{body}\n\n"
+            f"{_problem_setup(question, top)}\n\n{CANNOT_COMPUTE}"
+        )
+    else:
+        text = body
+    related = [p.title for p in context.passages[1:]]
+    if related and intent in ("concept", "problem"):
+        text += "\n\nRelated notes: " + ", ".join(related) + "."
+    # The answer is built from the top passage alone, so that is the one it cites; the others
+    # are pointers ("Related notes"), not sources of what was said.
+    return f"{text}{_practice_line(context, top)}\n\n{_sources((top,))}"
+
+
+def _last_human_text(messages: list[BaseMessage]) -> str:
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            return message.text
+    return ""
+
+
+class OfflineTutorModel(BaseChatModel):
+    """Answers from the passages in its prompt; streams word by word like a remote model."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "studysmart-offline-tutor"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_name": "studysmart-offline-tutor"}
+
+    def _answer(self, messages: list[BaseMessage]) -> tuple[str, UsageMetadata]:
+        context, student_text = parse_final_message(_last_human_text(messages))
+        text = compose_reply(context, student_text)
+        prompt_tokens = count_tokens_approximately(messages)
+        completion_tokens = count_tokens_approximately([AIMessage(content=text)])
+        usage = UsageMetadata(
+            input_tokens=prompt_tokens,
+            output_tokens=completion_tokens,
+            total_tokens=prompt_tokens + completion_tokens,
+        )
+        return text, usage
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        text, usage = self._answer(messages)
+        message = AIMessage(content=text, usage_metadata=usage)
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        text, usage = self._answer(messages)
+        pieces = _PIECE.findall(text) or [""]
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            chunk = ChatGenerationChunk(
+                message=AIMessageChunk(content=piece, usage_metadata=usage if last else None)
+            )
+            if run_manager:
+                run_manager.on_llm_new_token(piece, chunk=chunk)
+            yield chunk
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        text, usage = self._answer(messages)
+        pieces = _PIECE.findall(text) or [""]
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            # Usage rides on the last chunk, as the provider integrations do; chunk usages are
+            # summed by LangChain, so earlier chunks carry none.
+            chunk = ChatGenerationChunk(
+                message=AIMessageChunk(content=piece, usage_metadata=usage if last else None)
+            )
+            if run_manager:
+                await run_manager.on_llm_new_token(piece, chunk=chunk)
+            yield chunk
+            if not last:
+                # Yield to the loop between words so "stop" (task cancellation) and other
+                # sockets get a turn, exactly as with a network stream. Cancellation lands
+                # here and simply unwinds the generator: there is nothing to clean up.
+                await asyncio.sleep(0)

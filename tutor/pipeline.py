@@ -1,0 +1,430 @@
+"""The tutor's reply pipeline, free of Django: classify → resolve → retrieve → prompt → stream.
+
+``stream_reply`` is an async generator of events (``Start``, ``Token``…, ``Done``) that the
+service layer persists and the consumer relays. Chat state comes in as a ``ChatState`` that the
+caller rebuilds from the database for each reply (nothing lives in this process between
+replies), and is updated in place only when a reply completes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+
+from tutor import intents
+from tutor.llm import (
+    HISTORY_TOKEN_BUDGET,
+    PromptContext,
+    build_prompt,
+    prompt_passages,
+    redact,
+    summarise_reply,
+)
+from tutor.retrieval import KnowledgeIndex, Passage
+
+logger = logging.getLogger(__name__)
+
+# Which field of an entry answers which intent.
+ANGLE_FOR_INTENT = {
+    "concept": "explanation",
+    "problem": "explanation",
+    "example": "example",
+    "simpler": "simpler",
+}
+# "Try again" takes the first of these that differs from the reply it replaces.
+RETRY_ANGLES = ("alternative", "simpler", "example", "explanation")
+NO_RETRIEVAL = frozenset({"greeting", "off_topic"})
+
+
+@dataclass
+class Turn:
+    """One message of the chat as the pipeline needs it (a row of the chat's messages)."""
+
+    role: Literal["user", "assistant"]
+    text: str
+    intent: str | None = None
+    passages: tuple[str, ...] = ()  # slugs of the passages the reply used
+    angle: str | None = None  # assistant: which field of the entry it was built from
+
+
+@dataclass
+class ChatState:
+    """What the pipeline knows about a chat. Rebuilt by the caller from the DB for each reply."""
+
+    topic: str | None = None  # slug of the chat's current topic
+    turns: list[Turn] = field(default_factory=list)  # recent turns, oldest first
+    last_question: str | None = None  # the last message that was not a retry
+    last_intent: str | None = None  # its intent (what a retry re-answers)
+
+    def last_reply(self) -> Turn | None:
+        return next((t for t in reversed(self.turns) if t.role == "assistant"), None)
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Per-deployment knobs (the lead fills them from settings)."""
+
+    deadline_s: float = 30.0  # the whole model stream, first token to last
+    k: int = 3
+    threshold: float | None = None  # None: the index's embedder threshold
+    history_budget: int = HISTORY_TOKEN_BUDGET
+    history_turns: int = 8  # turns handed to build_prompt before token trimming
+    secrets: tuple[str, ...] = ()  # redacted from any error detail
+    # Check an apparently off-topic message against the knowledge base before redirecting it.
+    # Costs one embedding (free offline, one API call with Gemini embeddings). The bar sits
+    # above the retrieval threshold: on the labelled set, "how do I center a div in CSS?"
+    # scores 0.21 against "Centripetal force" offline, as high as a real physics question.
+    kb_check_off_topic: bool = True
+    off_topic_kb_margin: float = 0.05
+
+
+@dataclass(frozen=True)
+class Start:
+    intent: str
+    passages: tuple[Passage, ...]
+    scores: tuple[float | None, ...]  # cosine per passage; None when pinned by the chat topic
+    resolved_query: str  # what retrieval/answering used (the topic for bare follow-ups)
+    topic: str | None  # the chat topic after this message
+    angle: str | None  # which field of the top passage the answer is built from
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int
+    completion_tokens: int
+
+
+@dataclass(frozen=True)
+class Done:
+    text: str
+    usage: Usage
+    ttft_ms: float
+    total_ms: float
+    overhead_ms: float  # from the call to the model being asked (classify+retrieve+prompt)
+    intent: str
+    sources: tuple[str, ...]  # titles, as the "done" frame shows them
+    prompt_history_tokens: int
+
+
+PipelineEvent = Start | Token | Done
+
+
+class TutorUnavailable(Exception):
+    """The model could not answer: ``code`` is "unavailable" or "rate_limited".
+
+    ``message`` is safe to show a student; ``detail`` is the redacted provider error for logs.
+    """
+
+    def __init__(self, code: str, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.detail = detail
+
+
+UNAVAILABLE_MESSAGE = "The tutor is unavailable right now. Please try again in a moment."
+TIMEOUT_MESSAGE = "The tutor took too long to answer. Please try again in a moment."
+RATE_LIMITED_MESSAGE = "The tutor is getting too many questions right now. Please wait a moment."
+
+
+# --------------------------------------------------------------------------------------------
+# Resolution
+
+
+@dataclass(frozen=True)
+class Resolution:
+    intent: str
+    passages: tuple[Passage, ...]
+    scores: tuple[float | None, ...]
+    resolved_query: str
+    topic: str | None
+    angle: str | None
+    no_topic: bool = False
+
+
+async def resolve(
+    *, state: ChatState, text: str, index: KnowledgeIndex, config: PipelineConfig
+) -> Resolution:
+    """Classify the message and find the passages it is about."""
+    has_context = state.topic is not None and index.get(state.topic) is not None
+    intent = intents.classify(text, has_context=has_context)
+    threshold = index.spec.threshold if config.threshold is None else config.threshold
+
+    if intent == "off_topic" and config.kb_check_off_topic:
+        bar = threshold + config.off_topic_kb_margin
+        hits = await index.asearch(text, k=config.k, threshold=bar)
+        if hits:
+            intent = intents.classify(
+                text, has_context=has_context, kb_score=hits[0][1], kb_threshold=bar
+            )
+            if intent != "off_topic":
+                return _found(intent, hits, text, ANGLE_FOR_INTENT.get(intent, "explanation"))
+    if intent in NO_RETRIEVAL:
+        return Resolution(intent, (), (), text, state.topic, None)
+
+    topic_passage = index.get(state.topic) if has_context and state.topic else None
+
+    if intent == "retry":
+        previous = state.last_reply()
+        prev_angle = previous.angle if previous else None
+        angle = next(a for a in RETRY_ANGLES if a != prev_angle)
+        query = state.last_question or (topic_passage.title if topic_passage else text)
+        if topic_passage is not None and not intents.names_own_topic(text):
+            return Resolution(intent, (topic_passage,), (None,), query, state.topic, angle)
+        hits = await index.asearch(intents.strip_cues(text) or text, k=1, threshold=threshold)
+        if hits:
+            return _found(intent, hits, text, angle)
+        return Resolution(intent, (), (), query, state.topic, angle, no_topic=not has_context)
+
+    angle = ANGLE_FOR_INTENT[intent]
+    if intent in ("example", "simpler"):
+        # "give me an example" is about the chat's topic; "an example of momentum" is not.
+        if intents.names_own_topic(text) or topic_passage is None:
+            hits = await index.asearch(intents.strip_cues(text) or text, k=1, threshold=threshold)
+            if hits:
+                return _found(intent, hits, text, angle)
+        if topic_passage is not None:
+            return Resolution(
+                intent, (topic_passage,), (None,), topic_passage.title, state.topic, angle
+            )
+        return Resolution(intent, (), (), text, state.topic, angle, no_topic=True)
+
+    # concept / problem. "why does it happen?" names nothing: it is about the current topic.
+    if topic_passage is not None and not intents.physics_words(text):
+        return Resolution(
+            intent,
+            (topic_passage,),
+            (None,),
+            f"{topic_passage.title}: {text}",
+            state.topic,
+            angle,
+        )
+    hits = await index.asearch(text, k=config.k, threshold=threshold)
+    if hits:
+        return _found(intent, hits, text, angle)
+    return Resolution(intent, (), (), text, state.topic, angle)
+
+
+def _found(
+    intent: str, hits: Sequence[tuple[Passage, float]], query: str, angle: str
+) -> Resolution:
+    return Resolution(
+        intent,
+        tuple(p for p, _ in hits),
+        tuple(s for _, s in hits),
+        query,
+        hits[0][0].slug,
+        angle,
+    )
+
+
+def prompt_for(
+    *,
+    state: ChatState,
+    text: str,
+    resolution: Resolution,
+    config: PipelineConfig,
+    weak_topics: Sequence[str] = (),
+) -> list[BaseMessage]:
+    """The messages for the model: persona, trimmed history, context block and the message."""
+    previous = state.last_reply()
+    is_retry = resolution.intent == "retry"
+    context = PromptContext(
+        intent=resolution.intent,
+        passages=prompt_passages(resolution.passages, angle=resolution.angle or "explanation"),
+        question=(state.last_question or text) if is_retry else text,
+        topic=resolution.topic,
+        previous_angle=previous.angle if (is_retry and previous) else None,
+        previous_reply=summarise_reply(previous.text) if (is_retry and previous) else "",
+        weak_topics=tuple(weak_topics),
+        no_topic=resolution.no_topic,
+    )
+    recent = [(t.role, t.text) for t in state.turns[-config.history_turns :]]
+    return build_prompt(
+        context=context, student_text=text, history=recent, history_budget=config.history_budget
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Streaming
+
+
+def _map_error(exc: BaseException, secrets: Sequence[str]) -> TutorUnavailable:
+    detail = redact(f"{type(exc).__name__}: {exc}", secrets)
+    if isinstance(exc, TimeoutError):
+        return TutorUnavailable("unavailable", TIMEOUT_MESSAGE, detail)
+    status = getattr(exc, "status_code", None) or getattr(exc, "code", None)
+    try:
+        from langchain_core.exceptions import ModelRateLimitError
+
+        rate_limited = isinstance(exc, ModelRateLimitError)
+    except ImportError:  # pragma: no cover - older langchain-core
+        rate_limited = False
+    if rate_limited or status == 429:
+        return TutorUnavailable("rate_limited", RATE_LIMITED_MESSAGE, detail)
+    return TutorUnavailable("unavailable", UNAVAILABLE_MESSAGE, detail)
+
+
+def _provider_errors() -> tuple[type[BaseException], ...]:
+    """Exception types that mean "the provider failed", not "our code is wrong"."""
+    errors: list[type[BaseException]] = [TimeoutError, ConnectionError, OSError]
+    try:
+        from langchain_core.exceptions import ModelAPIError, ModelError
+
+        errors += [ModelAPIError, ModelError]
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        import httpx
+
+        errors += [httpx.HTTPError, httpx.StreamError]
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from google.genai import errors as genai_errors
+
+        errors.append(genai_errors.APIError)
+    except ImportError:  # pragma: no cover - only with langchain-google-genai
+        pass
+    return tuple(errors)
+
+
+_PROVIDER_ERRORS: tuple[type[BaseException], ...] | None = None
+
+
+async def stream_reply(
+    *,
+    state: ChatState,
+    text: str,
+    index: KnowledgeIndex,
+    model: BaseChatModel,
+    config: PipelineConfig,
+    weak_topics: Sequence[str] = (),
+) -> AsyncIterator[PipelineEvent]:
+    """Yield ``Start``, then ``Token``s, then ``Done``; raise ``TutorUnavailable`` on failure.
+
+    Cancellation (the student pressed stop, the socket closed) propagates as
+    ``CancelledError`` and leaves ``state`` untouched.
+    """
+    global _PROVIDER_ERRORS
+    if _PROVIDER_ERRORS is None:
+        _PROVIDER_ERRORS = _provider_errors()
+
+    started = time.perf_counter()
+    resolution = await resolve(state=state, text=text, index=index, config=config)
+    messages = prompt_for(
+        state=state, text=text, resolution=resolution, config=config, weak_topics=weak_topics
+    )
+    history_tokens = _history_tokens(messages)
+    yield Start(
+        intent=resolution.intent,
+        passages=resolution.passages,
+        scores=resolution.scores,
+        resolved_query=resolution.resolved_query,
+        topic=resolution.topic,
+        angle=resolution.angle,
+    )
+
+    pieces: list[str] = []
+    prompt_tokens = completion_tokens = 0
+    first_token_at: float | None = None
+    asked_at = time.perf_counter()
+    # The deadline covers only the waits for the model, never our own ``yield``: a timeout
+    # that fired while the consumer is sending a frame would cancel the consumer instead,
+    # and look like the student pressing stop.
+    deadline = asyncio.get_running_loop().time() + config.deadline_s
+    stream = model.astream(messages).__aiter__()
+    try:
+        while True:
+            try:
+                async with asyncio.timeout_at(deadline):
+                    chunk = await anext(stream)
+            except StopAsyncIteration:
+                break
+            usage = getattr(chunk, "usage_metadata", None)
+            if usage:
+                # Chunk usages are deltas; their sum is the total (STACK_NOTES).
+                prompt_tokens += int(usage.get("input_tokens", 0))
+                completion_tokens += int(usage.get("output_tokens", 0))
+            piece = chunk.text
+            if not piece:
+                continue
+            if first_token_at is None:
+                first_token_at = time.perf_counter()
+            pieces.append(piece)
+            yield Token(piece)
+    except asyncio.CancelledError:
+        raise
+    except _PROVIDER_ERRORS as exc:
+        error = _map_error(exc, config.secrets)
+        logger.warning("tutor model failed: %s", error.detail)
+        raise error from None
+    finally:
+        # Release the provider's connection now on stop, error or deadline, not at GC.
+        await _aclose(stream)
+
+    finished = time.perf_counter()
+    reply = "".join(pieces)
+    if not reply.strip():
+        # A stream that ended without a word (blocked by safety filters, say) is no answer.
+        raise TutorUnavailable("unavailable", UNAVAILABLE_MESSAGE, "empty reply")
+    if not prompt_tokens:
+        from langchain_core.messages.utils import count_tokens_approximately
+
+        prompt_tokens = count_tokens_approximately(messages)
+    if not completion_tokens:
+        completion_tokens = max(1, len(reply) // 4)
+
+    _remember(state, text=text, reply=reply, resolution=resolution)
+    yield Done(
+        text=reply,
+        usage=Usage(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens),
+        ttft_ms=((first_token_at or finished) - started) * 1000,
+        total_ms=(finished - started) * 1000,
+        overhead_ms=(asked_at - started) * 1000,
+        intent=resolution.intent,
+        sources=tuple(p.title for p in resolution.passages),
+        prompt_history_tokens=history_tokens,
+    )
+
+
+async def _aclose(stream: object) -> None:
+    aclose = getattr(stream, "aclose", None)
+    if aclose is None:
+        return
+    try:
+        await aclose()
+    except Exception:  # closing a broken stream must not mask the real error
+        logger.debug("closing the model stream failed", exc_info=True)
+
+
+def _history_tokens(messages: Sequence[BaseMessage]) -> int:
+    from tutor.llm import history_tokens
+
+    return history_tokens(messages)
+
+
+def _remember(state: ChatState, *, text: str, reply: str, resolution: Resolution) -> None:
+    """Update the chat state after a complete reply (the caller persists the same facts)."""
+    slugs = tuple(p.slug for p in resolution.passages)
+    state.turns.append(Turn("user", text, intent=resolution.intent))
+    state.turns.append(
+        Turn("assistant", reply, intent=resolution.intent, passages=slugs, angle=resolution.angle)
+    )
+    if resolution.topic is not None:
+        state.topic = resolution.topic
+    if resolution.intent not in ("retry", "greeting", "off_topic"):
+        state.last_question = text
+        state.last_intent = resolution.intent

@@ -1,0 +1,439 @@
+"""Knowledge-base retrieval for the tutor: embeddings, passages and a small cosine index.
+
+Two embedders, each travelling with its own calibrated threshold (``EmbedderSpec``):
+
+- ``OfflineEmbeddings`` — hashed TF-IDF over words, word bigrams and character n-grams, with the
+  IDF fitted once on the shipped knowledge base. No network, no torch, ~0.1 ms per query.
+  Character n-grams make it tolerant of typos ("quantm coherance"); stems and bigrams carry
+  meaning. Vectors are L2-normalised so a dot product is the cosine.
+- Gemini (``google_genai:gemini-embedding-001``) when an API key is set, threshold 0.5 (SPEC §5).
+
+Vectors are plain ``list[float]`` so the caller can store them beside each entry and recompute
+them when the entry (or the embedder name) changes. The module imports nothing from Django.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import math
+import re
+import unicodedata
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+if TYPE_CHECKING:
+    from tutor.knowledge.spec import ConceptSpec
+
+# Fields of an entry the tutor can answer from, keyed by what the student asked for.
+ANGLE_FIELDS = ("explanation", "example", "simpler", "alternative")
+
+
+@dataclass(frozen=True)
+class EmbedderSpec:
+    """An embedder's identity, vector size and the similarity threshold calibrated for it.
+
+    They travel together: a threshold means nothing for another embedder, and stored vectors are
+    stale whenever ``name`` or ``dimensions`` differ from what they were computed with.
+    """
+
+    name: str
+    dimensions: int
+    threshold: float
+
+
+# Calibrated on tests/tutor/labelled_messages.py (see test_retrieval.py, which prints the sweep).
+OFFLINE_SPEC = EmbedderSpec(name="offline-hashed-tfidf-v1", dimensions=2048, threshold=0.2)
+GEMINI_SPEC = EmbedderSpec(name="google_genai:gemini-embedding-001", dimensions=3072, threshold=0.5)
+
+
+# --------------------------------------------------------------------------------------------
+# Text normalisation shared with intents.py
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOPWORDS = frozenset(
+    """a an the is are was were be been being am do does did doing have has had of to in on at by
+    for with from as and or but if then so than that this these those it its it's i me my we our
+    you your he she they them their what which who whom whose when where why how can could would
+    should will shall may might must not no yes please tell explain describe define give show about
+    into out up down over under again just also very really some any there here one ones mean
+    means meaning definition whats what's hows pls plz u ur actually explained explanation
+    difference between calculate find compute determine far long much many get got use used
+    goes go going does""".split()
+)
+
+
+def normalise(text: str) -> str:
+    """Lowercase, strip accents and LaTeX commands, keep letters, digits and spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower().replace("’", "'").replace("–", "-").replace("—", "-")
+    # "\frac{h}{\lambda}" should not contribute "frac"; "\lambda" keeps its word.
+    text = re.sub(r"\\(?:frac|mathrm|qquad|quad|left|right|cdot|text|mathbf|vec|sqrt)", " ", text)
+    return text
+
+
+def stem(word: str) -> str:
+    """A deliberately crude suffix stripper: enough to join "waves"/"wave", "forces"/"force"."""
+    for suffix, keep in (
+        ("ations", 4),
+        ("ation", 4),
+        ("ities", 3),
+        ("ness", 4),
+        ("ings", 4),
+        ("ing", 4),
+        ("ies", 3),
+        ("ers", 4),
+        ("es", 4),
+        ("ed", 4),
+        ("ly", 4),
+        ("al", 5),
+        ("s", 3),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            word = word[: -len(suffix)]
+            if suffix == "ies":
+                word += "y"
+            break
+    # A final "e" goes too, so "force"/"forces" and "fibre"/"fibres" meet.
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    """Stemmed words without stopwords, numbers or single letters.
+
+    Numbers and variable letters ("30 m/s", "t = 2 s") say nothing about the topic and, in a
+    problem statement, outnumber the words that do.
+    """
+    return [
+        stem(w)
+        for w in _WORD.findall(normalise(text))
+        if w not in _STOPWORDS and len(w) > 1 and not any(c.isdigit() for c in w)
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Offline embedder
+
+
+def _bucket(feature: str, dimensions: int) -> tuple[int, float]:
+    # crc32 is stable across processes (Python's hash() is salted per process), so vectors
+    # stored in the database stay valid after a restart. The sign bit halves collision bias.
+    h = zlib.crc32(feature.encode())
+    return h % dimensions, (1.0 if (h >> 31) & 1 else -1.0)
+
+
+def _features(text: str) -> tuple[Counter[str], Counter[str]]:
+    """Word-level features (stems + bigrams) and character n-grams (3–4, inside words)."""
+    words = content_words(text)
+    word_feats: Counter[str] = Counter(f"w:{w}" for w in words)
+    word_feats.update(f"b:{a}_{b}" for a, b in itertools.pairwise(words))
+    char_feats: Counter[str] = Counter()
+    for w in words:
+        padded = f"<{w}>"
+        for n in (3, 4):
+            char_feats.update(f"c{n}:{padded[i : i + n]}" for i in range(len(padded) - n + 1))
+    return word_feats, char_feats
+
+
+class OfflineEmbeddings(Embeddings):
+    """Hashed, sublinear TF-IDF embeddings: word stems + bigrams + char n-grams, L2-normalised.
+
+    ``fit()`` learns document frequencies and the word vocabulary from a corpus (the knowledge
+    base); features never seen get the highest IDF. The fitted state is small and
+    deterministic, so every process fitted on the same corpus produces the same vectors.
+
+    Documents written as ``head + "\n\n" + body`` (see ``Passage.embedding_text``) get their
+    head (title, keywords) and body (explanation) embedded separately and mixed with
+    ``head_weight``: a long explanation would otherwise drown the few words a student's
+    question shares with the title. Query words missing from the vocabulary are snapped to the
+    closest known word first ("cohrence" -> "coherence").
+    """
+
+    def __init__(
+        self,
+        *,
+        dimensions: int = OFFLINE_SPEC.dimensions,
+        word_weight: float = 0.4,
+        head_weight: float = 0.4,
+        spell_correct: bool = True,
+        idf: dict[str, float] | None = None,
+        default_idf: float = 1.0,
+        vocabulary: Iterable[str] = (),
+    ) -> None:
+        self.dimensions = dimensions
+        # Word features carry meaning; char n-grams rescue typos. Both blocks are normalised
+        # separately and mixed so neither dominates by sheer feature count.
+        self.word_weight = word_weight
+        self.head_weight = head_weight
+        self.spell_correct = spell_correct
+        self.idf: dict[str, float] = dict(idf or {})
+        self.default_idf = default_idf
+        self._vocab_by_letter: dict[str, tuple[str, ...]] = {}
+        self._vocab: frozenset[str] = frozenset()
+        self._set_vocabulary(vocabulary)
+
+    def _set_vocabulary(self, words: Iterable[str]) -> None:
+        self._vocab = frozenset(w for w in words if len(w) > 2)
+        by_letter: dict[str, list[str]] = {}
+        for w in sorted(self._vocab):
+            by_letter.setdefault(w[0], []).append(w)
+        self._vocab_by_letter = {k: tuple(v) for k, v in by_letter.items()}
+        self._corrections: dict[str, str] = {}
+
+    def fit(self, corpus: Iterable[str]) -> OfflineEmbeddings:
+        df: Counter[str] = Counter()
+        vocab: set[str] = set()
+        n_docs = 0
+        for doc in corpus:
+            n_docs += 1
+            words, chars = _features(doc)
+            df.update(set(words) | set(chars))
+            vocab.update(f[2:] for f in words if f.startswith("w:"))
+        self.idf = {f: math.log((1 + n_docs) / (1 + d)) + 1.0 for f, d in df.items()}
+        self.default_idf = math.log(1 + n_docs) + 1.0
+        self._set_vocabulary(vocab)
+        return self
+
+    def correct(self, text: str) -> str:
+        """``text`` with unknown words (5+ letters) replaced by their closest vocabulary word."""
+        if not self._vocab:
+            return text
+        out = []
+        for word in content_words(text):
+            if len(word) >= 5 and word not in self._vocab:
+                if word not in self._corrections:
+                    # Same first letter and similar length: a few dozen comparisons, not 3,000.
+                    near = [
+                        w
+                        for w in self._vocab_by_letter.get(word[0], ())
+                        if abs(len(w) - len(word)) <= 2
+                    ]
+                    close = difflib.get_close_matches(word, near, n=1, cutoff=0.8)
+                    self._corrections[word] = close[0] if close else word
+                word = self._corrections[word]
+            out.append(word)
+        return " ".join(out)
+
+    def _block(self, feats: Counter[str]) -> np.ndarray:
+        vec = np.zeros(self.dimensions, dtype=np.float64)
+        for feat, tf in feats.items():
+            idx, sign = _bucket(feat, self.dimensions)
+            vec[idx] += sign * (1.0 + math.log(tf)) * self.idf.get(feat, self.default_idf)
+        norm = np.linalg.norm(vec)
+        return vec / norm if norm else vec
+
+    def embed_vector(self, text: str) -> np.ndarray:
+        words, chars = _features(text)
+        vec = self.word_weight * self._block(words) + (1.0 - self.word_weight) * self._block(chars)
+        norm = np.linalg.norm(vec)
+        return vec / norm if norm else vec
+
+    def embed_document_vector(self, text: str) -> np.ndarray:
+        head, sep, body = text.partition("\n\n")
+        if not sep or not body.strip():
+            return self.embed_vector(text)
+        vec = self.head_weight * self.embed_vector(head) + (
+            1.0 - self.head_weight
+        ) * self.embed_vector(body)
+        norm = np.linalg.norm(vec)
+        return vec / norm if norm else vec
+
+    def embed_query_vector(self, text: str) -> np.ndarray:
+        return self.embed_vector(self.correct(text) if self.spell_correct else text)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self.embed_document_vector(t).tolist() for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_query_vector(text).tolist()
+
+    # The base class runs these in a thread pool; for a ~0.1 ms CPU job the hop costs more
+    # than the work, and the pipeline's overhead budget is a few milliseconds.
+    async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_documents(texts)
+
+    async def aembed_query(self, text: str) -> list[float]:
+        return self.embed_query(text)
+
+
+_default_offline: OfflineEmbeddings | None = None
+
+
+def default_offline_embeddings() -> OfflineEmbeddings:
+    """The offline embedder fitted on the shipped knowledge base; built on first use."""
+    global _default_offline
+    if _default_offline is None:
+        from tutor.knowledge import CONCEPTS
+
+        _default_offline = OfflineEmbeddings().fit(
+            passage_from_concept(c).embedding_text() for c in CONCEPTS
+        )
+    return _default_offline
+
+
+def build_embeddings(spec: EmbedderSpec, *, api_key: str | None = None) -> Embeddings:
+    """The embedder for ``spec``. Gemini's client is built here, lazily, never at import."""
+    if spec.name == OFFLINE_SPEC.name:
+        return default_offline_embeddings()
+    if spec.name.startswith("google_genai:"):
+        from langchain.embeddings import init_embeddings
+
+        return init_embeddings(spec.name, google_api_key=api_key)
+    from langchain.embeddings import init_embeddings
+
+    return init_embeddings(spec.name)
+
+
+def embedder_spec_for(api_key: str | None) -> EmbedderSpec:
+    """Gemini embeddings when a key is configured, the offline embedder otherwise."""
+    return GEMINI_SPEC if api_key else OFFLINE_SPEC
+
+
+# --------------------------------------------------------------------------------------------
+# Passages and the index
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One knowledge-base entry as the tutor sees it (a DB row or a shipped ConceptSpec)."""
+
+    slug: str
+    title: str
+    topic: str = ""
+    keywords: tuple[str, ...] = ()
+    explanation: str = ""
+    example: str = ""
+    simpler: str = ""
+    alternative: str = ""
+    vector: tuple[float, ...] | None = field(default=None, compare=False, repr=False)
+
+    def embedding_text(self) -> str:
+        """What gets embedded: a head (title, keywords) and a body (the explanation).
+
+        The blank line between them lets ``OfflineEmbeddings`` weight the head on its own;
+        other embedders read it as ordinary text.
+        """
+        head = ". ".join([self.title, *self.keywords])
+        return f"{head}\n\n{self.explanation}"
+
+    def angle(self, name: str) -> str:
+        """The text of one answer angle (one of ``ANGLE_FIELDS``)."""
+        if name not in ANGLE_FIELDS:
+            raise ValueError(f"unknown angle {name!r}")
+        return str(getattr(self, name)) or self.explanation
+
+
+def passage_from_concept(spec: ConceptSpec, vector: Sequence[float] | None = None) -> Passage:
+    return Passage(
+        slug=spec.slug,
+        title=spec.title,
+        topic=spec.topic,
+        keywords=tuple(spec.keywords),
+        explanation=spec.explanation,
+        example=spec.example,
+        simpler=spec.simpler,
+        alternative=spec.alternative,
+        vector=tuple(vector) if vector is not None else None,
+    )
+
+
+class KnowledgeIndex:
+    """Cosine search over a handful of passages (tens to a few thousand: a dense matrix is fine).
+
+    Raw cosine scores are returned and filtered here, because ``InMemoryVectorStore``'s
+    threshold search raises ``NotImplementedError``.
+    """
+
+    def __init__(self, passages: Sequence[Passage], embeddings: Embeddings, spec: EmbedderSpec):
+        missing = [p.slug for p in passages if p.vector is None]
+        if missing:
+            raise ValueError(f"passages without vectors: {missing[:5]} (use KnowledgeIndex.build)")
+        self.embeddings = embeddings
+        self.spec = spec
+        self.passages: tuple[Passage, ...] = tuple(passages)
+        self._by_slug = {p.slug: p for p in self.passages}
+        if self.passages:
+            matrix = np.asarray([p.vector for p in self.passages], dtype=np.float64)
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+            # Gemini vectors below 3072 dimensions are not unit length; normalise all.
+            self._matrix = matrix / np.where(norms == 0, 1.0, norms)
+        else:
+            self._matrix = np.zeros((0, 1))
+
+    @classmethod
+    async def abuild(
+        cls, passages: Sequence[Passage], embeddings: Embeddings, spec: EmbedderSpec
+    ) -> KnowledgeIndex:
+        """Build an index, embedding only passages whose vector is missing."""
+        todo = [p for p in passages if p.vector is None]
+        vectors = await embeddings.aembed_documents([p.embedding_text() for p in todo])
+        filled = dict(zip((p.slug for p in todo), vectors, strict=True))
+        done = [
+            replace(p, vector=tuple(filled[p.slug])) if p.vector is None else p for p in passages
+        ]
+        return cls(done, embeddings, spec)
+
+    @classmethod
+    def build(
+        cls, passages: Sequence[Passage], embeddings: Embeddings, spec: EmbedderSpec
+    ) -> KnowledgeIndex:
+        """Synchronous twin of ``abuild`` for start-up code and the offline embedder."""
+        todo = [p for p in passages if p.vector is None]
+        vectors = embeddings.embed_documents([p.embedding_text() for p in todo])
+        filled = dict(zip((p.slug for p in todo), vectors, strict=True))
+        done = [
+            replace(p, vector=tuple(filled[p.slug])) if p.vector is None else p for p in passages
+        ]
+        return cls(done, embeddings, spec)
+
+    def get(self, slug: str) -> Passage | None:
+        return self._by_slug.get(slug)
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    def scores(self, query_vector: Sequence[float]) -> np.ndarray:
+        q = np.asarray(query_vector, dtype=np.float64)
+        norm = np.linalg.norm(q)
+        if not len(self.passages) or not norm:
+            return np.zeros(len(self.passages))
+        return self._matrix @ (q / norm)
+
+    def top(
+        self, query_vector: Sequence[float], *, k: int = 3, threshold: float | None = None
+    ) -> list[tuple[Passage, float]]:
+        limit = self.spec.threshold if threshold is None else threshold
+        scores = self.scores(query_vector)
+        order = np.argsort(-scores)[:k]
+        return [(self.passages[i], float(scores[i])) for i in order if scores[i] >= limit]
+
+    async def asearch(
+        self, query: str, k: int = 3, threshold: float | None = None
+    ) -> list[tuple[Passage, float]]:
+        """Top ``k`` passages with cosine ≥ ``threshold`` (the spec's by default), best first."""
+        vector = await self.embeddings.aembed_query(query)
+        return self.top(vector, k=k, threshold=threshold)
+
+    def search(
+        self, query: str, k: int = 3, threshold: float | None = None
+    ) -> list[tuple[Passage, float]]:
+        return self.top(self.embeddings.embed_query(query), k=k, threshold=threshold)
+
+
+def offline_index(passages: Sequence[Passage] | None = None) -> KnowledgeIndex:
+    """An offline index over ``passages`` (default: the shipped knowledge base)."""
+    if passages is None:
+        from tutor.knowledge import CONCEPTS
+
+        passages = [passage_from_concept(c) for c in CONCEPTS]
+    return KnowledgeIndex.build(passages, default_offline_embeddings(), OFFLINE_SPEC)

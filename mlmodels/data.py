@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -217,3 +218,31 @@ def split_chronological(table: AttemptTable, *, fraction: float = 0.2) -> np.nda
         if n_test and len(rows) > 1:
             test[rows[-n_test:]] = True
     return test
+
+
+def add_column_arguments(parser: Any) -> None:
+    """The column options `import_attempts` and `benchmark_models` share (SPEC §7 defaults)."""
+    d = CsvColumns()
+    parser.add_argument("--user-col", default=d.user)
+    parser.add_argument("--item-col", default=d.item)
+    parser.add_argument("--topic-col", default=d.topic)
+    parser.add_argument("--correct-col", default=d.correct)
+    parser.add_argument("--time-col", default=d.time)
+    parser.add_argument("--time-unit", default=d.time_unit, choices=["ms", "s"])
+    parser.add_argument("--time-valid-col", default=d.time_valid, help="used when present")
+    parser.add_argument("--timestamp-col", default=d.timestamp, help="ISO-8601 or epoch seconds")
+    parser.add_argument("--order-col", default=d.order, help="e.g. position; used when present")
+
+
+def columns_from_options(options: dict[str, Any]) -> CsvColumns:
+    return CsvColumns(
+        user=options["user_col"],
+        item=options["item_col"],
+        topic=options["topic_col"],
+        correct=options["correct_col"],
+        time=options["time_col"],
+        time_unit=options["time_unit"],
+        time_valid=options["time_valid_col"],
+        order=options["order_col"],
+        timestamp=options["timestamp_col"],
+    )

@@ -6,10 +6,13 @@ page, the champion first, then the fallbacks of SPEC §4, each answer naming its
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -17,10 +20,19 @@ from django.db.models import Avg, Count, FloatField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from mlmodels.models import TrainingRun, TrainingTracker
+from mlmodels.data import DIFFICULTIES
+from mlmodels.models import (
+    ModelKind,
+    ModelVersion,
+    StudentModelState,
+    TrainingRun,
+    TrainingTracker,
+)
 
 if TYPE_CHECKING:
     from tasks.models import PracticeTask, Task
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_P_CORRECT = 0.5
 DEFAULT_SECONDS = 60.0
@@ -46,19 +58,154 @@ class Prediction:
 def predict_many(
     *, user: Any, tasks: Sequence[Task], with_alternatives: bool = False
 ) -> list[Prediction]:
-    """Predict (P(correct), expected seconds) for one student and a batch of tasks."""
+    """Predict (P(correct), expected seconds) for one student and a batch of tasks.
+
+    Sources in order: the champion model, the other model, the topic × difficulty average, the
+    default. A source that cannot answer (no version, file missing or corrupt, any error) is
+    skipped, so an unknown student, topic, difficulty or task never raises.
+    """
+    if not tasks:
+        return []
+    from mlmodels.registry import champion_kind
+
     averages = group_averages()
+    champion = champion_kind()
+    models = [ModelKind.LNIRT, ModelKind.SEQUENCE]
+    if champion is None:
+        # No model beat the baselines on held-out data: the average answers before them.
+        order: list[str] = ["average", *models, "default"]
+    else:
+        order = [champion, *(m for m in models if m != champion), "average", "default"]
+    per_source: dict[str, list[Prediction | None]] = {
+        "average": [average_prediction(t, averages) for t in tasks],
+        "default": [default_prediction() for _ in tasks],
+    }
+    for kind in models:
+        # Only the models that could be served or reported are computed.
+        if with_alternatives or order.index(kind) < order.index("default"):
+            per_source[kind] = model_predictions(kind, user=user, tasks=tasks)
     predictions = []
-    for task in tasks:
-        sources = [average_prediction(task, averages), default_prediction()]
-        served = next(p for p in sources if p is not None)
+    for i in range(len(tasks)):
+        answers = [p for src in order if (p := per_source[src][i]) is not None]
+        served = answers[0]
         if with_alternatives:
-            others = tuple(p for p in sources if p is not None and p.source != served.source)
             served = Prediction(
-                served.p_correct, served.seconds, served.source, served.version, others
+                served.p_correct,
+                served.seconds,
+                served.source,
+                served.version,
+                tuple(answers[1:]),
             )
         predictions.append(served)
     return predictions
+
+
+def task_key(task: Task) -> tuple[str, str, int]:
+    """How the student models name a task: (task id, topic id, difficulty code)."""
+    return str(task.pk), str(task.topic_id), difficulty_code(task.difficulty)
+
+
+def difficulty_code(difficulty: str) -> int:
+    return DIFFICULTIES.index(difficulty) if difficulty in DIFFICULTIES else 0
+
+
+def model_predictions(kind: str, *, user: Any, tasks: Sequence[Task]) -> list[Prediction | None]:
+    from mlmodels.registry import get_predictor
+
+    loaded = get_predictor(kind)
+    if loaded is None:
+        return [None] * len(tasks)
+    keys = [task_key(t) for t in tasks]
+    try:
+        if kind == ModelKind.LNIRT:
+            p, seconds = lnirt_predict(loaded, user=user, keys=keys)
+        else:
+            p, seconds = sequence_predict(loaded, user=user, keys=keys)
+    except Exception:  # a model bug must cost a fallback, never the page
+        logger.exception("%s prediction failed; falling back", loaded.version.label)
+        return [None] * len(tasks)
+    label = loaded.version.label
+    return [
+        Prediction(float(pi), float(si), kind, label)
+        if math.isfinite(pi) and math.isfinite(si)
+        else None
+        for pi, si in zip(p, seconds, strict=True)
+    ]
+
+
+def lnirt_predict(loaded: Any, *, user: Any, keys: list[tuple[str, str, int]]) -> Any:
+    from mlmodels import lnirt
+
+    theta, tau = student_ability(loaded, user=user)
+    return lnirt.predict(loaded.model, theta=theta, tau=tau, items=keys)
+
+
+def student_ability(loaded: Any, *, user: Any) -> tuple[float, float]:
+    """θ, τ: updated at the last completion, else as fitted, else from the history."""
+    from mlmodels import lnirt
+
+    if getattr(user, "pk", None) is None:
+        return 0.0, 0.0
+    state = (
+        StudentModelState.objects.filter(student_id=user.pk, lnirt_version_id=loaded.version.id)
+        .values_list("theta", "tau")
+        .first()
+    )
+    if state is not None:
+        return state
+    index = loaded.model.user_index.get(str(user.pk))
+    if index is not None:
+        return float(loaded.model.theta[index]), float(loaded.model.tau[index])
+    items, correct, log_seconds = attempt_history(user.pk)
+    if not items:
+        return 0.0, 0.0
+    return lnirt.update_person(loaded.model, items=items, correct=correct, log_seconds=log_seconds)
+
+
+def sequence_predict(loaded: Any, *, user: Any, keys: list[tuple[str, str, int]]) -> Any:
+    from mlmodels.sequence_serve import HistoryStep, Target
+
+    history: list[HistoryStep] = []
+    if getattr(user, "pk", None) is not None:
+        length = int(getattr(loaded.model, "history_len", 20))
+        items, correct, log_seconds = attempt_history(user.pk, last=length)
+        history = [
+            HistoryStep(
+                item=i,
+                topic=t,
+                difficulty=d,
+                correct=bool(c),
+                log_seconds=None if math.isnan(s) else s,
+            )
+            for (i, t, d), c, s in zip(items, correct, log_seconds, strict=True)
+        ]
+    targets = [Target(item=i, topic=t, difficulty=d) for i, t, d in keys]
+    p, log_s = loaded.model.predict_log(
+        user=str(user.pk) if user else "", history=history, targets=targets
+    )
+    # The median, like LNIRT's: what a student reads as "usually takes".
+    return p, np.exp(log_s)
+
+
+def attempt_history(
+    student_id: int, *, last: int | None = None
+) -> tuple[list[tuple[str, str, int]], list[float], list[float]]:
+    """The student's completed attempts, oldest first (one query)."""
+    from tasks.models import PracticeTask
+
+    rows = (
+        PracticeTask.objects.filter(student_id=student_id, status="completed")
+        .exclude(answered_at=None)
+        .order_by("-answered_at", "-id")
+        .values_list("task_id", "task__topic_id", "task__difficulty", "is_correct", "seconds_taken")
+    )
+    if last is not None:
+        rows = rows[:last]
+    ordered = list(rows)[::-1]
+    items = [(str(t), str(topic), difficulty_code(d or "")) for t, topic, d, _c, _s in ordered]
+    correct = [1.0 if c else 0.0 for *_rest, c, _s in ordered]
+    log_seconds = [math.log(s) if s and s > 0 else math.nan for *_rest, s in ordered]
+    return items, correct, log_seconds
 
 
 def default_prediction() -> Prediction:
@@ -104,10 +251,43 @@ def group_averages() -> dict[tuple[int, str], tuple[float, float, int]]:
 
 
 def record_completion(*, practice_task: PracticeTask) -> None:
-    """Called inside the completion's transaction: count it toward retraining, on commit ask
-    for a training if one is due. Cheap: one UPDATE now, one or two queries after commit."""
+    """Called inside the completion's transaction: update the student's θ and τ at once (no
+    retraining needed for that), count the completion toward retraining, and on commit ask for
+    a training if one is due. Cheap: a few queries and a 2-D optimisation."""
+    if practice_task is not None:
+        update_student_state(student_id=practice_task.student_id)
     TrainingTracker.count_completion()
     transaction.on_commit(lambda: request_training(trigger=TrainingRun.Trigger.COMPLETIONS))
+
+
+def update_student_state(*, student_id: int) -> StudentModelState | None:
+    """The instant LNIRT update: the student's (θ, τ) from their full history, items fixed."""
+    from mlmodels import lnirt
+    from mlmodels.registry import get_predictor
+
+    loaded = get_predictor(ModelKind.LNIRT)
+    if loaded is None:
+        return None
+    items, correct, log_seconds = attempt_history(student_id)
+    if not items:
+        return None
+    try:
+        theta, tau = lnirt.update_person(
+            loaded.model, items=items, correct=correct, log_seconds=log_seconds
+        )
+    except Exception:
+        logger.exception("instant LNIRT update failed for student %s", student_id)
+        return None
+    state, _ = StudentModelState.objects.update_or_create(
+        student_id=student_id,
+        defaults={
+            "theta": theta,
+            "tau": tau,
+            "attempts": len(items),
+            "lnirt_version_id": loaded.version.id,
+        },
+    )
+    return state
 
 
 # A running training that has not beaten its heartbeat for this long lost its worker.
@@ -125,13 +305,16 @@ def training_due(tracker: TrainingTracker) -> bool:
     return elapsed >= settings.RETRAIN_MIN_INTERVAL_SECONDS
 
 
-def request_training(*, trigger: str, force: bool = False) -> TrainingRun | None:
+def request_training(
+    *, trigger: str, force: bool = False, enqueue: bool = True
+) -> TrainingRun | None:
     """Queue one training run unless one is queued or running already (then it is merged).
 
     The claim is a compare-and-set on the tracker row (UPDATE … WHERE state = 'idle'), which
     serialises concurrent triggers on SQLite and PostgreSQL alike: never two runs at once. A
     trigger that loses the race is not lost: its completion stays counted, and the run in
-    flight asks again when it finishes.
+    flight asks again when it finishes. `enqueue=False` leaves the run for the caller to
+    execute (the `train_models` command trains in its own process).
     """
     recover_abandoned_run()
     tracker = TrainingTracker.get()
@@ -147,7 +330,8 @@ def request_training(*, trigger: str, force: bool = False) -> TrainingRun | None
             trigger=trigger, completions_merged=tracker.completed_since_training
         )
         TrainingTracker.objects.filter(pk=1).update(current_run=run)
-        transaction.on_commit(lambda: enqueue_training(run_id=run.pk))
+        if enqueue:
+            transaction.on_commit(lambda: enqueue_training(run_id=run.pk))
     return run
 
 
@@ -174,9 +358,9 @@ def recover_abandoned_run() -> TrainingRun | None:
     if (timezone.now() - since).total_seconds() < limit:
         return None
     with transaction.atomic():
-        freed = TrainingTracker.objects.filter(
-            pk=1, state=tracker.state, current_run=run
-        ).update(state=TrainingTracker.State.IDLE, current_run=None)
+        freed = TrainingTracker.objects.filter(pk=1, state=tracker.state, current_run=run).update(
+            state=TrainingTracker.State.IDLE, current_run=None
+        )
         if freed:
             # Only a run still in flight is marked; one that finished meanwhile keeps its state.
             TrainingRun.objects.filter(
@@ -186,7 +370,82 @@ def recover_abandoned_run() -> TrainingRun | None:
 
 
 def models_health() -> dict[str, Any]:
-    return {"ok": True, "serving": "average", "versions": {}}
+    """Which versions serve, and whether every active file loads (health and dashboard)."""
+    from mlmodels.registry import champion_kind, get_predictor, registry
+
+    versions = {}
+    for kind, active in registry.active_versions(refresh=True).items():
+        loaded = get_predictor(kind)
+        versions[kind] = {"version": active.label, "loaded": loaded is not None}
+    broken = [kind for kind, v in versions.items() if not v["loaded"]]
+    champion = champion_kind()
+    serving = champion if champion and champion not in broken else None
+    if serving is None:
+        serving = next((k for k, v in versions.items() if v["loaded"]), None) or "average"
+    tracker = TrainingTracker.get()
+    return {
+        "ok": not broken,
+        "status": "degraded" if broken else "ok",
+        "serving": serving,
+        "champion": champion,
+        "versions": versions,
+        "training": tracker.state,
+        "completed_since_training": tracker.completed_since_training,
+    }
+
+
+def training_status() -> dict[str, Any]:
+    """The tracker as the dashboard and `training_status` show it (no TensorFlow import)."""
+    from tasks.models import PracticeTask
+
+    tracker = TrainingTracker.get()
+    champion = ModelVersion.objects.filter(is_champion=True).first()
+    last_run = TrainingRun.objects.first()
+    return {
+        "state": tracker.state,
+        "completed_since_training": tracker.completed_since_training,
+        "threshold": settings.RETRAIN_EVERY_N_COMPLETIONS,
+        "min_interval_seconds": settings.RETRAIN_MIN_INTERVAL_SECONDS,
+        "last_trained_at": tracker.last_trained_at.isoformat() if tracker.last_trained_at else None,
+        "last_samples": tracker.last_samples,
+        "last_seconds": tracker.last_seconds,
+        "last_result": tracker.last_result,
+        "total_completed": PracticeTask.objects.completed().count(),
+        "champion": (
+            {"version": champion.label, "auc": champion.metrics.get("auc")} if champion else None
+        ),
+        "last_run": (
+            {"id": last_run.pk, "state": last_run.state, "trigger": last_run.trigger}
+            if last_run
+            else None
+        ),
+    }
+
+
+def announce_training(*, run_id: int) -> None:
+    """Tell open pages about a run's progress or result (through Redis across processes)."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from mlmodels.consumers import MODEL_UPDATES_GROUP
+
+    run = TrainingRun.objects.filter(pk=run_id).first()
+    layer = get_channel_layer()
+    if run is None or layer is None:
+        return
+    champion = ModelVersion.objects.filter(is_champion=True).first()
+    payload = {
+        "run": run.pk,
+        "state": run.state,
+        "champion": champion.label if champion else None,
+        "auc": champion.metrics.get("auc") if champion else None,
+    }
+    try:
+        async_to_sync(layer.group_send)(
+            MODEL_UPDATES_GROUP, {"type": "training.update", "payload": payload}
+        )
+    except Exception:  # live updates are a courtesy: pages also poll the status endpoint
+        logger.warning("could not announce training run %s", run_id, exc_info=True)
 
 
 def seed_demo() -> str:

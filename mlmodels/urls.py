@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from mlmodels import views
 
 app_name = "mlmodels"
-urlpatterns: list = []
+urlpatterns = [
+    path("status/", views.status, name="status"),
+]

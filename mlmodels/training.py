@@ -1,0 +1,320 @@
+"""Training both student models: the service behind the worker's job and `train_models`.
+
+Runs in the ml cluster's worker (or the command's own process), never in a web process: it is
+the only module that imports TensorFlow, and only inside `fit_sequence`. A run is claimed by a
+compare-and-set, so a duplicate delivery of the same job does nothing; it beats a heartbeat so a
+killed worker is noticed; a failure leaves the previous versions serving.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from mlmodels.data import DIFFICULTIES, AttemptRecord, AttemptTable, table_from_records
+from mlmodels.models import ModelKind, ModelVersion, TrainingRun, TrainingTracker
+from mlmodels.registry import artifact_path, registry, write_atomically
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 10
+# Below this many attempts a held-out evaluation means nothing; keep the fallbacks serving.
+MIN_TRAINING_ATTEMPTS = 50
+SEED = 0
+
+
+def attempts_table() -> AttemptTable:
+    """Every completed attempt (practised here or imported), keyed the way serving keys them."""
+    from tasks.models import PracticeTask
+
+    rows = (
+        PracticeTask.objects.completed()
+        .exclude(answered_at=None)
+        .order_by("answered_at", "id")
+        .values_list(
+            "student_id",
+            "task_id",
+            "task__topic_id",
+            "task__difficulty",
+            "is_correct",
+            "seconds_taken",
+            "answered_at",
+        )
+        .iterator(chunk_size=20_000)
+    )
+    return table_from_records(
+        AttemptRecord(
+            user=str(student),
+            item=str(task),
+            topic=str(topic),
+            difficulty=difficulty or "",
+            correct=bool(correct),
+            seconds=seconds,
+            order=answered.timestamp(),
+        )
+        for student, task, topic, difficulty, correct, seconds, answered in rows
+    )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Held-out figures for one model, and for the baselines beside it."""
+
+    metrics: dict[str, Any]
+    beats_baselines: bool
+
+
+def evaluate_models(table: AttemptTable) -> tuple[dict[str, Evaluation], dict[str, Any]]:
+    """Train on each student's first 80 % of attempts, score their last 20 % (ML_NOTES)."""
+    from mlmodels.benchmark import LnirtTrainer, test_mask_for
+    from mlmodels.evaluation import BASELINES, REFERENCE_BASELINES, calibration_bins, evaluate
+    from mlmodels.sequence_train import SequenceTrainer
+
+    test_mask = test_mask_for(table, split="chronological", seed=SEED)
+    train = table.subset(~test_mask)
+    y, log_t = table.correct[test_mask], table.log_seconds[test_mask]
+    baselines: dict[str, Any] = {}
+    for name, baseline in BASELINES.items():
+        p, lt = baseline(table, test_mask)
+        m = evaluate(y, p, log_t, lt)
+        baselines[name] = {"auc": m.auc, "logloss": m.logloss, "log_time_mae": m.log_time_mae}
+    bar = max((b["auc"] for n, b in baselines.items() if n not in REFERENCE_BASELINES), default=0.0)
+    trainers = {
+        ModelKind.LNIRT: LnirtTrainer(),
+        ModelKind.SEQUENCE: SequenceTrainer(threads=settings.TRAINING_THREADS),
+    }
+    results: dict[str, Evaluation] = {}
+    for kind, trainer in trainers.items():
+        trained = trainer.train(train, seed=SEED)
+        p, lt = trainer.predict(trained, table, test_mask)
+        m = evaluate(y, p, log_t, lt)
+        metrics = {
+            "auc": m.auc,
+            "logloss": m.logloss,
+            "brier": m.brier,
+            "ece": m.ece,
+            "log_time_mae": m.log_time_mae,
+            "log_time_rmse": m.log_time_rmse,
+            "calibration": [list(b) for b in calibration_bins(y, p)],
+            "train_rows": int((~test_mask).sum()),
+            "test_rows": int(test_mask.sum()),
+        }
+        results[kind] = Evaluation(_finite(metrics), beats_baselines=bool(m.auc > bar))
+    return results, _finite({"baselines": baselines, "auc_bar": bar})
+
+
+def choose_champion(evaluations: dict[str, Evaluation]) -> str | None:
+    """SPEC §4: the lowest held-out log-loss among models that beat every baseline on AUC."""
+    qualified = [k for k, e in evaluations.items() if e.beats_baselines]
+    if not qualified:
+        return None
+    return min(qualified, key=lambda k: evaluations[k].metrics["logloss"])
+
+
+def fit_and_export(kind: str, table: AttemptTable, *, version: int) -> tuple[str, float]:
+    """Fit `kind` on every attempt and publish its file atomically; (relative path, seconds)."""
+    relative = f"{kind}/{kind}-v{version}.npz"
+    started = time.perf_counter()
+    if kind == ModelKind.LNIRT:
+        from mlmodels.lnirt import fit_lnirt
+
+        params = fit_lnirt(table, seed=SEED)
+        write_atomically(relative, params.save)
+    else:
+        from mlmodels.sequence_train import export_weights, fit_sequence_model
+
+        artifacts = fit_sequence_model(table, seed=SEED, threads=settings.TRAINING_THREADS)
+        # Written to a temporary file in the same directory and renamed into place.
+        export_weights(artifacts, artifact_path(relative))
+    return relative, time.perf_counter() - started
+
+
+def run_training(*, run_id: int) -> str:
+    """Claim run `run_id`, train and publish both models, record the outcome."""
+    claimed = TrainingRun.objects.filter(pk=run_id, state=TrainingRun.State.QUEUED).update(
+        state=TrainingRun.State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    if not claimed:
+        state = TrainingRun.objects.filter(pk=run_id).values_list("state", flat=True).first()
+        return f"run {run_id}: nothing to do ({state or 'unknown'}; duplicate delivery?)"
+    run = TrainingRun.objects.get(pk=run_id)
+    # The completions this run absorbs stop counting toward the next one.
+    TrainingTracker.objects.filter(pk=1, current_run=run).update(
+        state=TrainingTracker.State.RUNNING,
+        completed_since_training=Greatest(
+            F("completed_since_training") - run.completions_merged, 0
+        ),
+    )
+    heartbeat = Heartbeat(run_id)
+    heartbeat.start()
+    started = time.perf_counter()
+    try:
+        result = train_and_publish(run)
+    except Exception as exc:
+        logger.exception("training run %s failed", run_id)
+        finish_run(
+            run,
+            state=TrainingRun.State.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            seconds=time.perf_counter() - started,
+        )
+        return f"run {run_id}: failed ({type(exc).__name__})"
+    finally:
+        heartbeat.stop()
+    finish_run(
+        run, state=TrainingRun.State.SUCCEEDED, seconds=time.perf_counter() - started, **result
+    )
+    return f"run {run_id}: {result['summary']}"
+
+
+def train_and_publish(run: TrainingRun) -> dict[str, Any]:
+    table = attempts_table()
+    if len(table) < MIN_TRAINING_ATTEMPTS:
+        raise NotEnoughData(f"only {len(table)} attempts (need {MIN_TRAINING_ATTEMPTS})")
+    evaluations, context = evaluate_models(table)
+    next_version = {
+        kind: (
+            ModelVersion.objects.filter(kind=kind)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+            or 0
+        )
+        + 1
+        for kind in evaluations
+    }
+    published: dict[str, tuple[str, float]] = {}
+    for kind in evaluations:
+        published[kind] = fit_and_export(kind, table, version=next_version[kind])
+    champion = choose_champion(evaluations)
+    with transaction.atomic():
+        ModelVersion.objects.filter(is_champion=True).update(is_champion=False)
+        versions = []
+        for kind, evaluation in evaluations.items():
+            ModelVersion.objects.filter(kind=kind, is_active=True).update(is_active=False)
+            relative, seconds = published[kind]
+            versions.append(
+                ModelVersion.objects.create(
+                    kind=kind,
+                    version=next_version[kind],
+                    artifact=relative,
+                    run=run,
+                    metrics={
+                        **evaluation.metrics,
+                        **context,
+                        "beats_baselines": evaluation.beats_baselines,
+                    },
+                    samples=len(table),
+                    training_seconds=seconds,
+                    is_active=True,
+                    is_champion=(kind == champion),
+                )
+            )
+    registry.reset()
+    labels = ", ".join(f"{v.label} AUC {v.metrics.get('auc', float('nan')):.3f}" for v in versions)
+    summary = f"{labels}; serving {champion or 'average (no model beat the baselines)'}"
+    return {
+        "samples": len(table),
+        "metrics": {
+            v.kind: {k: v.metrics.get(k) for k in ("auc", "logloss", "log_time_mae")}
+            for v in versions
+        }
+        | {"champion": champion},
+        "summary": summary,
+    }
+
+
+class NotEnoughData(Exception):
+    pass
+
+
+def finish_run(
+    run: TrainingRun,
+    *,
+    state: str,
+    seconds: float,
+    samples: int | None = None,
+    metrics: dict[str, Any] | None = None,
+    error: str = "",
+    summary: str = "",
+) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        TrainingRun.objects.filter(pk=run.pk).update(
+            state=state,
+            finished_at=now,
+            seconds=seconds,
+            samples=samples,
+            metrics=metrics or {},
+            error=error[:2000],
+        )
+        TrainingTracker.objects.filter(pk=1, current_run=run).update(
+            state=TrainingTracker.State.IDLE,
+            current_run=None,
+            last_trained_at=now if state == TrainingRun.State.SUCCEEDED else F("last_trained_at"),
+            last_samples=samples if samples is not None else F("last_samples"),
+            last_seconds=seconds,
+            last_result=(summary or error or state)[:200],
+        )
+        transaction.on_commit(lambda: after_run(run.pk))
+
+
+def after_run(run_id: int) -> None:
+    from mlmodels.services import announce_training, request_training
+
+    announce_training(run_id=run_id)
+    # Completions that arrived while this run trained may already call for the next one.
+    request_training(trigger=TrainingRun.Trigger.COMPLETIONS)
+
+
+class Heartbeat:
+    """Beats `heartbeat_at` from a side thread while the main thread trains."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"heartbeat-{run_id}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(HEARTBEAT_SECONDS):
+                TrainingRun.objects.filter(pk=self.run_id, state=TrainingRun.State.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        finally:
+            connection.close()
+            close_old_connections()
+
+
+def _finite(value: Any) -> Any:
+    """JSON columns refuse NaN: store None instead."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def difficulty_code(difficulty: str) -> int:
+    return DIFFICULTIES.index(difficulty) if difficulty in DIFFICULTIES else 0

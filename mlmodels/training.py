@@ -76,11 +76,11 @@ class Evaluation:
 
 def evaluate_models(table: AttemptTable) -> tuple[dict[str, Evaluation], dict[str, Any]]:
     """Train on each student's first 80 % of attempts, score their last 20 % (ML_NOTES)."""
-    from mlmodels.benchmark import LnirtTrainer, test_mask_for
+    from mlmodels.benchmark import LnirtTrainer, split_mask
     from mlmodels.evaluation import BASELINES, REFERENCE_BASELINES, calibration_bins, evaluate
     from mlmodels.sequence_train import SequenceTrainer
 
-    test_mask = test_mask_for(table, split="chronological", seed=SEED)
+    test_mask = split_mask(table, split="chronological", seed=SEED)
     train = table.subset(~test_mask)
     y, log_t = table.correct[test_mask], table.log_seconds[test_mask]
     baselines: dict[str, Any] = {}

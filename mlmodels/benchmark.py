@@ -1,0 +1,259 @@
+"""The core of `benchmark_models`: split, train every model, score it beside the baselines, and
+pick the champion with SPEC §4's rule. No Django: the management command is a thin wrapper.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from mlmodels.data import AttemptTable, split_chronological, split_random
+from mlmodels.evaluation import BASELINES, REFERENCE_BASELINES, Baseline, evaluate
+from mlmodels.lnirt import Evidence, LnirtParams, fit_lnirt, predict_table
+
+Split = Literal["chronological", "random"]
+
+
+class ModelTrainer(Protocol):
+    """What the benchmark (and the worker) needs from a student model."""
+
+    name: str
+
+    def train(self, train_table: AttemptTable, *, seed: int) -> Any: ...
+
+    def predict(
+        self, trained: Any, full_table: AttemptTable, test_mask: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """p_correct and predicted log-seconds for the rows in `test_mask`, in row order. May use
+        every earlier attempt of the student, with its true outcome, as deployment does."""
+        ...
+
+
+@dataclass
+class LnirtTrainer:
+    name: str = "lnirt"
+    max_iter: int = 300
+    # Evidence for a test row's (θ, τ): see lnirt.predict_table. With the chronological split
+    # "train+earlier" and "earlier" coincide.
+    evidence: Evidence = "train+earlier"
+
+    def train(self, train_table: AttemptTable, *, seed: int) -> LnirtParams:
+        return fit_lnirt(train_table, max_iter=self.max_iter, seed=seed)
+
+    def predict(
+        self, trained: LnirtParams, full_table: AttemptTable, test_mask: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return predict_table(trained, full_table, test_mask, evidence=self.evidence)
+
+
+@dataclass(frozen=True)
+class BenchmarkEntry:
+    name: str
+    kind: Literal["baseline", "model"]
+    auc: float
+    logloss: float
+    brier: float
+    ece: float
+    log_time_mae: float
+    log_time_rmse: float
+    train_seconds: float  # baselines: fit and predict together (they have no separate fit)
+    predict_seconds: float
+    served: bool = False
+    reference: bool = False  # the user+item LR bar, not one of ML_NOTES' simple baselines
+
+
+@dataclass(frozen=True)
+class BenchmarkReport:
+    dataset: str
+    split: Split
+    seed: int
+    train_rows: int
+    test_rows: int
+    entries: tuple[BenchmarkEntry, ...] = field(default_factory=tuple)
+
+    @property
+    def champion(self) -> BenchmarkEntry:
+        return next(e for e in self.entries if e.served)
+
+    def as_dict(self) -> dict[str, Any]:
+        """SPEC §7's `--json` shape, plus a few extra keys (seed, rmse, predict time)."""
+        return {
+            "dataset": self.dataset,
+            "split": self.split,
+            "seed": self.seed,
+            "train_rows": self.train_rows,
+            "test_rows": self.test_rows,
+            "models": [
+                {
+                    "name": e.name,
+                    "kind": e.kind,
+                    "served": e.served,
+                    "reference": e.reference,
+                    "auc": _json_float(e.auc),
+                    "logloss": _json_float(e.logloss),
+                    "brier": _json_float(e.brier),
+                    "ece": _json_float(e.ece),
+                    "log_time_mae": _json_float(e.log_time_mae),
+                    "log_time_rmse": _json_float(e.log_time_rmse),
+                    "train_seconds": round(e.train_seconds, 3),
+                    "predict_seconds": round(e.predict_seconds, 3),
+                }
+                for e in self.entries
+            ],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return json.dumps(self.as_dict(), indent=indent)
+
+    def table(self) -> str:
+        header = ("", "name", "kind", "AUC", "logloss", "Brier", "ECE", "logT MAE", "train s")
+        rows = [
+            (
+                "*" if e.served else "",
+                e.name,
+                e.kind + (" (ref)" if e.reference else ""),
+                _fmt(e.auc),
+                _fmt(e.logloss),
+                _fmt(e.brier),
+                _fmt(e.ece),
+                _fmt(e.log_time_mae),
+                f"{e.train_seconds:.2f}",
+            )
+            for e in self.entries
+        ]
+        widths = [max(len(r[k]) for r in (header, *rows)) for k in range(len(header))]
+        left = {1, 2}  # text columns left-aligned, numbers right-aligned
+
+        def line(r: tuple[str, ...]) -> str:
+            cells = (
+                c.ljust(w) if k in left else c.rjust(w)
+                for k, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+            return "  ".join(cells).rstrip()
+
+        title = (
+            f"{self.dataset or 'dataset'}: split {self.split} (seed {self.seed}), "
+            f"{self.train_rows} train / {self.test_rows} test rows; * = served"
+        )
+        return "\n".join([title, line(header), *(line(r) for r in rows)])
+
+
+def _json_float(x: float) -> float | None:
+    return None if math.isnan(x) else round(float(x), 6)
+
+
+def _fmt(x: float) -> str:
+    return "—" if math.isnan(x) else f"{x:.4f}"
+
+
+def split_mask(table: AttemptTable, *, split: Split, seed: int) -> np.ndarray:
+    if split == "random":
+        return split_random(table, seed=seed)
+    if split == "chronological":
+        return split_chronological(table)
+    raise ValueError(f"unknown split {split!r} (chronological | random)")
+
+
+def run_benchmark(
+    table: AttemptTable,
+    *,
+    split: Split = "chronological",
+    seed: int = 0,
+    models: Mapping[str, ModelTrainer],
+    dataset: str = "",
+    baselines: Mapping[str, Baseline] = BASELINES,
+    reference_in_bar: bool = True,
+) -> BenchmarkReport:
+    """Train every model on the training rows, score models and baselines on the test rows.
+
+    `models` maps display names to trainers. The champion rule (SPEC §4): among models that
+    beat every baseline on AUC, the lowest log-loss; if none qualifies, the baseline with the
+    lowest log-loss. `reference_in_bar=False` leaves the user+item LR out of "every baseline"
+    (it is ML_NOTES' reference, not one of its simple baselines, and cannot be served).
+    """
+    test_mask = split_mask(table, split=split, seed=seed)
+    train_table = table.subset(~test_mask)
+    y = table.correct[test_mask]
+    log_t = table.log_seconds[test_mask]
+    entries: list[BenchmarkEntry] = []
+    for name, baseline in baselines.items():
+        t0 = time.perf_counter()
+        p, lt = baseline(table, test_mask)
+        seconds = time.perf_counter() - t0
+        entries.append(_entry(name, "baseline", y, p, log_t, lt, seconds, 0.0))
+    for name, trainer in models.items():
+        t0 = time.perf_counter()
+        trained = trainer.train(train_table, seed=seed)
+        t1 = time.perf_counter()
+        p, lt = trainer.predict(trained, table, test_mask)
+        t2 = time.perf_counter()
+        entries.append(_entry(name, "model", y, p, log_t, lt, t1 - t0, t2 - t1))
+    served = choose_champion(entries, reference_in_bar=reference_in_bar)
+    final = tuple(replace(e, served=k == served) for k, e in enumerate(entries))
+    return BenchmarkReport(
+        dataset=dataset,
+        split=split,
+        seed=seed,
+        train_rows=int((~test_mask).sum()),
+        test_rows=int(test_mask.sum()),
+        entries=final,
+    )
+
+
+def _entry(
+    name: str,
+    kind: Literal["baseline", "model"],
+    y: np.ndarray,
+    p: np.ndarray,
+    log_t: np.ndarray,
+    pred_log_t: np.ndarray,
+    train_seconds: float,
+    predict_seconds: float,
+) -> BenchmarkEntry:
+    if len(p) != len(y) or len(pred_log_t) != len(y):
+        raise ValueError(f"{name}: {len(p)} predictions for {len(y)} test rows")
+    m = evaluate(y, p, log_t, pred_log_t)
+    return BenchmarkEntry(
+        name=name,
+        kind=kind,
+        auc=m.auc,
+        logloss=m.logloss,
+        brier=m.brier,
+        ece=m.ece,
+        log_time_mae=m.log_time_mae,
+        log_time_rmse=m.log_time_rmse,
+        train_seconds=train_seconds,
+        predict_seconds=predict_seconds,
+        reference=kind == "baseline" and name in REFERENCE_BASELINES,
+    )
+
+
+def choose_champion(entries: list[BenchmarkEntry], *, reference_in_bar: bool = True) -> int:
+    """Index of the entry to serve (SPEC §4). NaN metrics never win."""
+    bar = [
+        e.auc
+        for e in entries
+        if e.kind == "baseline" and (reference_in_bar or not e.reference) and not math.isnan(e.auc)
+    ]
+    best_baseline_auc = max(bar, default=-math.inf)
+    qualified = [
+        k
+        for k, e in enumerate(entries)
+        if e.kind == "model" and e.auc > best_baseline_auc and not math.isnan(e.logloss)
+    ]
+    if qualified:
+        return min(qualified, key=lambda k: entries[k].logloss)
+    servable = [
+        k
+        for k, e in enumerate(entries)
+        if e.kind == "baseline" and not e.reference and not math.isnan(e.logloss)
+    ]
+    if not servable:
+        servable = [k for k, e in enumerate(entries) if e.kind == "baseline"]
+    return min(servable, key=lambda k: (math.isnan(entries[k].logloss), entries[k].logloss))

@@ -1,0 +1,176 @@
+"""Training end to end: attempts in the database → both models published → served.
+
+Small simulated history (IRT-like, with student ability and speed) so both models train in a
+few seconds; TensorFlow runs in this test process as it would in the ml worker.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+
+from mlmodels.models import ModelVersion, StudentModelState, TrainingRun, TrainingTracker
+from mlmodels.registry import artifact_path, registry
+from mlmodels.services import predict_many, record_completion, request_training
+from mlmodels.training import run_training
+from tasks.models import AnswerKind, PracticeTask, Task, Topic
+
+N_STUDENTS, N_TASKS, PER_STUDENT = 40, 24, 24
+
+
+@pytest.fixture
+def history(db) -> dict[str, object]:
+    rng = np.random.default_rng(7)
+    topics = [Topic.objects.create(slug=f"t{i}", name=f"Topic {i}") for i in range(3)]
+    levels = ["easy", "medium", "hard"]
+    tasks = [
+        Task.objects.create(
+            topic=topics[i % 3],
+            slug=f"task-{i}",
+            title=f"Task {i}",
+            difficulty=levels[i % 3],
+            answer_kind=AnswerKind.SELF,
+            statement="…",
+        )
+        for i in range(N_TASKS)
+    ]
+    b = np.array([{"easy": -1.0, "medium": 0.0, "hard": 1.0}[t.difficulty] for t in tasks])
+    b = b + rng.normal(0, 0.3, N_TASKS)
+    lam = rng.normal(4.0, 0.3, N_TASKS)
+    students = [User.objects.create_user(f"sim{i}") for i in range(N_STUDENTS)]
+    theta = rng.normal(0, 1, N_STUDENTS)
+    tau = rng.normal(0, 0.3, N_STUDENTS)
+    start = timezone.now() - timedelta(days=30)
+    rows = []
+    for s, student in enumerate(students):
+        for k, j in enumerate(rng.permutation(N_TASKS)[:PER_STUDENT]):
+            p = 1 / (1 + np.exp(-1.7 * (theta[s] - b[j])))
+            seconds = float(np.exp(rng.normal(lam[j] - tau[s], 0.3)))
+            at = start + timedelta(hours=s, minutes=5 * k)
+            rows.append(
+                PracticeTask(
+                    student=student,
+                    task=tasks[j],
+                    status=PracticeTask.Status.COMPLETED,
+                    assigned_at=at,
+                    shown_at=at,
+                    answered_at=at + timedelta(seconds=seconds),
+                    is_correct=bool(rng.random() < p),
+                    seconds_taken=seconds,
+                )
+            )
+    PracticeTask.objects.bulk_create(rows)
+    return {"students": students, "tasks": tasks, "theta": theta}
+
+
+def train_now() -> TrainingRun:
+    run = request_training(trigger=TrainingRun.Trigger.COMMAND, force=True, enqueue=False)
+    assert run is not None
+    run_training(run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_trains_publishes_and_serves_both_models(history, client: Client) -> None:
+    registry.reset()
+    run = train_now()
+    assert run.state == TrainingRun.State.SUCCEEDED, run.error
+    versions = {v.kind: v for v in ModelVersion.objects.active()}
+    assert set(versions) == {"lnirt", "sequence"}
+    for version in versions.values():
+        assert artifact_path(version.artifact).is_file()
+        assert 0.5 < version.metrics["auc"] <= 1.0
+        assert version.metrics["calibration"]
+        assert version.samples == N_STUDENTS * PER_STUDENT
+    tracker = TrainingTracker.get()
+    assert tracker.state == TrainingTracker.State.IDLE
+    assert tracker.last_samples == N_STUDENTS * PER_STUDENT
+
+    champion = ModelVersion.objects.filter(is_champion=True).first()
+    student = history["students"][0]
+    tasks = history["tasks"][:20]
+    predictions = predict_many(user=student, tasks=tasks, with_alternatives=True)
+    expected = champion.kind if champion else "average"
+    assert {p.source for p in predictions} == {expected}
+    sources = {a.source for a in predictions[0].alternatives}
+    assert {"lnirt", "sequence", "default"} - {expected} <= sources
+    # Stronger simulated students get higher predicted chances from the ability model.
+    thetas = history["theta"]
+    strong, weak = int(np.argmax(thetas)), int(np.argmin(thetas))
+    p_strong = predict_many(user=history["students"][strong], tasks=tasks, with_alternatives=True)
+    p_weak = predict_many(user=history["students"][weak], tasks=tasks, with_alternatives=True)
+
+    def lnirt_p(preds: list) -> float:
+        return float(
+            np.mean(
+                [
+                    next(x for x in (p, *p.alternatives) if x.source == "lnirt").p_correct
+                    for p in preds
+                ]
+            )
+        )
+
+    assert lnirt_p(p_strong) > lnirt_p(p_weak) + 0.2
+
+    # A duplicate delivery of the same job publishes nothing new.
+    assert "nothing to do" in run_training(run_id=run.pk)
+    assert ModelVersion.objects.count() == 2
+
+    # A corrupt champion file degrades to the next source and shows in health; never a 500.
+    broken = champion or versions["lnirt"]
+    artifact_path(broken.artifact).write_bytes(b"not a model")
+    registry.reset()
+    served = predict_many(user=student, tasks=tasks)
+    assert broken.kind not in {p.source for p in served}
+    client.force_login(student)
+    body = client.get("/api/health/").json()
+    assert body["models"]["ok"] is False
+    assert body["status"] in ("degraded", "down") and body["status"] != "ok"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_updates_ability_at_once_and_keeps_serving_after_a_failed_training(history) -> None:
+    registry.reset()
+    assert train_now().state == TrainingRun.State.SUCCEEDED
+    student = history["students"][1]
+    task = history["tasks"][0]
+    before = predict_many(user=student, tasks=[task], with_alternatives=True)[0]
+
+    # Ten fast correct answers: θ rises at once, before any retraining.
+    now = timezone.now()
+    for k in range(10):
+        pt = PracticeTask.objects.create(
+            student=student,
+            task=history["tasks"][k],
+            status=PracticeTask.Status.COMPLETED,
+            shown_at=now,
+            answered_at=now + timedelta(seconds=k + 1),
+            is_correct=True,
+            seconds_taken=5.0,
+        )
+        record_completion(practice_task=pt)
+    state = StudentModelState.objects.get(student=student)
+    after = predict_many(user=student, tasks=[task], with_alternatives=True)[0]
+
+    def lnirt_of(p):
+        return next(x for x in (p, *p.alternatives) if x.source == "lnirt")
+
+    assert lnirt_of(after).p_correct > lnirt_of(before).p_correct
+    assert state.attempts == PER_STUDENT + 10
+
+    # A training that fails (here: the attempts are gone) leaves the previous versions serving.
+    active_before = set(ModelVersion.objects.active().values_list("id", flat=True))
+    PracticeTask.objects.all().delete()
+    TrainingTracker.objects.filter(pk=1).update(state=TrainingTracker.State.IDLE)
+    failed = train_now()
+    assert failed.state == TrainingRun.State.FAILED
+    assert "attempts" in failed.error
+    assert set(ModelVersion.objects.active().values_list("id", flat=True)) == active_before
+    registry.reset()
+    assert predict_many(user=student, tasks=[task])[0].source in ("lnirt", "sequence", "average")

@@ -1,7 +1,8 @@
 """Run every benchmark (or those named on the command line) and print their tables.
 
 Each benchmark is a module in this package with `NAME`, `DESCRIPTION` and `run(args) -> str`
-returning its table. Results are also written to bench-results/<name>.txt.
+returning its table. Each runs in a fresh process, so one benchmark's imports (TensorFlow, say)
+cannot leak into another's measurements. Results are also written to bench-results/<name>.txt.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import importlib
 import os
 import pkgutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,9 +30,18 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="make bench")
     parser.add_argument("names", nargs="*", help="benchmark modules to run (default: all)")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studysmart.settings")
     names = args.names or discover()
+    if not args.in_process:
+        failed = 0
+        for name in names:
+            cmd = [sys.executable, "-m", "benchmarks", name, "--in-process"]
+            failed += (
+                subprocess.run(cmd + (["--quick"] if args.quick else []), cwd=ROOT).returncode != 0
+            )
+        return 1 if failed else 0
     out_dir = ROOT / "bench-results"
     out_dir.mkdir(exist_ok=True)
     failed = 0

@@ -166,6 +166,8 @@ def database_settings() -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "db.sqlite3",
+        # A file, not the in-memory default: tests start real qcluster and daphne processes.
+        "TEST": {"NAME": str(DATA_DIR / "test-db.sqlite3")},
         "OPTIONS": {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
@@ -310,10 +312,13 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
-# Student models
+# Student models. TensorFlow's C++ start-up chatter is noise in worker logs.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 RETRAIN_EVERY_N_COMPLETIONS = env_int("RETRAIN_EVERY_N_COMPLETIONS", 5)
 RETRAIN_MIN_INTERVAL_SECONDS = env_int("RETRAIN_MIN_INTERVAL_SECONDS", 60)
 TRAINING_THREADS = env_int("TRAINING_THREADS", 1)
+# Adaptive assignment aims at tasks the student has about this chance of getting right.
+PRACTICE_TARGET_P_CORRECT = env_float("PRACTICE_TARGET_P_CORRECT", 0.7)
 
 # AI tutor
 GOOGLE_API_KEY = env_str("GOOGLE_API_KEY")

@@ -1,0 +1,319 @@
+"""Admin for the question bank and practice tasks: search, filters, CSV in and out, history.
+
+The admin classes are interfaces: CSV parsing, validation and the upsert live in
+`tasks/importing.py`; the views here parse the request, call it and render.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from tasks.importing import (
+    TASK_CSV_FIELDS,
+    TOPIC_CSV_FIELDS,
+    CsvFileError,
+    decode_upload,
+    do_import_tasks_csv,
+    do_import_topics_csv,
+    write_tasks_csv,
+    write_topics_csv,
+)
+from tasks.models import PracticeTask, Task, Topic
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+RECENT_ATTEMPTS = 25
+
+User = get_user_model()
+
+
+class SourceFilter(admin.SimpleListFilter):
+    """Question bank versus each import source (the source field is "" for the bank)."""
+
+    title = "source"
+    parameter_name = "source"
+    BANK = "__bank__"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        sources = (
+            model_admin.model.objects.exclude(source="")
+            .order_by("source")
+            .values_list("source", flat=True)
+            .distinct()
+        )
+        return [(self.BANK, "Question bank (not imported)")] + [
+            (s, f"Imported: {s}") for s in sources
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(source="" if value == self.BANK else value)
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="UTF-8, with a header line.")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+            )
+        return upload
+
+
+class CsvModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin with `import/` and `export/` views and an export action.
+
+    Subclasses set `csv_columns` and implement `csv_rows` (rows out) and `csv_import` (text in).
+    The export link on the changelist carries the changelist's filters and search.
+    """
+
+    change_list_template = "admin/tasks/csv_change_list.html"
+    csv_columns: tuple[str, ...] = ()
+    csv_filename = "export"
+    actions = ["export_selected_csv"]
+
+    def csv_rows(self, queryset: QuerySet, out: io.StringIO) -> int:
+        raise NotImplementedError
+
+    def csv_import(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def get_urls(self) -> list[URLPattern]:
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_csv_view), name=f"{prefix}_import_csv"),
+            path("export/", wrap(self.export_csv_view), name=f"{prefix}_export_csv"),
+            *super().get_urls(),
+        ]
+
+    def _csv_response(self, queryset: QuerySet) -> HttpResponse:
+        out = io.StringIO()
+        self.csv_rows(queryset, out)
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}-{stamp}.csv"'
+        return response
+
+    @admin.action(description="Export selected as CSV", permissions=["view"])
+    def export_selected_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        return self._csv_response(queryset)
+
+    def export_csv_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        return self._csv_response(changelist.get_queryset(request))
+
+    def import_csv_view(self, request: HttpRequest) -> HttpResponse:
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        opts = self.model._meta
+        errors: list[str] = []
+        total_errors = 0
+        form = CsvUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                text = decode_upload(form.cleaned_data["file"].read())
+                result = self.csv_import(text)
+            except CsvFileError as exc:
+                errors, total_errors = exc.errors, exc.total
+            else:
+                self.message_user(
+                    request,
+                    f"Imported {opts.verbose_name_plural}: {result}.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": f"Import {opts.verbose_name_plural} from CSV",
+            "form": form,
+            "errors": errors,
+            "more_errors": total_errors - len(errors),
+            "total_errors": total_errors,
+            "columns": self.csv_columns,
+        }
+        return TemplateResponse(request, "admin/tasks/csv_import.html", context)
+
+
+@admin.register(Topic)
+class TopicAdmin(CsvModelAdmin):
+    list_display = ("name", "slug", "source", "task_count")
+    list_filter = (SourceFilter,)
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    csv_columns = TOPIC_CSV_FIELDS
+    csv_filename = "topics"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
+        return super().get_queryset(request).annotate(_task_count=Count("tasks"))
+
+    @admin.display(description="tasks", ordering="_task_count")
+    def task_count(self, topic: Topic) -> int:
+        return topic._task_count
+
+    def csv_rows(self, queryset: QuerySet, out: io.StringIO) -> int:
+        return write_topics_csv(topics=queryset.order_by("slug").iterator(), out=out)
+
+    def csv_import(self, text: str) -> Any:
+        return do_import_topics_csv(text=text)
+
+
+@admin.register(Task)
+class TaskAdmin(CsvModelAdmin):
+    list_display = ("slug", "title", "topic", "difficulty", "answer_kind", "source", "is_active")
+    list_filter = ("topic", "difficulty", "answer_kind", SourceFilter, "is_active")
+    list_select_related = ("topic",)
+    search_fields = ("slug", "title", "statement", "concept", "external_id")
+    autocomplete_fields = ("topic",)
+    readonly_fields = ("created_at", "updated_at")
+    list_per_page = 50
+    csv_columns = TASK_CSV_FIELDS
+    csv_filename = "tasks"
+    fieldsets = (
+        (None, {"fields": ("topic", "slug", "title", "difficulty", "is_active", "concept")}),
+        ("Question", {"fields": ("statement", "answer_kind", "solution")}),
+        ("Numeric answer", {"fields": ("numeric_answer", "unit", "tolerance")}),
+        ("Multiple choice", {"fields": ("options", "correct_option")}),
+        ("Import", {"fields": ("source", "external_id", "created_at", "updated_at")}),
+    )
+
+    def csv_rows(self, queryset: QuerySet, out: io.StringIO) -> int:
+        tasks = queryset.select_related("topic").order_by("slug").iterator(chunk_size=500)
+        return write_tasks_csv(tasks=tasks, out=out)
+
+    def csv_import(self, text: str) -> Any:
+        return do_import_tasks_csv(text=text)
+
+
+@admin.register(PracticeTask)
+class PracticeTaskAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "student_link",
+        "task",
+        "topic",
+        "difficulty",
+        "status",
+        "is_correct",
+        "seconds_taken",
+        "assigned_at",
+        "answered_at",
+        "source",
+    )
+    list_filter = (
+        ("student", admin.RelatedOnlyFieldListFilter),
+        ("task__topic", admin.RelatedOnlyFieldListFilter),
+        "task__difficulty",
+        "status",
+        "is_correct",
+        SourceFilter,
+    )
+    list_select_related = ("student", "task", "task__topic")
+    search_fields = ("student__username", "task__slug", "task__title", "external_key")
+    raw_id_fields = ("student", "task")
+    date_hierarchy = "assigned_at"
+    show_full_result_count = False  # imported histories run to hundreds of thousands of rows
+    readonly_fields = ("assigned_alternatives",)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "student/<int:user_id>/",
+                self.admin_site.admin_view(self.student_history_view),
+                name="tasks_practicetask_student_history",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="student", ordering="student__username")
+    def student_link(self, practice: PracticeTask) -> str:
+        url = reverse("admin:tasks_practicetask_student_history", args=[practice.student_id])
+        return format_html('<a href="{}">{}</a>', url, practice.student)
+
+    @admin.display(description="topic", ordering="task__topic__name")
+    def topic(self, practice: PracticeTask) -> str:
+        return practice.task.topic.name
+
+    @admin.display(description="difficulty", ordering="task__difficulty")
+    def difficulty(self, practice: PracticeTask) -> str:
+        return practice.task.get_difficulty_display() or "—"
+
+    def student_history_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        student = get_object_or_404(User, pk=user_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Practice history: {student.get_username()}",
+            "student": student,
+            **student_history(student=student),
+        }
+        return TemplateResponse(request, "admin/tasks/student_history.html", context)
+
+
+def student_history(*, student: Any) -> dict[str, Any]:
+    """A student's totals, accuracy per topic and recent attempts: three queries."""
+    attempts = PracticeTask.objects.for_student(student)
+    done = Q(status=PracticeTask.Status.COMPLETED)
+    totals = attempts.aggregate(
+        total=Count("id"),
+        completed=Count("id", filter=done),
+        correct=Count("id", filter=done & Q(is_correct=True)),
+        mean_seconds=Avg("seconds_taken", filter=done),
+        first_answered=Min("answered_at"),
+        last_answered=Max("answered_at"),
+    )
+    totals["pending"] = totals["total"] - totals["completed"]
+    totals["accuracy"] = totals["correct"] / totals["completed"] if totals["completed"] else None
+    per_topic = list(
+        attempts.filter(done)
+        .values("task__topic_id", "task__topic__name")
+        .annotate(
+            attempts=Count("id"),
+            correct=Count("id", filter=Q(is_correct=True)),
+            mean_seconds=Avg("seconds_taken"),
+            last_answered=Max("answered_at"),
+        )
+        .order_by("task__topic__name")
+    )
+    for row in per_topic:
+        row["accuracy"] = row["correct"] / row["attempts"] if row["attempts"] else None
+    recent = list(
+        attempts.select_related("task", "task__topic").order_by("-assigned_at", "-id")[
+            :RECENT_ATTEMPTS
+        ]
+    )
+    return {"totals": totals, "per_topic": per_topic, "recent": recent}
+
+
+# The user's change page links to the history. Registered over Django's own UserAdmin.
+class StudentUserAdmin(UserAdmin):
+    change_form_template = "admin/tasks/user_change_form.html"
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, StudentUserAdmin)

@@ -1,0 +1,122 @@
+"""`manage.py import_attempts CSV`: bring attempts from another system in (SPEC §3, §7)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from mlmodels.data import CsvColumns
+from tasks.importing import (
+    DEFAULT_BATCH_SIZE,
+    MAX_ERRORS,
+    AttemptsFileError,
+    do_import_attempts,
+)
+
+# option name -> CsvColumns field
+COLUMN_OPTIONS = {
+    "user_col": "user",
+    "item_col": "item",
+    "topic_col": "topic",
+    "correct_col": "correct",
+    "time_col": "time",
+    "time_unit": "time_unit",
+    "time_valid_col": "time_valid",
+    "timestamp_col": "timestamp",
+    "order_col": "order",
+}
+# Used when present in the header; required when named with a non-default value.
+OPTIONAL_COLUMNS = ("topic", "time", "time_valid", "order")
+
+
+class Command(BaseCommand):
+    help = (
+        "Import attempts (one CSV row per attempt) from another system: creates the users "
+        "(unusable passwords), topics and tasks it needs and one completed practice task per "
+        "row. The whole file is validated first; a broken row imports nothing. Batches commit "
+        "one by one and a re-run with the same --source skips what is already there, so an "
+        "interrupted import is finished by running it again (--atomic: one transaction)."
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        d = CsvColumns()
+        parser.add_argument("csv", type=Path, help="the attempts file (UTF-8 CSV with a header)")
+        parser.add_argument("--user-col", default=d.user, help=f"default {d.user!r}")
+        parser.add_argument("--item-col", default=d.item, help=f"task/item id; default {d.item!r}")
+        parser.add_argument(
+            "--topic-col", default=d.topic, help=f"topic/skill, used when present; {d.topic!r}"
+        )
+        parser.add_argument("--correct-col", default=d.correct, help=f"0/1; default {d.correct!r}")
+        parser.add_argument(
+            "--time-col", default=d.time, help=f"response time, used when present; {d.time!r}"
+        )
+        parser.add_argument("--time-unit", choices=("ms", "s"), default=d.time_unit)
+        parser.add_argument(
+            "--time-valid-col",
+            default=d.time_valid,
+            help=f"0 marks an unusable time; used when present; default {d.time_valid!r}",
+        )
+        parser.add_argument(
+            "--timestamp-col",
+            default=d.timestamp,
+            help="ISO-8601 date-time (UTC when naive) or epoch seconds; wins over --order-col",
+        )
+        parser.add_argument(
+            "--order-col",
+            default=d.order,
+            help=(
+                f"attempt order, used when present (default {d.order!r}); without a timestamp, "
+                "attempt n is dated 2000-01-01 + n hours (file line number when neither exists)"
+            ),
+        )
+        parser.add_argument(
+            "--source",
+            default="",
+            help="import namespace (letters, digits, - and _); default: the file's stem",
+        )
+        parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+        parser.add_argument("--max-errors", type=int, default=MAX_ERRORS)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and count, write nothing"
+        )
+        parser.add_argument(
+            "--atomic",
+            action="store_true",
+            help="one transaction for the whole file (blocks other SQLite writers meanwhile)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        defaults = CsvColumns()
+        values = {field: options[opt] for opt, field in COLUMN_OPTIONS.items()}
+        columns = CsvColumns(**values)
+        # A column named explicitly (not the default) is a promise that the file has it.
+        required = [
+            values[f] for f in OPTIONAL_COLUMNS if values[f] and values[f] != getattr(defaults, f)
+        ]
+        verbosity = int(options["verbosity"])
+
+        def progress(done: int) -> None:
+            if verbosity >= 2:
+                self.stdout.write(f"  … {done:,} rows")
+
+        try:
+            summary = do_import_attempts(
+                path=options["csv"],
+                columns=columns,
+                source=options["source"],
+                batch_size=options["batch_size"],
+                dry_run=options["dry_run"],
+                atomic=options["atomic"],
+                required_columns=required,
+                max_errors=options["max_errors"],
+                on_progress=progress,
+            )
+        except AttemptsFileError as exc:
+            raise CommandError(f"{options['csv']}: {exc}") from None
+        for line in summary.lines():
+            self.stdout.write(line)
+        if summary.attempts_created and not summary.dry_run and verbosity >= 1:
+            self.stdout.write("Train the models on them with `manage.py train_models`.")

@@ -148,7 +148,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
                 )
                 for f in comparison
             ],
-            "status": training_status(),
+            "status": training_status(with_total=True),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/mlmodels/performance.html", context)

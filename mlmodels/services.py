@@ -16,8 +16,7 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Avg, Count, FloatField
-from django.db.models.functions import Cast
+from django.db.models import Avg, Case, Count, FloatField, Value, When
 from django.utils import timezone
 
 from mlmodels.data import DIFFICULTIES
@@ -233,7 +232,14 @@ def group_averages() -> dict[tuple[int, str], tuple[float, float, int]]:
         PracticeTask.objects.completed()
         .values("task__topic_id", "task__difficulty")
         .annotate(
-            p=Avg(Cast("is_correct", FloatField())),
+            # Not Cast(bool → float): PostgreSQL has no boolean-to-double cast.
+            p=Avg(
+                Case(
+                    When(is_correct=True, then=Value(1.0)),
+                    When(is_correct=False, then=Value(0.0)),
+                    output_field=FloatField(),
+                )
+            ),
             seconds=Avg("seconds_taken"),
             n=Count("id"),
         )
@@ -290,7 +296,8 @@ def update_student_state(*, student_id: int) -> StudentModelState | None:
     return state
 
 
-# A running training that has not beaten its heartbeat for this long lost its worker.
+# A running training that has not beaten its heartbeat for this long lost its worker
+# (settings.TRAINING_STALE_SECONDS; several heartbeats, training.HEARTBEAT_SECONDS apart).
 STALE_RUNNING_SECONDS = 120
 # A queued run no worker has picked up for this long is presumed lost with its queue entry.
 STALE_QUEUED_SECONDS = 1800
@@ -350,7 +357,8 @@ def recover_abandoned_run() -> TrainingRun | None:
     if tracker.state == TrainingTracker.State.IDLE or run is None:
         return None
     if tracker.state == TrainingTracker.State.RUNNING:
-        since, limit = run.heartbeat_at or run.started_at or run.created_at, STALE_RUNNING_SECONDS
+        since = run.heartbeat_at or run.started_at or run.created_at
+        limit = getattr(settings, "TRAINING_STALE_SECONDS", STALE_RUNNING_SECONDS)
         error = "The worker stopped sending heartbeats (killed or lost)."
     else:
         since, limit = run.created_at, STALE_QUEUED_SECONDS
@@ -394,8 +402,11 @@ def models_health() -> dict[str, Any]:
     }
 
 
-def training_status() -> dict[str, Any]:
-    """The tracker as the dashboard and `training_status` show it (no TensorFlow import)."""
+def training_status(*, with_total: bool = False) -> dict[str, Any]:
+    """The tracker as the dashboard and `training_status` show it (no TensorFlow import).
+
+    `with_total` counts every completed attempt: fine for a command, too slow for a page that
+    polls it after a school has imported years of history."""
     from tasks.models import PracticeTask
 
     tracker = TrainingTracker.get()
@@ -410,7 +421,7 @@ def training_status() -> dict[str, Any]:
         "last_samples": tracker.last_samples,
         "last_seconds": tracker.last_seconds,
         "last_result": tracker.last_result,
-        "total_completed": PracticeTask.objects.completed().count(),
+        "total_completed": PracticeTask.objects.completed().count() if with_total else None,
         "champion": (
             {"version": champion.label, "auc": champion.metrics.get("auc")} if champion else None
         ),

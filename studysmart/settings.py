@@ -165,7 +165,9 @@ def database_settings() -> dict[str, object]:
     # "database is locked" errors under concurrent writers into a handful.
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "db.sqlite3",
+        # SQLITE_PATH puts the file elsewhere than the data directory; the worker tests point
+        # their qcluster children at pytest-django's test database with it.
+        "NAME": Path(env_str("SQLITE_PATH") or DATA_DIR / "db.sqlite3"),
         # A file, not the in-memory default: tests start real qcluster and daphne processes.
         "TEST": {"NAME": str(DATA_DIR / "test-db.sqlite3")},
         "OPTIONS": {
@@ -317,6 +319,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 RETRAIN_EVERY_N_COMPLETIONS = env_int("RETRAIN_EVERY_N_COMPLETIONS", 5)
 RETRAIN_MIN_INTERVAL_SECONDS = env_int("RETRAIN_MIN_INTERVAL_SECONDS", 60)
 TRAINING_THREADS = env_int("TRAINING_THREADS", 1)
+# A running training with no heartbeat for this long lost its worker and is marked abandoned.
+TRAINING_STALE_SECONDS = env_int("TRAINING_STALE_SECONDS", 120)
 # Adaptive assignment aims at tasks the student has about this chance of getting right.
 PRACTICE_TARGET_P_CORRECT = env_float("PRACTICE_TARGET_P_CORRECT", 0.7)
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import math
+import re
+from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Avg, Case, Count, Q, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 
 class Difficulty(models.TextChoices):
@@ -100,6 +106,53 @@ class Task(models.Model):
     def option_ids(self) -> list[str]:
         return [str(o.get("id")) for o in self.options or []]
 
+    @property
+    def statement_html(self) -> SafeString:
+        return mark_safe(markdown_html(self.statement))  # sanitised by nh3
+
+    @property
+    def solution_html(self) -> SafeString:
+        return mark_safe(markdown_html(self.solution))  # sanitised by nh3
+
+    def options_html(self) -> list[tuple[str, SafeString]]:
+        """(id, rendered text) per option: option texts may hold math too."""
+        return [
+            (str(o.get("id")), mark_safe(markdown_inline_html(str(o.get("text", "")))))
+            for o in self.options or []
+        ]
+
+    @property
+    def correct_answer_display(self) -> str:
+        if self.answer_kind == AnswerKind.NUMERIC and self.numeric_answer is not None:
+            return f"{self.numeric_answer:g} {self.unit}".strip()
+        if self.answer_kind == AnswerKind.CHOICE:
+            return self.correct_option.upper()
+        return ""
+
+
+@functools.lru_cache(maxsize=4096)
+def markdown_html(text: str) -> str:
+    """Markdown + LaTeX → sanitised HTML with MathML, memoised: bank texts rarely change and
+    a page of tasks would otherwise convert the same formulas on every request."""
+    from studysmart.markdown import render_markdown
+
+    # Keep inline math together with the punctuation right after it: browsers would otherwise
+    # happily start a line with the full stop that ends a formula.
+    return _MATH_THEN_PUNCTUATION.sub(r'<span class="nobr">\1\2</span>', render_markdown(text))
+
+
+_MATH_THEN_PUNCTUATION = re.compile(
+    r"(<math(?![^>]*display=\"block\")[^>]*>(?:(?!</math>).)*</math>)([.,;:!?)]+)", re.S
+)
+
+
+def markdown_inline_html(text: str) -> str:
+    """As markdown_html, without the paragraph around a one-line text (option labels)."""
+    html = markdown_html(text).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html
+
 
 class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):
     def for_student(self, user: object) -> PracticeTaskQuerySet:
@@ -110,6 +163,76 @@ class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):
 
     def completed(self) -> PracticeTaskQuerySet:
         return self.filter(status=PracticeTask.Status.COMPLETED)
+
+    def with_task(self) -> PracticeTaskQuerySet:
+        """The task and its topic in the same query (every page shows them)."""
+        return self.select_related("task__topic")
+
+    def in_practice_order(self) -> PracticeTaskQuerySet:
+        """Newest batch first; within a batch, the order the assignment picked them."""
+        return self.order_by("-assigned_at", "id")
+
+    def newest_answered_first(self) -> PracticeTaskQuerySet:
+        return self.order_by("-answered_at", "-id")
+
+    def totals(self) -> dict[str, Any]:
+        """Completed count, correct count and mean seconds, in one aggregate query."""
+        return self.completed().aggregate(
+            completed=Count("id"),
+            correct=Count("id", filter=Q(is_correct=True)),
+            mean_seconds=Avg("seconds_taken"),
+        )
+
+    def answer_days(self, *, since: date) -> list[date]:
+        """The distinct days (newest first) with a completion on or after `since`."""
+        return list(
+            self.completed()
+            .filter(answered_at__date__gte=since)
+            .annotate(day=TruncDate("answered_at"))
+            .values_list("day", flat=True)
+            .distinct()
+            .order_by("-day")
+        )
+
+    def by_topic(self) -> list[dict[str, Any]]:
+        """Per topic: attempts, accuracy and mean time of completed tasks (one query)."""
+        return list(
+            self.completed()
+            .values("task__topic_id", "task__topic__name")
+            .annotate(
+                n=Count("id"),
+                # CASE rather than CAST: PostgreSQL cannot cast a boolean to a float.
+                accuracy=Avg(
+                    Case(When(is_correct=True, then=1.0), default=0.0),
+                    output_field=models.FloatField(),
+                ),
+                mean_seconds=Avg("seconds_taken"),
+            )
+            .order_by("task__topic__name")
+        )
+
+    def outcomes(self, *, last: int) -> list[tuple[bool, float | None]]:
+        """(is_correct, predicted P(correct) at assignment) of the last `last` completions,
+        oldest first."""
+        rows = list(
+            self.completed()
+            .newest_answered_first()
+            .values_list("is_correct", "assigned_p_correct")[:last]
+        )
+        return [(bool(correct), p) for correct, p in reversed(rows)]
+
+
+def current_streak(days: list[date], *, today: date) -> int:
+    """Consecutive days with a completion, ending today (or yesterday: today isn't over)."""
+    if not days or days[0] < today - timedelta(days=1):
+        return 0
+    streak, expected = 0, days[0]
+    for day in days:
+        if day != expected:
+            break
+        streak += 1
+        expected = day - timedelta(days=1)
+    return streak
 
 
 class PracticeTask(models.Model):
@@ -167,3 +290,15 @@ class PracticeTask(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
+
+    @property
+    def answer_display(self) -> str:
+        """The stored answer as a student reads it: 42 Hz, not 42.0."""
+        if self.task.answer_kind == AnswerKind.NUMERIC and self.answer:
+            try:
+                return f"{float(self.answer):.6g} {self.task.unit}".strip()
+            except ValueError:
+                return self.answer
+        if self.task.answer_kind == AnswerKind.CHOICE:
+            return self.answer.upper()
+        return self.answer

@@ -1,10 +1,214 @@
+"""Student pages: dashboard, task, result, history and progress. Interfaces only: they parse,
+call a QuerySet or a service, and render. Each runs a bounded number of queries, however long
+the student's history (tests/tasks/test_query_counts.py)."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from mlmodels.services import predict_many, training_status
+from tasks import charts, services
+from tasks.models import AnswerKind, PracticeTask, current_streak
+
+logger = logging.getLogger(__name__)
+
+DASHBOARD_PENDING = 20
+HISTORY_PAGE_SIZE = 20
+# The predicted-vs-actual chart covers the most recent attempts, in blocks of ten.
+CHART_ATTEMPTS = 300
+STREAK_LOOKBACK_DAYS = 366
+COUNT_CHOICES = (1, 3, 5, 10, 20)
 
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "tasks/dashboard.html", {})
+    mine = PracticeTask.objects.for_student(request.user)
+    pending = list(mine.pending().with_task().in_practice_order()[:DASHBOARD_PENDING])
+    pending_total = len(pending)
+    if pending_total == DASHBOARD_PENDING:
+        pending_total = mine.pending().count()
+    predictions = predict_many(user=request.user, tasks=[p.task for p in pending])
+    recent = list(mine.completed().with_task().newest_answered_first()[:5])
+    today = timezone.localdate()
+    days = mine.answer_days(since=today - timedelta(days=STREAK_LOOKBACK_DAYS))
+    context = {
+        "pending": list(zip(pending, predictions, strict=True)),
+        "pending_total": pending_total,
+        "pending_more": pending_total - len(pending),
+        "recent": recent,
+        "totals": mine.totals(),
+        "streak": current_streak(days, today=today),
+        "practised_today": bool(days) and days[0] == today,
+        "model_status": model_status_line(),
+        "count_choices": COUNT_CHOICES,
+        "target": settings.PRACTICE_TARGET_P_CORRECT,
+    }
+    return render(request, "tasks/dashboard.html", context)
+
+
+def model_status_line() -> str:
+    """One line about the student models for the dashboard (static/mlmodels/updates.js keeps
+    it current with the same wording); never breaks the page."""
+    try:
+        status = training_status()
+    except Exception:
+        logger.exception("training_status failed")
+        return "Model status is unavailable right now."
+    if status["state"] == "running":
+        return "Your predictions are being retrained…"
+    if status["state"] == "queued":
+        return "Retraining queued…"
+    counter = (
+        f"{status['completed_since_training']}/{status['threshold']} tasks until the next update"
+    )
+    champion = status["champion"]
+    if champion:
+        auc = f", AUC {champion['auc']:.2f}" if isinstance(champion.get("auc"), float) else ""
+        return f"Model {champion['version']}{auc} · {counter}"
+    return f"Predictions from practice averages · {counter}"
+
+
+@require_POST
+def assign(request: HttpRequest) -> HttpResponse:
+    try:
+        count = int(request.POST.get("count", "5"))
+        new = services.assign_practice_tasks(student=request.user, count=count)
+    except ValueError:
+        messages.error(request, f"Choose how many tasks: 1 to {services.MAX_ASSIGN}.")
+    except services.PracticeTaskError as exc:
+        messages.error(request, exc.message)
+    else:
+        if new:
+            noun = "task" if len(new) == 1 else "tasks"
+            messages.success(request, f"{len(new)} new {noun} picked for you.")
+        else:
+            messages.info(request, "No new tasks right now: finish the pending ones first.")
+    return redirect("tasks:dashboard")
+
+
+def _own_practice_task(request: HttpRequest, pk: int) -> PracticeTask:
+    """The student's own practice task or 404 (another student's id is 404 too, not 403)."""
+    return get_object_or_404(PracticeTask.objects.for_student(request.user).with_task(), pk=pk)
+
+
+@require_GET
+def practice_task(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _own_practice_task(request, pk)
+    if item.is_completed:
+        return redirect("tasks:result", pk=item.pk)
+    services.mark_shown(practice_task=item)
+    return _render_task_page(request, item)
+
+
+def _render_task_page(
+    request: HttpRequest, item: PracticeTask, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    prediction = predict_many(user=request.user, tasks=[item.task])[0]
+    now = timezone.now()
+    context = {
+        "item": item,
+        "task": item.task,
+        "prediction": prediction,
+        "error": error,
+        "server_now": now,
+        "elapsed": max(0.0, (now - (item.shown_at or now)).total_seconds()),
+        "kinds": AnswerKind,
+        "submitted": request.POST.get("answer", ""),
+    }
+    return render(request, "tasks/practice_task.html", context, status=status)
+
+
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _own_practice_task(request, pk)
+    if item.is_completed:
+        messages.info(request, "You had already answered this task: here is your first result.")
+        return redirect("tasks:result", pk=item.pk)
+    try:
+        fields = parse_answer_form(item, request.POST)
+        services.complete_practice_task(practice_task_id=item.pk, student=request.user, **fields)
+    except services.AlreadyCompleted:
+        # The second of two quick submits: the first one's outcome stands.
+        messages.info(request, "You had already answered this task: here is your first result.")
+    except services.InvalidAnswer as exc:
+        return _render_task_page(request, item, error=exc.message, status=400)
+    return redirect("tasks:result", pk=item.pk)
+
+
+def parse_answer_form(item: PracticeTask, data: QueryDict) -> dict[str, object]:
+    """Turn the task page's form fields into the service's typed arguments."""
+    get = data.get
+    kind = item.task.answer_kind
+    if kind == AnswerKind.SELF:
+        raw = get("self_assessed_correct", "")
+        if raw not in ("true", "false"):
+            raise services.InvalidAnswer("Say whether you got it right or wrong.")
+        return {"self_assessed_correct": raw == "true"}
+    raw = (get("answer") or "").strip()
+    if not raw:
+        message = "Choose one option." if kind == AnswerKind.CHOICE else "Enter your answer."
+        raise services.InvalidAnswer(message)
+    if kind == AnswerKind.NUMERIC:
+        # Students type 1,5 or −3 (a typographic minus) as often as 1.5 and -3.
+        text = raw.replace(",", ".").replace("−", "-").replace(" ", "")
+        try:
+            return {"answer": float(text)}
+        except ValueError:
+            raise services.InvalidAnswer(
+                f"“{raw}” is not a number. Use digits, e.g. 12.5 or 3e-4."
+            ) from None
+    return {"answer": raw}
+
+
+@require_GET
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _own_practice_task(request, pk)
+    if not item.is_completed:
+        return redirect("tasks:practice", pk=item.pk)
+    next_item = PracticeTask.objects.for_student(request.user).pending().in_practice_order().first()
+    options = dict(item.task.options_html())
+    context = {
+        "item": item,
+        "task": item.task,
+        "next_item": next_item,
+        "kinds": AnswerKind,
+        "chosen_html": options.get(item.answer),
+        "correct_html": options.get(item.task.correct_option),
+    }
+    return render(request, "tasks/result.html", context)
+
+
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    completed = (
+        PracticeTask.objects.for_student(request.user)
+        .completed()
+        .with_task()
+        .newest_answered_first()
+    )
+    page = Paginator(completed, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tasks/history.html", {"page": page})
+
+
+@require_GET
+def progress(request: HttpRequest) -> HttpResponse:
+    mine = PracticeTask.objects.for_student(request.user)
+    topics = mine.by_topic()
+    outcomes = mine.outcomes(last=CHART_ATTEMPTS)
+    context = {
+        "totals": mine.totals(),
+        "accuracy_chart": charts.accuracy_chart(topics),
+        "time_chart": charts.time_chart(topics),
+        "calibration_chart": charts.calibration_chart(outcomes),
+        "chart_attempts": len(outcomes),
+    }
+    return render(request, "tasks/progress.html", context)

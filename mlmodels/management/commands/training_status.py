@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", dest="as_json", help="print JSON")
 
     def handle(self, *args: Any, as_json: bool = False, **options: Any) -> None:
-        status = training_status()
+        status = training_status(with_total=True)
         if as_json:
             self.stdout.write(json.dumps(status, indent=2, default=str))
             return

@@ -1,0 +1,254 @@
+"""JSON API for practice tasks (SPEC §7), with the session's login.
+
+Interfaces only: parse and check the request, call a QuerySet or a service, answer JSON.
+Anonymous calls get a JSON 401 rather than a login redirect, a failed CSRF check a JSON 403,
+and every refused request `{"error": message}` with nothing changed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from mlmodels.services import Prediction, predict_many
+from tasks import services
+from tasks.models import AnswerKind, PracticeTask
+
+DEFAULT_ASSIGN_COUNT = 5
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 100
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+View = Callable[..., HttpResponse]
+
+
+class BadRequest(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def error(message: str, status: int, **extra: Any) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+class _JsonCsrfCheck(CsrfViewMiddleware):
+    """Django's own CSRF check, answering a failure in JSON instead of the HTML page."""
+
+    def _reject(self, request: HttpRequest, reason: str) -> HttpResponse:
+        return error(f"CSRF check failed: {reason} Send the X-CSRFToken header.", 403)
+
+
+_csrf_check = _JsonCsrfCheck(lambda request: HttpResponse())
+
+
+def api_view(*methods: str) -> Callable[[View], View]:
+    """Allowed methods, JSON 401 for anonymous callers, CSRF on unsafe methods, no caching.
+
+    The global CSRF middleware is told to skip these views only because the check runs here,
+    after authentication, so that its failure can be answered in JSON.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in methods:
+                response = error(f"Method {request.method} is not allowed here.", 405)
+                response["Allow"] = ", ".join(methods)
+                return response
+            if not request.user.is_authenticated:
+                return error("Authentication required: log in first.", 401)
+            if request.method not in SAFE_METHODS:
+                rejection = _csrf_check.process_view(request, None, (), {})  # type: ignore[arg-type]
+                if rejection is not None:
+                    return rejection
+            try:
+                return view(request, *args, **kwargs)
+            except BadRequest as exc:
+                return error(exc.message, 400)
+            except PracticeTask.DoesNotExist:
+                return error("Practice task not found.", 404)
+
+        return login_not_required(csrf_exempt(never_cache(wrapper)))
+
+    return decorator
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def json_object(request: HttpRequest, *, allow_empty: bool = False) -> dict[str, Any]:
+    """The request body as a JSON object; NaN and Infinity are not JSON and are refused."""
+    if allow_empty and (not request.body.strip() or _empty_form(request)):
+        return {}
+    if not request.body.strip():
+        raise BadRequest("Send a JSON object in the request body.")
+    try:
+        data = json.loads(request.body, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise BadRequest("Malformed JSON.") from None
+    if not isinstance(data, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    return data
+
+
+def _empty_form(request: HttpRequest) -> bool:
+    """A bodiless POST from a form or a client that always sends a form encoding."""
+    return request.content_type in FORM_TYPES and not request.POST
+
+
+def _int_param(request: HttpRequest, name: str, default: int, *, lo: int, hi: int) -> int:
+    raw = request.GET.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be a whole number.") from None
+    if not lo <= value <= hi:
+        raise BadRequest(f"{name} must be from {lo} to {hi}.")
+    return value
+
+
+def practice_task_json(item: PracticeTask, prediction: Prediction) -> dict[str, Any]:
+    """SPEC §7's shape. The answer and the solution appear only once the task is completed."""
+    task = item.task
+    task_json: dict[str, Any] = {
+        "id": task.pk,
+        "title": task.title,
+        "topic": {"id": task.topic.pk, "slug": task.topic.slug, "name": task.topic.name},
+        "difficulty": task.difficulty,
+        "statement": task.statement,
+        "statement_html": str(task.statement_html),
+        "unit": task.unit,
+        "concept": task.concept,
+    }
+    if task.answer_kind == AnswerKind.CHOICE:
+        task_json["options"] = [
+            {"id": str(o.get("id")), "text": str(o.get("text", ""))} for o in task.options or []
+        ]
+    body: dict[str, Any] = {
+        "id": item.pk,
+        "task": task_json,
+        "answer_kind": task.answer_kind,
+        "status": item.status,
+        "predicted_p_correct": prediction.p_correct,
+        "predicted_seconds": prediction.seconds,
+        "prediction_source": prediction.source,
+        "prediction_version": prediction.version,
+        "assigned_p_correct": item.assigned_p_correct,
+        "assigned_seconds": item.assigned_seconds,
+        "assigned_source": item.assigned_source,
+        "assigned_version": item.assigned_version,
+        "assigned_at": _iso(item.assigned_at),
+        "shown_at": _iso(item.shown_at),
+        "answered_at": _iso(item.answered_at),
+        "is_correct": item.is_correct if item.is_completed else None,
+        "seconds_taken": item.seconds_taken if item.is_completed else None,
+    }
+    if item.is_completed:
+        body["answer"] = item.answer
+        task_json["solution"] = task.solution
+        task_json["solution_html"] = str(task.solution_html)
+        if task.answer_kind == AnswerKind.NUMERIC:
+            task_json["correct_answer"] = task.numeric_answer
+        elif task.answer_kind == AnswerKind.CHOICE:
+            task_json["correct_answer"] = task.correct_option
+    return body
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _frozen_prediction(item: PracticeTask) -> Prediction:
+    """The prediction stored at assignment, standing in for a live one where a second
+    prediction would be wasted work (just assigned, just completed)."""
+    return Prediction(
+        item.assigned_p_correct if item.assigned_p_correct is not None else 0.5,
+        item.assigned_seconds if item.assigned_seconds is not None else 60.0,
+        item.assigned_source,
+        item.assigned_version,
+    )
+
+
+@api_view("GET")
+def practice_task_list(request: HttpRequest) -> HttpResponse:
+    """The student's own practice tasks, newest first; `?limit=` (≤ 100) and `?offset=`."""
+    limit = _int_param(request, "limit", DEFAULT_LIMIT, lo=1, hi=MAX_LIMIT)
+    offset = _int_param(request, "offset", 0, lo=0, hi=10**9)
+    mine = PracticeTask.objects.for_student(request.user)
+    items = list(mine.with_task().order_by("-assigned_at", "-id")[offset : offset + limit])
+    total = mine.count()
+    # One batched prediction for the whole page (SPEC §6).
+    predictions = predict_many(user=request.user, tasks=[i.task for i in items])
+    response = JsonResponse(
+        [practice_task_json(i, p) for i, p in zip(items, predictions, strict=True)], safe=False
+    )
+    response["X-Total-Count"] = str(total)
+    if offset + limit < total:
+        url = reverse("tasks:api-list")
+        response["Link"] = f'<{url}?limit={limit}&offset={offset + limit}>; rel="next"'
+    return response
+
+
+@api_view("POST")
+def practice_task_assign(request: HttpRequest) -> HttpResponse:
+    data = json_object(request, allow_empty=True)
+    unknown = set(data) - {"count"}
+    if unknown:
+        raise BadRequest(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    try:
+        count = services.check_count(data.get("count", DEFAULT_ASSIGN_COUNT))
+        items = services.assign_practice_tasks(student=request.user, count=count)
+    except services.PracticeTaskError as exc:
+        raise BadRequest(exc.message) from None
+    body = [practice_task_json(i, _frozen_prediction(i)) for i in items]
+    return JsonResponse(body, safe=False, status=201)
+
+
+@api_view("GET", "PATCH")
+def practice_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "PATCH":
+        return _complete(request, pk)
+    item = PracticeTask.objects.for_student(request.user).with_task().get(pk=pk)
+    services.mark_shown(practice_task=item)
+    prediction = predict_many(user=request.user, tasks=[item.task])[0]
+    return JsonResponse(practice_task_json(item, prediction))
+
+
+def _complete(request: HttpRequest, pk: int) -> HttpResponse:
+    data = json_object(request)
+    unknown = set(data) - {"answer", "self_assessed_correct"}
+    if unknown:
+        raise BadRequest(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    try:
+        completion = services.complete_practice_task(
+            practice_task_id=pk,
+            student=request.user,
+            answer=data.get("answer"),
+            self_assessed_correct=data.get("self_assessed_correct"),
+        )
+    except services.AlreadyCompleted as exc:
+        first = exc.practice_task
+        return error(
+            exc.message,
+            409,
+            practice_task=practice_task_json(first, _frozen_prediction(first)),
+        )
+    except services.InvalidAnswer as exc:
+        raise BadRequest(exc.message) from None
+    item = completion.practice_task
+    # Completion stays cheap (SPEC §3): no prediction here; the frozen one stands in for it.
+    return JsonResponse(practice_task_json(item, _frozen_prediction(item)))

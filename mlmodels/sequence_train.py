@@ -1,0 +1,553 @@
+"""Training the sequence model (SPEC §4) with Keras. Imports TensorFlow: worker and benchmark only.
+
+Web processes serve the exported form through `mlmodels.sequence_serve` (NumPy only). The network
+is described there; `build_model` here must stay layer-for-layer in step with
+`SequencePredictor.encode_history` / `heads` (a test compares them to 1e-5).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+from keras import layers, ops, regularizers
+
+from mlmodels.data import DIFFICULTIES, AttemptTable
+from mlmodels.sequence_serve import (
+    DEFAULT_HISTORY_LEN,
+    FORMAT_VERSION,
+    NUMERIC_STEP_FEATURES,
+    SequencePredictor,
+    build_inputs,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _limit_threads(threads: int) -> None:
+    import tensorflow as tf
+
+    # Thread pools can only be sized before TensorFlow's runtime starts; a later training in the
+    # same process keeps the first setting (RuntimeError), which is harmless.
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:
+        if tf.config.threading.get_intra_op_parallelism_threads() != threads:
+            logger.info("TensorFlow already running; keeping its thread settings")
+
+
+@keras.saving.register_keras_serializable(package="studysmart")
+class IdDropout(layers.Layer):
+    """Replace a random fraction of integer ids by 0 (the unknown id) while training."""
+
+    def __init__(self, rate: float, seed: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rate = float(rate)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, ids: Any, training: bool | None = None) -> Any:
+        if not training or self.rate <= 0:
+            return ids
+        keep = keras.random.uniform(ops.shape(ids), seed=self.seed_generator) >= self.rate
+        return ops.where(keep, ids, ops.zeros_like(ids))
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
+@dataclass(frozen=True)
+class SequenceConfig:
+    history_len: int = DEFAULT_HISTORY_LEN
+    user_dim: int = 8
+    item_dim: int = 16
+    topic_dim: int = 4
+    difficulty_dim: int = 2
+    lstm_units: int = 32
+    hidden_units: int = 32
+    # Fraction of ids replaced by 0 ("unknown") during training, so the unknown embeddings are
+    # learned from real rows and the LSTM learns to carry a student it cannot name.
+    id_dropout: float = 0.1
+    l2: float = 1e-5
+    learning_rate: float = 3e-3
+    batch_size: int | None = None  # None: grows with the data (see _batch_size)
+    validation_fraction: float = 0.1
+    patience: int = 3
+    # Stop before an epoch that would end past this many seconds of training (None: no limit),
+    # so a retraining job finishes inside the worker's timeout whatever the data size.
+    max_seconds: float | None = 240.0
+    jit_compile: bool | str = "auto"
+
+
+@dataclass
+class SequenceArtifacts:
+    """A trained model plus everything serving needs besides the weights."""
+
+    model: Any  # keras.Model
+    config: SequenceConfig
+    users: tuple[str, ...]  # model index i + 1 ↔ users[i]; 0 is unknown
+    items: tuple[str, ...]
+    topics: tuple[str, ...]
+    time_mean: float
+    time_std: float
+    time_residual_std: float  # of log seconds on the validation slice
+    epochs_run: int = 0
+    seconds: float = 0.0
+    history: dict[str, list[float]] = field(default_factory=dict)
+
+
+def _vocab(names: tuple[str, ...], used_codes: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
+    """Vocabulary of the codes that occur in training, and the table-code → index map.
+
+    Strings in the table's vocabulary that never occur in the training rows map to 0, so their
+    (untrained) rows are never created and they get the learned unknown embedding.
+    """
+    present = np.zeros(len(names), dtype=bool)
+    present[np.unique(used_codes)] = True
+    index = np.zeros(len(names), dtype=np.int32)
+    index[present] = np.arange(1, int(present.sum()) + 1)
+    vocab = tuple(n for n, keep in zip(names, present, strict=True) if keep)
+    return vocab, index
+
+
+def build_model(
+    *, n_users: int, n_items: int, n_topics: int, config: SequenceConfig, seed: int = 0
+) -> Any:
+    """The two-headed network; `n_*` count known ids (index 0 is added for unknown)."""
+    c = config
+    length = c.history_len
+    reg = regularizers.L2(c.l2) if c.l2 > 0 else None
+    user_in = keras.Input((), dtype="int32", name="user")
+    item_in = keras.Input((), dtype="int32", name="item")
+    topic_in = keras.Input((), dtype="int32", name="topic")
+    diff_in = keras.Input((), dtype="int32", name="difficulty")
+    h_item_in = keras.Input((length,), dtype="int32", name="h_item")
+    h_topic_in = keras.Input((length,), dtype="int32", name="h_topic")
+    h_diff_in = keras.Input((length,), dtype="int32", name="h_difficulty")
+    h_num_in = keras.Input((length, NUMERIC_STEP_FEATURES), dtype="float32", name="h_numeric")
+    h_mask_in = keras.Input((length,), dtype="float32", name="h_mask")
+
+    # Each dropout layer gets its own seed so the replaced positions are independent.
+    def drop(x: Any, k: int, name: str) -> Any:
+        return IdDropout(c.id_dropout, seed=seed * 100 + k, name=name)(x)
+
+    user = drop(user_in, 1, "user_dropout")
+    item = drop(item_in, 2, "item_dropout")
+    topic = drop(topic_in, 3, "topic_dropout")
+    diff = drop(diff_in, 4, "difficulty_dropout")
+    h_item = drop(h_item_in, 5, "h_item_dropout")
+    h_topic = drop(h_topic_in, 6, "h_topic_dropout")
+    h_diff = drop(h_diff_in, 7, "h_difficulty_dropout")
+
+    def embedding(n: int, dim: int, name: str, **kw: Any) -> Any:
+        return layers.Embedding(n, dim, name=name, embeddings_regularizer=reg, **kw)
+
+    # Item, topic and difficulty embeddings are shared by history steps and targets.
+    item_emb = embedding(n_items + 1, c.item_dim, "item_embedding")
+    topic_emb = embedding(n_topics + 1, c.topic_dim, "topic_embedding")
+    diff_emb = embedding(len(DIFFICULTIES), c.difficulty_dim, "difficulty_embedding")
+    user_emb = embedding(n_users + 1, c.user_dim, "user_embedding")
+    # Rasch-style per-item and per-student offsets: the user + item logistic regression the
+    # network has to match (ML_NOTES) is then a special case it starts from (zeros).
+    zeros = "zeros"
+    item_bias = embedding(n_items + 1, 1, "item_bias", embeddings_initializer=zeros)
+    user_bias = embedding(n_users + 1, 1, "user_bias", embeddings_initializer=zeros)
+    item_tbias = embedding(n_items + 1, 1, "item_time_bias", embeddings_initializer=zeros)
+    user_tbias = embedding(n_users + 1, 1, "user_time_bias", embeddings_initializer=zeros)
+
+    steps = layers.Concatenate(name="step_features")(
+        [item_emb(h_item), topic_emb(h_topic), diff_emb(h_diff), h_num_in]
+    )
+    state = layers.LSTM(c.lstm_units, name="lstm")(steps, mask=ops.greater(h_mask_in, 0.5))
+    features = layers.Concatenate(name="target_features")(
+        [state, user_emb(user), item_emb(item), topic_emb(topic), diff_emb(diff)]
+    )
+    hidden = layers.Dense(c.hidden_units, activation="relu", name="hidden")(features)
+    logit = layers.Add(name="correct_logit")(
+        [
+            layers.Dense(1, name="correct")(hidden),
+            layers.Flatten()(item_bias(item)),
+            layers.Flatten()(user_bias(user)),
+        ]
+    )
+    p_correct = layers.Activation("sigmoid", name="p_correct")(logit)
+    log_time = layers.Add(name="log_time")(
+        [
+            layers.Dense(1, name="time")(hidden),
+            layers.Flatten()(item_tbias(item)),
+            layers.Flatten()(user_tbias(user)),
+        ]
+    )
+    inputs = [
+        user_in,
+        item_in,
+        topic_in,
+        diff_in,
+        h_item_in,
+        h_topic_in,
+        h_diff_in,
+        h_num_in,
+        h_mask_in,
+    ]
+    return keras.Model(inputs, {"p_correct": p_correct, "log_time": log_time}, name="sequence")
+
+
+def additive_logit_fit(
+    user: np.ndarray,
+    item: np.ndarray,
+    correct: np.ndarray,
+    *,
+    n_users: int,
+    n_items: int,
+    l2: float = 1.0,
+    iterations: int = 30,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Ridge logistic regression logit = c + b_user + b_item (a Rasch model), by coordinate
+    Newton steps: (user biases, item biases, intercept). Cheap: a few bincounts per step."""
+    bu = np.zeros(n_users)
+    bi = np.zeros(n_items)
+    c = 0.0
+    y = correct.astype(np.float64)
+    for _ in range(iterations):
+        for part in range(3):
+            p = 1.0 / (1.0 + np.exp(-(c + bu[user] + bi[item])))
+            r, h = p - y, p * (1.0 - p)
+            if part == 0:
+                bu -= (np.bincount(user, r, n_users) + l2 * bu) / (
+                    np.bincount(user, h, n_users) + l2
+                )
+            elif part == 1:
+                bi -= (np.bincount(item, r, n_items) + l2 * bi) / (
+                    np.bincount(item, h, n_items) + l2
+                )
+            else:
+                c -= float(r.sum() / max(h.sum(), 1e-9))
+    return bu, bi, c
+
+
+def additive_time_fit(
+    user: np.ndarray,
+    item: np.ndarray,
+    z_time: np.ndarray,
+    *,
+    n_users: int,
+    n_items: int,
+    shrink: float = 2.0,
+    iterations: int = 10,
+) -> tuple[np.ndarray, np.ndarray]:
+    """z_time ≈ item intensity + user slowness (simplified LNIRT), by shrunken alternating means."""
+    bu = np.zeros(n_users)
+    bi = np.zeros(n_items)
+    for _ in range(iterations):
+        bi = np.bincount(item, z_time - bu[user], n_items) / (
+            np.bincount(item, minlength=n_items) + shrink
+        )
+        bu = np.bincount(user, z_time - bi[item], n_users) / (
+            np.bincount(user, minlength=n_users) + shrink
+        )
+    return bu, bi
+
+
+def _warm_start(
+    model: Any, x: dict[str, np.ndarray], y: dict[str, np.ndarray], w: dict[str, np.ndarray]
+) -> None:
+    """Start the bias terms at the user + item fits, so the network begins where the baselines
+    end and only has to learn what they miss (from scratch, Adam leaves the per-student biases
+    under-fitted by the time the shared layers start to overfit)."""
+    n_users = model.get_layer("user_bias").input_dim
+    n_items = model.get_layer("item_bias").input_dim
+    bu, bi, c = additive_logit_fit(
+        x["user"], x["item"], y["p_correct"], n_users=n_users, n_items=n_items
+    )
+    # Index 0 (unknown) starts at the mean of the known ones; training refines it.
+    bu[0], bi[0] = 0.0, float(np.mean(bi[1:])) if n_items > 1 else 0.0
+    model.get_layer("user_bias").set_weights([bu[:, None].astype(np.float32)])
+    model.get_layer("item_bias").set_weights([bi[:, None].astype(np.float32)])
+    kernel, _ = model.get_layer("correct").get_weights()
+    model.get_layer("correct").set_weights([kernel, np.array([c], np.float32)])
+    timed = w["log_time"] > 0
+    if timed.any():
+        tu, ti = additive_time_fit(
+            x["user"][timed],
+            x["item"][timed],
+            y["log_time"][timed].astype(np.float64),
+            n_users=n_users,
+            n_items=n_items,
+        )
+        tu[0], ti[0] = 0.0, float(np.mean(ti[1:])) if n_items > 1 else 0.0
+        model.get_layer("user_time_bias").set_weights([tu[:, None].astype(np.float32)])
+        model.get_layer("item_time_bias").set_weights([ti[:, None].astype(np.float32)])
+
+
+class _TimeBudget(keras.callbacks.Callback):
+    def __init__(self, started: float, max_seconds: float) -> None:
+        super().__init__()
+        self.started = started
+        self.max_seconds = max_seconds
+        self.epoch_started = started
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+        self.epoch_started = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+        now = time.perf_counter()
+        if now + (now - self.epoch_started) > self.started + self.max_seconds:
+            logger.info("sequence model: time budget reached after epoch %d", epoch + 1)
+            self.model.stop_training = True
+
+
+def _batch_size(n_rows: int, config: SequenceConfig) -> int:
+    if config.batch_size:
+        return config.batch_size
+    # ~100 steps per epoch on small tables (enough updates for a few hundred attempts); big
+    # batches on big ones keep an epoch of the 222k-row credential table near 10 s on one core.
+    return int(np.clip(2 ** round(np.log2(max(n_rows, 1) / 100)), 32, 1024))
+
+
+def fit_sequence_model(
+    table: AttemptTable,
+    *,
+    seed: int = 0,
+    epochs: int = 30,
+    threads: int = 1,
+    config: SequenceConfig | None = None,
+    verbose: int | str = 0,
+    progress: Callable[[int, dict[str, float]], None] | None = None,
+) -> SequenceArtifacts:
+    """Train on every row of `table`, stopping early on a seeded random validation slice.
+
+    Each row is predicted from the same student's previous `history_len` rows of `table`.
+    `progress(epoch, logs)` is called after each epoch (e.g. to report progress to a browser).
+    """
+    if len(table) == 0:
+        raise ValueError("cannot train the sequence model on an empty table")
+    started = time.perf_counter()
+    cfg = config or SequenceConfig()
+    _limit_threads(threads)
+    keras.utils.set_random_seed(seed)
+
+    users, user_index = _vocab(table.users, table.user)
+    items, item_index = _vocab(table.items, table.item)
+    topics, topic_index = _vocab(table.topics, table.topic)
+    has_t = table.has_time
+    if has_t.any():
+        time_mean = float(np.mean(table.log_seconds[has_t]))
+        time_std = float(np.std(table.log_seconds[has_t])) or 1.0
+    else:
+        time_mean, time_std = float(np.log(60.0)), 1.0
+    x = build_inputs(
+        table,
+        user_index=user_index,
+        item_index=item_index,
+        topic_index=topic_index,
+        history_len=cfg.history_len,
+        time_mean=time_mean,
+        time_std=time_std,
+    )
+    y = {
+        "p_correct": table.correct.astype(np.float32),
+        "log_time": np.where(
+            has_t, (np.nan_to_num(table.log_seconds) - time_mean) / time_std, 0.0
+        ).astype(np.float32),
+    }
+    # Rows without a valid time contribute nothing to the time loss.
+    w = {"p_correct": np.ones(len(table), np.float32), "log_time": has_t.astype(np.float32)}
+
+    rng = np.random.default_rng(seed)
+    n = len(table)
+    n_val = round(n * cfg.validation_fraction) if n >= 50 else 0
+    perm = rng.permutation(n)
+    val_rows, train_rows = np.sort(perm[:n_val]), np.sort(perm[n_val:])
+
+    def take(d: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, np.ndarray]:
+        return {key: v[rows] for key, v in d.items()}
+
+    model = build_model(
+        n_users=len(users), n_items=len(items), n_topics=len(topics), config=cfg, seed=seed
+    )
+    _warm_start(model, take(x, train_rows), take(y, train_rows), take(w, train_rows))
+    model.compile(
+        optimizer=keras.optimizers.Adam(cfg.learning_rate),
+        loss={"p_correct": "binary_crossentropy", "log_time": "mse"},
+        jit_compile=cfg.jit_compile,
+    )
+    callbacks: list[Any] = []
+    validation: Any = None
+    if n_val:
+        validation = (take(x, val_rows), take(y, val_rows), take(w, val_rows))
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=cfg.patience, restore_best_weights=True
+            )
+        )
+    if cfg.max_seconds is not None:
+        callbacks.append(_TimeBudget(started, cfg.max_seconds))
+    if progress is not None:
+        callbacks.append(
+            keras.callbacks.LambdaCallback(
+                on_epoch_end=lambda epoch, logs: progress(epoch, dict(logs or {}))
+            )
+        )
+    fit = model.fit(
+        take(x, train_rows),
+        take(y, train_rows),
+        sample_weight=take(w, train_rows),
+        validation_data=validation,
+        epochs=epochs,
+        batch_size=_batch_size(len(train_rows), cfg),
+        shuffle=True,
+        callbacks=callbacks,
+        verbose=verbose,
+    )
+
+    # The residual spread of log time turns the predicted median into an expected time.
+    residual_std = 1.0
+    check_rows = val_rows if n_val else train_rows
+    timed = check_rows[has_t[check_rows]]
+    if timed.size:
+        out = model.predict_on_batch(take(x, timed))
+        pred = np.asarray(out["log_time"]).reshape(-1) * time_std + time_mean
+        residual_std = float(np.std(table.log_seconds[timed] - pred))
+    return SequenceArtifacts(
+        model=model,
+        config=cfg,
+        users=users,
+        items=items,
+        topics=topics,
+        time_mean=time_mean,
+        time_std=time_std,
+        time_residual_std=residual_std,
+        epochs_run=len(fit.history.get("loss", [])),
+        seconds=time.perf_counter() - started,
+        history={key: [float(v) for v in vals] for key, vals in fit.history.items()},
+    )
+
+
+def export_arrays(artifacts: SequenceArtifacts) -> dict[str, np.ndarray]:
+    """Every array the NumPy predictor needs, under the names `sequence_serve` reads."""
+    model = artifacts.model
+
+    def weights(layer: str) -> list[np.ndarray]:
+        return [np.asarray(v) for v in model.get_layer(layer).get_weights()]
+
+    kernel, recurrent, bias = weights("lstm")
+    hidden_k, hidden_b = weights("hidden")
+    correct_k, correct_b = weights("correct")
+    time_k, time_b = weights("time")
+    return {
+        "format_version": np.asarray(FORMAT_VERSION, dtype=np.int64),
+        "user_embedding": weights("user_embedding")[0],
+        "item_embedding": weights("item_embedding")[0],
+        "topic_embedding": weights("topic_embedding")[0],
+        "difficulty_embedding": weights("difficulty_embedding")[0],
+        "lstm_kernel": kernel,
+        "lstm_recurrent_kernel": recurrent,
+        "lstm_bias": bias,
+        "hidden_kernel": hidden_k,
+        "hidden_bias": hidden_b,
+        "correct_kernel": correct_k,
+        "correct_bias": correct_b,
+        "time_kernel": time_k,
+        "time_bias": time_b,
+        "item_bias": weights("item_bias")[0],
+        "user_bias": weights("user_bias")[0],
+        "item_time_bias": weights("item_time_bias")[0],
+        "user_time_bias": weights("user_time_bias")[0],
+        # Unicode arrays, not object arrays, so the file loads with allow_pickle=False.
+        "vocab_users": np.asarray(artifacts.users, dtype=np.str_).reshape(-1),
+        "vocab_items": np.asarray(artifacts.items, dtype=np.str_).reshape(-1),
+        "vocab_topics": np.asarray(artifacts.topics, dtype=np.str_).reshape(-1),
+        "history_len": np.asarray(artifacts.config.history_len, dtype=np.int64),
+        "time_mean": np.asarray(artifacts.time_mean),
+        "time_std": np.asarray(artifacts.time_std),
+        "time_residual_std": np.asarray(artifacts.time_residual_std),
+    }
+
+
+def predictor_from_artifacts(artifacts: SequenceArtifacts) -> SequencePredictor:
+    return SequencePredictor(export_arrays(artifacts))
+
+
+def _atomic_write(path: Path, write: Callable[[Path], None], suffix: str) -> None:
+    """Write via a temp file in the same directory, fsync, rename: readers never see a half file.
+
+    The temp name keeps `suffix` because Keras only saves to names ending in `.keras`.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable; not possible on every platform
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def export_weights(artifacts: SequenceArtifacts, path: Path | str) -> Path:
+    """Write the TensorFlow-free serving form (one `.npz`) atomically; returns the path."""
+    target = Path(path)
+    arrays = export_arrays(artifacts)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, allow_pickle=False, **arrays)
+
+    _atomic_write(target, write, ".npz")
+    return target
+
+
+def save_keras(artifacts: SequenceArtifacts, path: Path | str) -> Path:
+    """Save the Keras model atomically (for retraining/inspection; serving uses the `.npz`)."""
+    target = Path(path)
+    if target.suffix != ".keras":
+        raise ValueError(f"Keras model files must end in .keras, got {target.name}")
+    _atomic_write(target, lambda tmp: artifacts.model.save(tmp), ".keras")
+    return target
+
+
+@dataclass
+class SequenceTrainer:
+    """The sequence model behind the benchmark's `ModelTrainer` protocol."""
+
+    name: str = "sequence"
+    epochs: int = 30
+    threads: int = 1
+    config: SequenceConfig | None = None
+
+    def train(self, train_table: AttemptTable, *, seed: int) -> SequenceArtifacts:
+        return fit_sequence_model(
+            train_table, seed=seed, epochs=self.epochs, threads=self.threads, config=self.config
+        )
+
+    def predict(
+        self, trained: SequenceArtifacts, full_table: AttemptTable, test_mask: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(p_correct, log seconds) for the test rows, in row order, through the exported NumPy
+        form (what web processes serve); each row sees all the student's earlier attempts."""
+        return predictor_from_artifacts(trained).predict_table(full_table, test_mask)

@@ -332,7 +332,11 @@ TUTOR_MODEL = env_str(
 TUTOR_EMBEDDINGS = env_str(
     "TUTOR_EMBEDDINGS", "google_genai:gemini-embedding-001" if GOOGLE_API_KEY else "offline"
 )
+# Another server speaking the Gemini REST API (a gateway, or the loopback stand-in in tests).
+TUTOR_BASE_URL = env_str("TUTOR_BASE_URL")
 TUTOR_TIMEOUT_SECONDS = env_float("TUTOR_TIMEOUT_SECONDS", 20.0)
+# Pause between streamed tokens of the offline model (0 = as fast as possible).
+TUTOR_STREAM_DELAY_SECONDS = env_float("TUTOR_STREAM_DELAY_SECONDS", 0.0)
 TUTOR_MAX_RETRIES = env_int("TUTOR_MAX_RETRIES", 1)
 TUTOR_MAX_MESSAGE_CHARS = env_int("TUTOR_MAX_MESSAGE_CHARS", 2000)
 TUTOR_RATE_LIMIT_PER_MINUTE = env_int("TUTOR_RATE_LIMIT_PER_MINUTE", 20)

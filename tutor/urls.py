@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tutor import views
 
 app_name = "tutor"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.chat_page, name="chat"),
+    path("<int:chat_id>/", views.chat_page, name="chat-detail"),
+]

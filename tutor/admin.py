@@ -1,0 +1,66 @@
+"""Admins edit the knowledge base here; chats are read-only records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from tutor import services
+from tutor.models import Chat, ChatMessage, KnowledgeEntry
+
+
+@admin.register(KnowledgeEntry)
+class KnowledgeEntryAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "topic", "embedder", "embedded_at", "updated_at")
+    list_filter = ("topic", "embedder")
+    search_fields = ("slug", "title", "keywords", "explanation")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("embedder", "embedding_dimensions", "embedded_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "topic", "keywords")}),
+        ("Answer angles", {"fields": ("explanation", "example", "simpler", "alternative")}),
+        ("Retrieval", {"fields": readonly_fields}),
+    )
+    actions = ("recompute_embeddings",)
+
+    def save_model(
+        self, request: HttpRequest, obj: KnowledgeEntry, form: ModelForm, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        # The vector follows the text: recomputed by the service, not by a signal or save().
+        services.embed_entry(entry=obj)
+
+    @admin.action(description="Recompute embeddings of the selected entries")
+    def recompute_embeddings(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        count = services.embed_entries(entries=list(queryset))
+        self.message_user(request, f"Recomputed {count} embeddings.")
+
+
+class ChatMessageInline(admin.TabularInline):
+    model = ChatMessage
+    extra = 0
+    can_delete = False
+    fields = (
+        "role", "status", "intent", "text", "passages", "prompt_tokens", "completion_tokens",
+        "ttft_ms", "total_ms", "rating", "created_at",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Chat)
+class ChatAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "student", "topic", "created_at", "updated_at")
+    list_select_related = ("student",)
+    search_fields = ("title", "student__username", "topic")
+    readonly_fields = ("student", "title", "topic", "created_at", "updated_at")
+    inlines = (ChatMessageInline,)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

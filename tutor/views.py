@@ -1,0 +1,43 @@
+"""The tutor's chat page: the student's chats, one conversation, and the composer."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from tutor import services
+from tutor.models import Chat
+
+CHAT_LIST_LIMIT = 50
+TOPIC_MAX_CHARS = 200
+
+
+@login_required
+@require_GET
+def chat_page(request: HttpRequest, chat_id: int | None = None) -> HttpResponse:
+    """``/tutor/`` opens a new chat (``?topic=…`` asks about that concept straight away);
+    ``/tutor/<id>/`` resumes one of the student's chats, replies rendered server-side."""
+    chats = list(Chat.objects.for_student(request.user).with_messages()[:CHAT_LIST_LIMIT])
+    chat: Chat | None = None
+    messages: list[dict[str, object]] = []
+    if chat_id is not None:
+        try:
+            chat = services.access_chat(student=request.user, chat_id=chat_id)
+        except services.TutorError:
+            raise Http404("No such chat") from None
+        messages = [services.message_payload(m) for m in services.chat_messages(chat=chat)]
+    topic = " ".join(request.GET.get("topic", "").split())[:TOPIC_MAX_CHARS]
+    return render(
+        request,
+        "tutor/chat.html",
+        {
+            "chats": chats,
+            "chat": chat,
+            "messages_payload": messages,
+            "initial_question": f"Explain {topic}." if topic and chat is None else "",
+            "max_chars": settings.TUTOR_MAX_MESSAGE_CHARS,
+        },
+    )

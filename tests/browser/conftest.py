@@ -38,6 +38,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+    # Last: Playwright's sync API runs an event loop in the main thread while it is open,
+    # which would break every asyncio test that ran after it.
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
 
 
 def free_port() -> int:
@@ -126,7 +129,7 @@ def live_server_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 

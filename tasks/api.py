@@ -13,6 +13,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
@@ -68,14 +69,17 @@ def api_view(*methods: str) -> Callable[[View], View]:
                 return response
             if not request.user.is_authenticated:
                 return error("Authentication required: log in first.", 401)
-            if request.method not in SAFE_METHODS:
-                rejection = _csrf_check.process_view(request, None, (), {})  # type: ignore[arg-type]
-                if rejection is not None:
-                    return rejection
             try:
+                if request.method not in SAFE_METHODS:
+                    rejection = _csrf_check.process_view(request, None, (), {})  # type: ignore[arg-type]
+                    if rejection is not None:
+                        return rejection
                 return view(request, *args, **kwargs)
             except BadRequest as exc:
                 return error(exc.message, 400)
+            except RequestDataTooBig:
+                # Django would answer its HTML 400 page; an API client needs JSON.
+                return error("The request body is too large.", 413)
             except PracticeTask.DoesNotExist:
                 return error("Practice task not found.", 404)
 

@@ -905,6 +905,8 @@ def _task_value(name: str, raw: str) -> Any:
             value = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise ValueError(f"not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise ValueError("not valid JSON (nested too deeply)") from None
         if not isinstance(value, list) or not all(
             isinstance(o, dict) and "id" in o and "text" in o for o in value
         ):

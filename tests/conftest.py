@@ -25,8 +25,16 @@ def _test_settings(settings, tmp_path: Path) -> Iterator[None]:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # Unit tests run jobs inline; the real qcluster is exercised by the worker tests.
-    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    # Each test its own cache: the database cache table and Redis are not flushed between
+    # tests, and cached figures (group averages, rate limits) would leak from one to the next.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{tmp_path.name}",
+        }
+    }
+    # Jobs are enqueued, not run: django-q2 reads Q_CLUSTER once at import, so a "sync"
+    # override here would do nothing. The worker tests start real qcluster processes.
     if not os.environ.get("REDIS_URL"):
         settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     yield

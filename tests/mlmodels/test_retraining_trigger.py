@@ -23,7 +23,9 @@ def _real_queue(settings):
 
 @pytest.fixture(autouse=True)
 def _tracker(transactional_db) -> TrainingTracker:
-    # Transactional tests flush tables, including the row the migration creates.
+    # Transactional tests flush tables, including the row the migration creates; a Redis
+    # queue is not a table and keeps the previous test's entries.
+    get_broker("ml").purge_queue()
     return TrainingTracker.get()
 
 

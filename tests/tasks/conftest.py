@@ -1,29 +1,12 @@
-"""Fixtures for the practice-task tests: tasks of each kind, a small bank, a fresh cache."""
+"""Fixtures for the practice-task tests: tasks of each kind, a small bank."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 
 from tasks.models import PracticeTask, Task
 from tests.tasks.factories import PracticeTaskFactory, TaskFactory, TopicFactory
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(settings: Any, request: pytest.FixtureRequest) -> Iterator[None]:
-    # The average source caches its figures for minutes. A cache of its own per test keeps
-    # one test's history out of the next one's predictions, also when CI runs with Redis, and
-    # needs no database for the tests that have none.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"tasks-tests-{request.node.nodeid}",
-        }
-    }
-    yield
 
 
 @pytest.fixture

@@ -81,6 +81,11 @@ class GeminiStandin:
         with self._lock:
             self._script.extend(behaviours)
 
+    def clear(self) -> None:
+        """Forget scripted behaviours no request has consumed (e.g. after a client deadline)."""
+        with self._lock:
+            self._script.clear()
+
     def _next_behaviour(self) -> str:
         with self._lock:
             return self._script.popleft() if self._script else self.default

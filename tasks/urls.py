@@ -22,6 +22,7 @@ app_name = "tasks"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("practice/assign/", views.assign, name="assign"),
+    path("practice/topic/<slug:slug>/", views.practice_topic, name="practice_topic"),
     path("practice/<practice_id:pk>/", views.practice_task, name="practice"),
     path("practice/<practice_id:pk>/answer/", views.answer, name="answer"),
     path("practice/<practice_id:pk>/result/", views.result, name="result"),

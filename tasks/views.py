@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,15 +14,20 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mlmodels.services import predict_many, training_status
 from tasks import charts, services
-from tasks.models import AnswerKind, PracticeTask, current_streak
+from tasks.models import AnswerKind, PracticeTask, Task, Topic, current_streak
+
+if TYPE_CHECKING:
+    from tutor.services import WeakTopic
 
 logger = logging.getLogger(__name__)
 
 DASHBOARD_PENDING = 20
+# Tasks assigned by "practise this topic" (the tutor's suggestion, the dashboard's weakest topic).
+PRACTICE_TOPIC_COUNT = 3
 HISTORY_PAGE_SIZE = 20
 # The predicted-vs-actual chart covers the most recent attempts, in blocks of ten.
 CHART_ATTEMPTS = 300
@@ -51,8 +57,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "model_status": model_status_line(),
         "count_choices": COUNT_CHOICES,
         "target": settings.PRACTICE_TARGET_P_CORRECT,
+        "weakest_topic": weakest_topic(request),
+        "practice_topic_count": PRACTICE_TOPIC_COUNT,
     }
     return render(request, "tasks/dashboard.html", context)
+
+
+def weakest_topic(request: HttpRequest) -> WeakTopic | None:
+    """The student's weakest topic by the student models (the tutor's practice link uses the
+    same, remembered a minute per process), or None; never breaks the page."""
+    from tutor.services import weakest_topics
+
+    try:
+        weak = weakest_topics(student=request.user)
+    except Exception:
+        logger.exception("weakest_topics failed")
+        return None
+    return weak[0] if weak else None
 
 
 def model_status_line() -> str:
@@ -93,6 +114,42 @@ def assign(request: HttpRequest) -> HttpResponse:
         else:
             messages.info(request, "No new tasks right now: finish the pending ones first.")
     return redirect("tasks:dashboard")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def practice_topic(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: what practising a topic means, with a button; POST: assign a few tasks of that
+    topic (adaptively, as ever) and open the first. The tutor's replies and the dashboard
+    link here."""
+    topic = get_object_or_404(Topic, slug=slug)
+    pool = Task.objects.filter(topic=topic)
+    mine = PracticeTask.objects.for_student(request.user)
+    pending = mine.pending().filter(task__topic=topic).in_practice_order()
+    if request.method == "POST":
+        try:
+            new = services.assign_practice_tasks(
+                student=request.user, count=PRACTICE_TOPIC_COUNT, pool=pool
+            )
+        except services.PracticeTaskError as exc:
+            messages.error(request, exc.message)
+            return redirect("tasks:practice_topic", slug=topic.slug)
+        if new:
+            noun = "task" if len(new) == 1 else "tasks"
+            messages.success(request, f"{len(new)} new {topic.name} {noun} picked for you.")
+            return redirect("tasks:practice", pk=new[0].pk)
+        first = pending.first()
+        if first is not None:
+            messages.info(request, f"Finish your pending {topic.name} tasks first.")
+            return redirect("tasks:practice", pk=first.pk)
+        messages.info(request, f"There are no {topic.name} tasks to practise right now.")
+        return redirect("tasks:dashboard")
+    context = {
+        "topic": topic,
+        "count": PRACTICE_TOPIC_COUNT,
+        "available": pool.assignable().count(),
+        "pending": list(pending.with_task()[:DASHBOARD_PENDING]),
+    }
+    return render(request, "tasks/practice_topic.html", context)
 
 
 def _own_practice_task(request: HttpRequest, pk: int) -> PracticeTask:

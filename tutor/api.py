@@ -11,6 +11,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
@@ -43,7 +44,10 @@ async def ask(request: HttpRequest) -> JsonResponse:
         return error_response("unauthenticated", "Log in to ask the tutor.", status=401)
     try:
         body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
+    except RequestDataTooBig:
+        # Django would answer its HTML 400 page; an API client needs JSON.
+        return error_response("too_long", "The request body is too large.", status=413)
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
         return error_response("bad_request", "The body must be a JSON object.")
     if not isinstance(body, dict):
         return error_response("bad_request", "The body must be a JSON object.")

@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -25,6 +26,74 @@ logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
+# Token frames are coalesced: the first goes at once (time to first token), later text at most
+# every FLUSH_SECONDS or once FLUSH_CHARS have gathered. A reply is ~10 frames instead of ~200
+# one-word frames, and the page still sees it grow smoothly.
+FLUSH_SECONDS = 0.03
+FLUSH_CHARS = 96
+
+
+class TokenBatcher:
+    """Coalesces one reply's ``token`` frames; the frames keep their shape (the page appends).
+
+    A timer flushes text that waits longer than ``FLUSH_SECONDS`` (a slow model). A flush the
+    timer started is awaited before any later flush, so frames leave in order.
+    """
+
+    def __init__(self, send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
+        self.send = send
+        self.parts: list[str] = []
+        self.size = 0
+        self.message_id: int | None = None
+        self.sent_any = False
+        self.flushed_at = 0.0
+        self.timer: asyncio.TimerHandle | None = None
+        self.timed_flush: asyncio.Task[None] | None = None
+
+    async def add(self, message_id: int, text: str) -> None:
+        self.message_id = message_id
+        self.parts.append(text)
+        self.size += len(text)
+        now = time.perf_counter()
+        if not self.sent_any or self.size >= FLUSH_CHARS or now - self.flushed_at >= FLUSH_SECONDS:
+            await self.flush()
+        elif self.timer is None:
+            delay = FLUSH_SECONDS - (now - self.flushed_at)
+            self.timer = asyncio.get_running_loop().call_later(delay, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self.timer = None
+        self.timed_flush = asyncio.ensure_future(self.flush())
+
+    async def flush(self) -> None:
+        """Send what has gathered (before any other frame of the reply)."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        pending = self.timed_flush
+        if pending is not None and pending is not asyncio.current_task():
+            self.timed_flush = None
+            await pending
+        if not self.parts:
+            return
+        text = "".join(self.parts)
+        self.parts.clear()
+        self.size = 0
+        self.sent_any = True
+        self.flushed_at = time.perf_counter()
+        await self.send({"type": "token", "text": text, "message_id": self.message_id})
+
+    def discard(self) -> None:
+        """Drop unsent text and the timer (the reply was stopped: its ``stopped`` frame carries
+        everything streamed)."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if self.timed_flush is not None and not self.timed_flush.done():
+            self.timed_flush.cancel()
+        self.timed_flush = None
+        self.parts.clear()
+        self.size = 0
 
 
 class TutorConsumer(AsyncWebsocketConsumer):
@@ -43,7 +112,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
         await self.accept()
         wanted = self.scope.get("url_route", {}).get("kwargs", {}).get("chat_id")
         try:
-            payload = await database_sync_to_async(self._open_chat)(wanted)
+            payload = await services.db_hop(self._open_chat)(wanted)
         except TutorError as exc:
             await self.send_error(exc.code, exc.message)
             await self.close(code=CLOSE_NOT_FOUND)
@@ -75,7 +144,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
             return
         try:
             frame = json.loads(text_data if text_data is not None else (bytes_data or b""))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: too deep
             await self.send_error("bad_request", "Frames must be JSON objects.")
             return
         if not isinstance(frame, dict):
@@ -124,7 +193,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
             await self.send_error("bad_request", "A rating is 1, -1 or 0.")
             return
         try:
-            message = await database_sync_to_async(services.rate_message)(
+            message = await services.db_hop(services.rate_message)(
                 student=self.student, message_id=frame.get("message_id"), value=value
             )
         except TutorError as exc:
@@ -138,6 +207,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
         message_id: int | None = None
         finished = False
         streamed: list[str] = []
+        tokens = TokenBatcher(self.send_json)
         try:
             replies = services.stream_reply(
                 chat_id=self.chat_id, student=self.student, text=text, retry=retry
@@ -146,12 +216,16 @@ class TutorConsumer(AsyncWebsocketConsumer):
                 async for event in replies:
                     if isinstance(event, ReplyToken):
                         streamed.append(event.text)
-                    elif isinstance(event, ReplyStart):
+                        await tokens.add(event.message_id, event.text)
+                        continue
+                    await tokens.flush()
+                    if isinstance(event, ReplyStart):
                         message_id = event.message_id
                     elif isinstance(event, ReplyDone):
                         finished = True
                     await self.send_json(event.frame())
         except asyncio.CancelledError:
+            tokens.discard()
             # stop: tell the page; disconnect: there is no page left to tell.
             if self.stop_requested and message_id is not None and not finished:
                 # What was streamed, rendered like a finished reply (the page shows it so).
@@ -159,9 +233,11 @@ class TutorConsumer(AsyncWebsocketConsumer):
                 await self.send_json({"type": "stopped", "message_id": message_id, "html": html})
             return
         except TutorError as exc:
+            await tokens.flush()
             await self.send_error(exc.code, exc.message, message_id=message_id)
         except Exception:
             logger.exception("tutor socket reply failed (chat %s)", self.chat_id)
+            tokens.discard()
             await self.send_error("internal", services.ERROR_MESSAGES["internal"])
 
     # -- frames out -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -25,6 +26,11 @@ from tutor.llm import NOT_IN_NOTES, PromptContext, PromptPassage, parse_final_me
 __all__ = ["NOT_IN_NOTES", "OfflineTutorModel", "compose_reply"]
 
 _PIECE = re.compile(r"\S+\s*|\s+")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# The stream yields to the event loop once this much time has passed since it last did (every
+# few words): often enough that "stop", a new question and other sockets get a turn within a
+# fraction of a millisecond per reply in flight, without an event-loop round per word.
+YIELD_EVERY_SECONDS = 0.0005
 
 GREETING_REPLY = (
     "Hi! I'm your StudySmart physics tutor. Ask me about a concept (for example *\"what is "
@@ -68,14 +74,17 @@ def _sources(passages: tuple[PromptPassage, ...]) -> str:
     return ("Source: " if len(titles) == 1 else "Sources: ") + "; ".join(titles)
 
 
+def _slug(name: str) -> str:
+    return _NOT_SLUG.sub("-", name.lower()).strip("-")
+
+
 def _practice_line(context: PromptContext, top: PromptPassage) -> str:
     # Once per question is useful; under every follow-up it would be nagging.
     if not context.weak_topics or context.intent not in ("concept", "problem"):
         return ""
-    # Prefer a weak topic that matches what we just explained; otherwise the first one.
-    match = next(
-        (t for t in context.weak_topics if t.lower().replace(" ", "-") == top.topic.lower()), None
-    )
+    # The caller lists the weak topic this reply is about first (it knows the topics' slugs);
+    # a caller that passes bare names gets a match on the name's slug ("Energy & Momentum").
+    match = next((t for t in context.weak_topics if _slug(t) == top.topic.lower()), None)
     topic = match or context.weak_topics[0]
     return (
         f"\n\n**Practice suggestion:** your recent practice shows *{topic}* needs work — try a "
@@ -223,6 +232,7 @@ class OfflineTutorModel(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         text, usage = self._answer(messages)
         pieces = _PIECE.findall(text) or [""]
+        yielded_at = time.perf_counter()
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
             # Usage rides on the last chunk, as the provider integrations do; chunk usages are
@@ -233,8 +243,9 @@ class OfflineTutorModel(BaseChatModel):
             if run_manager:
                 await run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
-            if not last:
-                # Yield to the loop between words so "stop" (task cancellation) and other
-                # sockets get a turn, exactly as with a network stream. Cancellation lands
-                # here and simply unwinds the generator: there is nothing to clean up.
+            if not last and time.perf_counter() - yielded_at >= YIELD_EVERY_SECONDS:
+                # Yield to the loop so "stop" (task cancellation) and other sockets get a
+                # turn, as with a network stream. Cancellation lands here and simply unwinds
+                # the generator: there is nothing to clean up.
                 await asyncio.sleep(0)
+                yielded_at = time.perf_counter()

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
@@ -21,7 +21,9 @@ from langchain_core.messages import BaseMessage
 from tutor import intents
 from tutor.llm import (
     HISTORY_TOKEN_BUDGET,
+    PROMPT_LEAK_REPLY,
     PromptContext,
+    PromptLeakGuard,
     build_prompt,
     prompt_passages,
     redact,
@@ -119,6 +121,28 @@ class Done:
 
 
 PipelineEvent = Start | Token | Done
+
+
+class NamedTopic(Protocol):
+    """A practice topic as the caller knows it: its slug (as knowledge entries name their topic)
+    and the name a student reads."""
+
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+def weak_topic_names(
+    weak_topics: Sequence[str | NamedTopic], passages: Sequence[Passage]
+) -> tuple[str, ...]:
+    """Names for the prompt, the topic of the top passage first when it is one of them (the
+    model suggests the first). Plain strings are names already and keep their order."""
+    top = passages[0].topic if passages else None
+    names = [(t, t) if isinstance(t, str) else (t.slug, t.name) for t in weak_topics]
+    names.sort(key=lambda pair: pair[0] != top)
+    return tuple(name for _, name in names)
 
 
 class TutorUnavailable(Exception):
@@ -236,7 +260,7 @@ def prompt_for(
     text: str,
     resolution: Resolution,
     config: PipelineConfig,
-    weak_topics: Sequence[str] = (),
+    weak_topics: Sequence[str | NamedTopic] = (),
 ) -> list[BaseMessage]:
     """The messages for the model: persona, trimmed history, context block and the message."""
     previous = state.last_reply()
@@ -248,7 +272,7 @@ def prompt_for(
         topic=resolution.topic,
         previous_angle=previous.angle if (is_retry and previous) else None,
         previous_reply=summarise_reply(previous.text) if (is_retry and previous) else "",
-        weak_topics=tuple(weak_topics),
+        weak_topics=weak_topic_names(weak_topics, resolution.passages),
         no_topic=resolution.no_topic,
     )
     recent = [(t.role, t.text) for t in state.turns[-config.history_turns :]]
@@ -311,7 +335,7 @@ async def stream_reply(
     index: KnowledgeIndex,
     model: BaseChatModel,
     config: PipelineConfig,
-    weak_topics: Sequence[str] = (),
+    weak_topics: Sequence[str | NamedTopic] = (),
 ) -> AsyncIterator[PipelineEvent]:
     """Yield ``Start``, then ``Token``s, then ``Done``; raise ``TutorUnavailable`` on failure.
 
@@ -345,6 +369,7 @@ async def stream_reply(
     # that fired while the consumer is sending a frame would cancel the consumer instead,
     # and look like the student pressing stop.
     deadline = asyncio.get_running_loop().time() + config.deadline_s
+    guard = PromptLeakGuard()
     stream = model.astream(messages).__aiter__()
     try:
         while True:
@@ -358,7 +383,9 @@ async def stream_reply(
                 # Chunk usages are deltas; their sum is the total (STACK_NOTES).
                 prompt_tokens += int(usage.get("input_tokens", 0))
                 completion_tokens += int(usage.get("output_tokens", 0))
-            piece = chunk.text
+            piece = guard.release(chunk.text)
+            if guard.leaked:
+                break  # stop the model: nothing more of this reply will be sent
             if not piece:
                 continue
             if first_token_at is None:
@@ -375,6 +402,16 @@ async def stream_reply(
         # Release the provider's connection now on stop, error or deadline, not at GC.
         await _aclose(stream)
 
+    rest = guard.finish()
+    if rest:
+        pieces.append(rest)
+        yield Token(rest)
+    if guard.leaked:
+        # The reply repeated the system prompt: replace it. The done frame's html replaces
+        # whatever the page showed, and the services store only this text.
+        logger.warning("tutor reply withheld: it repeated the system prompt")
+        pieces = [PROMPT_LEAK_REPLY]
+        yield Token(PROMPT_LEAK_REPLY)
     finished = time.perf_counter()
     reply = "".join(pieces)
     if not reply.strip():

@@ -15,20 +15,23 @@ import logging
 import threading
 import time
 import uuid
+import weakref
 import zlib
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from tutor.models import Chat, ChatMessage, KnowledgeEntry, content_hash
@@ -44,13 +47,23 @@ logger = logging.getLogger(__name__)
 
 RETRY_TEXT = "Try again"
 # Rows read to rebuild the conversation; the pipeline keeps the last few turns of these.
-STATE_ROWS = 24
+STATE_ROWS = 16
 # Messages replayed when a chat is opened.
 REPLAY_LIMIT = 200
-# Weak topics change only when practice does; one batched prediction per student per window.
-WEAK_TOPICS_TTL_SECONDS = 300
+# Weak topics change only when practice does: one batched prediction per student per window,
+# remembered in this process (no cache round trip on a turn).
+WEAK_TOPICS_TTL_SECONDS = 60.0
+WEAK_TOPICS_MAX_STUDENTS = 5000
 WEAK_TOPIC_BELOW = 0.6
 WEAK_TOPIC_COUNT = 2
+# How often a turn checks whether the knowledge base changed in another process (an edit in
+# this process is seen at once).
+INDEX_CHECK_SECONDS = 5.0
+# Threads for the tutor's database hops. Channels' default runs every socket's hop on one
+# shared thread (thread_sensitive=True), so under load every turn queued behind every other's.
+# The hops keep no thread-local state, so a small pool serves them; each thread keeps its own
+# connection (closed/reused by close_old_connections around every hop, as Channels does).
+DB_THREADS = 4
 
 ERROR_MESSAGES = {
     "bad_request": "That message could not be understood.",
@@ -70,6 +83,16 @@ class TutorError(Exception):
         self.code = code
         self.message = message or ERROR_MESSAGES.get(code, ERROR_MESSAGES["internal"])
         super().__init__(self.message)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_DB_EXECUTOR = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="tutor-db")
+
+
+def db_hop(fn: Callable[_P, _R]) -> Callable[_P, Awaitable[_R]]:
+    """``fn`` run in the tutor's database thread pool, with connections cleaned up around it."""
+    return database_sync_to_async(fn, thread_sensitive=False, executor=_DB_EXECUTOR)  # type: ignore[no-any-return]
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,6 +166,7 @@ def embed_entries(*, entries: Sequence[KnowledgeEntry]) -> int:
     KnowledgeEntry.objects.bulk_update(
         entries, ["embedding", "embedder", "embedding_dimensions", "embedded_at"]
     )
+    recheck_knowledge_index()
     return len(entries)
 
 
@@ -172,6 +196,7 @@ def embed_entry(*, entry: KnowledgeEntry) -> None:
     A provider failure (Gemini embeddings offline, say) leaves the old vector marked with the
     time of the edit; the index loader recomputes any vector older than its entry's text.
     """
+    recheck_knowledge_index()
     try:
         embed_entries(entries=[entry])
     except Exception:
@@ -182,6 +207,7 @@ def embed_entry(*, entry: KnowledgeEntry) -> None:
 class _IndexCache:
     key: tuple[Any, ...] | None = None
     index: KnowledgeIndex | None = None
+    checked_at: float = float("-inf")  # time.monotonic() of the last fingerprint query
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -191,19 +217,26 @@ _INDEX = _IndexCache()
 def knowledge_index() -> KnowledgeIndex:
     """The retrieval index over the knowledge base, built once per process.
 
-    One aggregate query per call decides whether an entry changed since it was built (in this
-    or any other process); only then are the entries reloaded. Entries with no vector from the
-    configured embedder (a new entry, a changed embedder, a failed embed) are embedded first.
+    One aggregate query decides whether an entry changed since it was built (in this or any
+    other process); only then are the entries reloaded. The query runs at most every
+    ``INDEX_CHECK_SECONDS`` (an edit made through this process is seen at once: embedding an
+    entry resets the clock). Entries with no vector from the configured embedder (a new entry,
+    a changed embedder, a failed embed) are embedded first.
     """
     from tutor.retrieval import KnowledgeIndex
 
+    if _INDEX.index is not None and time.monotonic() - _INDEX.checked_at < INDEX_CHECK_SECONDS:
+        return _INDEX.index
     spec = embedder_spec()
     name = embedder_name(spec)
+    checked_at = time.monotonic()
     key = (name, *KnowledgeEntry.objects.fingerprint())
     if _INDEX.index is not None and _INDEX.key == key:
+        _INDEX.checked_at = checked_at
         return _INDEX.index
     with _INDEX.lock:
         if _INDEX.index is not None and _INDEX.key == key:
+            _INDEX.checked_at = checked_at
             return _INDEX.index
         entries = list(KnowledgeEntry.objects.all())
         stale = [
@@ -218,7 +251,7 @@ def knowledge_index() -> KnowledgeIndex:
             key = (name, *KnowledgeEntry.objects.fingerprint())
         passages = [e.to_passage(embedder=name) for e in entries]
         index = KnowledgeIndex(passages, _embeddings_for(spec), spec)
-        _INDEX.key, _INDEX.index = key, index
+        _INDEX.key, _INDEX.index, _INDEX.checked_at = key, index, checked_at
         logger.info("tutor knowledge index loaded: %d entries, embedder=%s", len(index), name)
         return index
 
@@ -226,6 +259,12 @@ def knowledge_index() -> KnowledgeIndex:
 def forget_knowledge_index() -> None:
     """Drop this process's index (tests; the next reply reloads it)."""
     _INDEX.key = _INDEX.index = None
+    _INDEX.checked_at = float("-inf")
+
+
+def recheck_knowledge_index() -> None:
+    """Make the next turn check the knowledge base for changes (called after an edit)."""
+    _INDEX.checked_at = float("-inf")
 
 
 def seed_demo() -> str:
@@ -254,6 +293,7 @@ def seed_demo() -> str:
         KnowledgeEntry.objects.bulk_create(new)
         for entry in updated:
             entry.save()
+    recheck_knowledge_index()
     spec = embedder_spec()
     name = embedder_name(spec)
     stale = [
@@ -370,31 +410,101 @@ def rate_message(*, student: Any, message_id: Any, value: int) -> ChatMessage:
 # Practice link
 
 
-def weak_topics(*, student: Any) -> tuple[str, ...]:
-    """The student's weakest practice topics by mean predicted P(correct) (cached a while).
+@dataclass(frozen=True)
+class WeakTopic:
+    """A practice topic the student models predict this student does poorly on."""
 
-    One batched ``predict_many`` over the assignable tasks. Topics predicted only by the
-    default prior say nothing about this student and are left out, so a newcomer is told
-    nothing rather than that the alphabetically first topic is weak.
+    slug: str
+    name: str
+    p_correct: float
+
+    @property
+    def practice_url(self) -> str:
+        """The page that assigns a few tasks of this topic (``tasks:practice_topic``)."""
+        return reverse("tasks:practice_topic", kwargs={"slug": self.slug})
+
+
+# student key -> (monotonic expiry, topics). Per process: a turn must not pay a cache round trip.
+_WEAK_TOPICS: dict[tuple[Any, ...], tuple[float, tuple[WeakTopic, ...]]] = {}
+_WEAK_TOPICS_LOCK = threading.Lock()
+
+
+def _student_key(student: Any) -> tuple[Any, ...]:
+    # An id alone can name two students over time (a rolled-back test, a deleted and recreated
+    # row); with the join time it cannot.
+    return (student.pk, getattr(student, "date_joined", None))
+
+
+def weakest_topics(*, student: Any) -> tuple[WeakTopic, ...]:
+    """The student's weakest practice topics by mean predicted P(correct), weakest first.
+
+    One batched ``predict_many`` over the assignable tasks, remembered in this process for
+    ``WEAK_TOPICS_TTL_SECONDS``. Topics predicted only by the default prior say nothing about
+    this student and are left out, so a newcomer is told nothing rather than that the
+    alphabetically first topic is weak.
     """
-    key = f"tutor:weak-topics:{student.pk}"
-    cached = cache.get(key)
-    if cached is not None:
-        return tuple(cached)
+    key = _student_key(student)
+    now = time.monotonic()
+    hit = _WEAK_TOPICS.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
     from mlmodels.services import predict_many
     from tasks.models import Task
 
     tasks = list(Task.objects.assignable().select_related("topic"))
-    found: list[str] = []
+    found: tuple[WeakTopic, ...] = ()
     if tasks:
-        by_topic: dict[str, list[float]] = defaultdict(list)
+        by_topic: dict[tuple[str, str], list[float]] = defaultdict(list)
         for task, prediction in zip(tasks, predict_many(user=student, tasks=tasks), strict=True):
             if prediction.source != "default":
-                by_topic[task.topic.name].append(float(prediction.p_correct))
-        means = sorted((sum(ps) / len(ps), name) for name, ps in by_topic.items())
-        found = [name for mean, name in means[:WEAK_TOPIC_COUNT] if mean < WEAK_TOPIC_BELOW]
-    cache.set(key, found, WEAK_TOPICS_TTL_SECONDS)
-    return tuple(found)
+                by_topic[(task.topic.slug, task.topic.name)].append(float(prediction.p_correct))
+        means = sorted((sum(ps) / len(ps), slug, name) for (slug, name), ps in by_topic.items())
+        found = tuple(
+            WeakTopic(slug, name, round(mean, 3))
+            for mean, slug, name in means[:WEAK_TOPIC_COUNT]
+            if mean < WEAK_TOPIC_BELOW
+        )
+    with _WEAK_TOPICS_LOCK:
+        if len(_WEAK_TOPICS) >= WEAK_TOPICS_MAX_STUDENTS:
+            for stale in [k for k, (until, _) in _WEAK_TOPICS.items() if until <= now]:
+                del _WEAK_TOPICS[stale]
+            if len(_WEAK_TOPICS) >= WEAK_TOPICS_MAX_STUDENTS:
+                _WEAK_TOPICS.clear()
+        _WEAK_TOPICS[key] = (now + WEAK_TOPICS_TTL_SECONDS, found)
+    return found
+
+
+def weak_topics(*, student: Any) -> tuple[str, ...]:
+    """The names of ``weakest_topics`` (what a prompt shows the model)."""
+    return tuple(t.name for t in weakest_topics(student=student))
+
+
+def forget_weak_topics(*, student: Any | None = None) -> None:
+    """Drop remembered weak topics: one student's (after their practice changed) or all."""
+    with _WEAK_TOPICS_LOCK:
+        if student is None:
+            _WEAK_TOPICS.clear()
+        else:
+            _WEAK_TOPICS.pop(_student_key(student), None)
+
+
+def practice_offer(
+    *, intent: str, topic: str | None, weak: Sequence[WeakTopic]
+) -> WeakTopic | None:
+    """The topic a reply suggests practising, if any.
+
+    On a concept or problem reply (once per question: under every follow-up it would nag) to a
+    student with weak topics: the weak topic the reply is about, else the weakest one.
+    ``topic`` is the topic slug of the reply's top passage.
+    """
+    if not weak or intent not in ("concept", "problem"):
+        return None
+    return next((t for t in weak if t.slug == topic), weak[0])
+
+
+def practice_link_markdown(offer: WeakTopic) -> str:
+    """The line a reply ends with: a link to the page that assigns tasks of ``offer``."""
+    return f"\n\n[Practise {offer.name} now →]({offer.practice_url})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -440,6 +550,7 @@ class ReplyDone:
     text: str
     html: str
     supersedes: int | None
+    practice: WeakTopic | None = None
 
     def frame(self) -> dict[str, Any]:
         return {
@@ -456,6 +567,15 @@ class ReplyDone:
             "total_ms": round(self.total_ms, 1),
             "html": self.html,
             "supersedes": self.supersedes,
+            "practice": (
+                {
+                    "topic": self.practice.slug,
+                    "name": self.practice.name,
+                    "url": self.practice.practice_url,
+                }
+                if self.practice
+                else None
+            ),
         }
 
 
@@ -472,7 +592,10 @@ class Turn:
     lock: str
     state: ChatState
     index: KnowledgeIndex
-    weak_topics: tuple[str, ...]
+    weak_topics: tuple[WeakTopic, ...]
+    text: str = ""  # the student's message (the chat's title if it has none)
+    needs_title: bool = False
+    previous_reply_id: int | None = None  # the last complete reply: what a retry supersedes
 
 
 def _lock_stale_after() -> timedelta:
@@ -481,44 +604,111 @@ def _lock_stale_after() -> timedelta:
     return timedelta(seconds=2 * float(settings.TUTOR_TIMEOUT_SECONDS) + 30)
 
 
+def _chat_pk(chat_id: Any) -> int:
+    try:
+        pk = int(chat_id)
+    except (TypeError, ValueError):
+        raise TutorError("not_found") from None
+    if isinstance(chat_id, bool) or not 0 < pk < 2**63:
+        raise TutorError("not_found")
+    return pk
+
+
 def begin_turn(*, chat_id: Any, student: Any, text: str) -> Turn:
-    """Claim the chat's reply slot, read its state, store the message and a reply placeholder."""
-    chat = access_chat(student=student, chat_id=chat_id)
+    """Claim the chat's reply slot, read its state, store the message and a reply placeholder.
+
+    One transaction of three statements on the hot path: the claim (which also checks the
+    chat is the student's), one read of the chat with its recent messages, and one insert of
+    the message and the placeholder. The knowledge index and the weak topics come from this
+    process's memory (``INDEX_CHECK_SECONDS``, ``WEAK_TOPICS_TTL_SECONDS``).
+    """
+    pk = _chat_pk(chat_id)
     lock = uuid.uuid4().hex
     now = timezone.now()
-    claimed = (
-        Chat.objects.filter(pk=chat.pk)
-        .filter(Q(reply_lock="") | Q(reply_locked_at__lt=now - _lock_stale_after()))
-        .update(reply_lock=lock, reply_locked_at=now)
-    )
-    if not claimed:
-        raise TutorError("busy")
+    with transaction.atomic():
+        claimed = (
+            Chat.objects.for_student(student)
+            .filter(pk=pk)
+            .filter(Q(reply_lock="") | Q(reply_locked_at__lt=now - _lock_stale_after()))
+            .update(reply_lock=lock, reply_locked_at=now)
+        )
+        if not claimed:
+            exists = Chat.objects.for_student(student).filter(pk=pk).exists()
+            raise TutorError("busy" if exists else "not_found")
+        rows = list(
+            ChatMessage.objects.filter(chat_id=pk)
+            .select_related("chat")
+            .order_by("-id")[:STATE_ROWS]
+        )[::-1]
+        chat = rows[-1].chat if rows else Chat.objects.get(pk=pk)
+        # We hold the slot, so a reply still "streaming" belongs to a holder that died.
+        orphans = [m.pk for m in rows if m.status == ChatMessage.Status.STREAMING]
+        if orphans:
+            ChatMessage.objects.filter(pk__in=orphans).update(status=ChatMessage.Status.ERROR)
+            for m in rows:
+                if m.pk in orphans:
+                    m.status = ChatMessage.Status.ERROR
+        state = _chat_state(chat, rows)
+        asked, reply = _insert_pair(chat, text)
+        previous = next(
+            (
+                m.pk
+                for m in reversed(rows)
+                if m.role == ChatMessage.Role.ASSISTANT and m.status == ChatMessage.Status.COMPLETE
+            ),
+            None,
+        )
+        if previous is None and len(rows) >= STATE_ROWS:  # a long run of stopped replies
+            previous = (
+                chat.messages.replies()
+                .filter(status=ChatMessage.Status.COMPLETE, pk__lt=rows[0].pk)
+                .order_by("-id")
+                .values_list("pk", flat=True)
+                .first()
+            )
     try:
-        with transaction.atomic():
-            # We hold the slot, so a reply still "streaming" belongs to a holder that died.
-            chat.messages.filter(status=ChatMessage.Status.STREAMING).update(
-                status=ChatMessage.Status.ERROR
-            )
-            state = _chat_state(chat)
-            asked = ChatMessage.objects.create(chat=chat, role=ChatMessage.Role.USER, text=text)
-            reply = ChatMessage.objects.create(
-                chat=chat, role=ChatMessage.Role.ASSISTANT, status=ChatMessage.Status.STREAMING
-            )
         index = knowledge_index()
-        weak = weak_topics(student=student)
+        weak = weakest_topics(student=student)
     except BaseException:
-        _release(chat.pk, lock)
+        _release(pk, lock)
         raise
-    return Turn(chat.pk, asked.pk, reply.pk, lock, state, index, weak)
+    return Turn(
+        chat_id=pk,
+        user_message_id=asked.pk,
+        reply_id=reply.pk,
+        lock=lock,
+        state=state,
+        index=index,
+        weak_topics=weak,
+        text=text,
+        needs_title=not chat.title,
+        previous_reply_id=previous,
+    )
 
 
-def _chat_state(chat: Chat) -> ChatState:
+def _insert_pair(chat: Chat, text: str) -> tuple[ChatMessage, ChatMessage]:
+    """The student's message and the reply placeholder: one INSERT where the database returns
+    the new ids (SQLite >= 3.35, PostgreSQL), else two."""
+    asked = ChatMessage(chat=chat, role=ChatMessage.Role.USER, text=text)
+    reply = ChatMessage(
+        chat=chat, role=ChatMessage.Role.ASSISTANT, status=ChatMessage.Status.STREAMING
+    )
+    if connection.features.can_return_rows_from_bulk_insert:
+        ChatMessage.objects.bulk_create([asked, reply])
+    else:  # pragma: no cover - older SQLite
+        asked.save()
+        reply.save()
+    return asked, reply
+
+
+_NOT_A_QUESTION = ("", "retry", "greeting", "off_topic")
+
+
+def _chat_state(chat: Chat, rows: list[ChatMessage]) -> ChatState:
+    """The pipeline's view of a chat from its last ``STATE_ROWS`` messages, oldest first."""
     from tutor.pipeline import ChatState
     from tutor.pipeline import Turn as PipelineTurn
 
-    rows = list(
-        chat.messages.exclude(status=ChatMessage.Status.STREAMING).order_by("-id")[:STATE_ROWS]
-    )[::-1]
     turns = [
         PipelineTurn(
             role="user" if m.role == ChatMessage.Role.USER else "assistant",
@@ -531,12 +721,22 @@ def _chat_state(chat: Chat) -> ChatState:
         # A stopped, failed or replaced reply is not what the student was last told.
         if m.role == ChatMessage.Role.USER or m.status == ChatMessage.Status.COMPLETE
     ]
-    question = (
-        chat.messages.filter(role=ChatMessage.Role.USER)
-        .exclude(intent__in=["", "retry", "greeting", "off_topic"])
-        .order_by("-id")
-        .first()
+    question = next(
+        (
+            m
+            for m in reversed(rows)
+            if m.role == ChatMessage.Role.USER and m.intent not in _NOT_A_QUESTION
+        ),
+        None,
     )
+    if question is None and len(rows) >= STATE_ROWS:
+        # A long run of retries and greetings: the question is further back.
+        question = (
+            chat.messages.filter(role=ChatMessage.Role.USER, pk__lt=rows[0].pk)
+            .exclude(intent__in=_NOT_A_QUESTION)
+            .order_by("-id")
+            .first()
+        )
     return ChatState(
         topic=chat.topic or None,
         turns=turns,
@@ -557,6 +757,7 @@ class Outcome:
     done: Done | None
     ttft_ms: float | None
     total_ms: float
+    practice: WeakTopic | None = None
 
 
 def finish_turn(*, turn: Turn, outcome: Outcome) -> ReplyDone:
@@ -584,21 +785,16 @@ def finish_turn(*, turn: Turn, outcome: Outcome) -> ReplyDone:
         )
         if start:
             ChatMessage.objects.filter(pk=turn.user_message_id).update(intent=intent)
-        if outcome.status == ChatMessage.Status.COMPLETE and intent == "retry":
-            previous = (
-                ChatMessage.objects.filter(
-                    chat_id=turn.chat_id,
-                    role=ChatMessage.Role.ASSISTANT,
-                    status=ChatMessage.Status.COMPLETE,
-                    pk__lt=turn.reply_id,
-                )
-                .order_by("-id")
-                .first()
+        if (
+            outcome.status == ChatMessage.Status.COMPLETE
+            and intent == "retry"
+            and turn.previous_reply_id is not None
+        ):
+            # We held the reply slot since reading it, so it is still the last complete reply.
+            ChatMessage.objects.filter(pk=turn.previous_reply_id).update(
+                status=ChatMessage.Status.SUPERSEDED
             )
-            if previous is not None:
-                previous.status = ChatMessage.Status.SUPERSEDED
-                previous.save(update_fields=["status"])
-                supersedes = previous.pk
+            supersedes = turn.previous_reply_id
         chat_values: dict[str, Any] = {
             "reply_lock": "",
             "reply_locked_at": None,
@@ -607,8 +803,9 @@ def finish_turn(*, turn: Turn, outcome: Outcome) -> ReplyDone:
         # A stopped reply still tells us what the student is asking about.
         if start and start.topic and outcome.status != ChatMessage.Status.ERROR:
             chat_values["topic"] = start.topic
+        if turn.needs_title:
+            chat_values["title"] = _title_for(turn, start)
         Chat.objects.filter(pk=turn.chat_id, reply_lock=turn.lock).update(**chat_values)
-        Chat.objects.filter(pk=turn.chat_id, title="").update(title=_title_for(turn, start))
     return ReplyDone(
         chat_id=turn.chat_id,
         message_id=turn.reply_id,
@@ -621,20 +818,74 @@ def finish_turn(*, turn: Turn, outcome: Outcome) -> ReplyDone:
         text=outcome.text,
         html=render_markdown(outcome.text) if outcome.text else "",
         supersedes=supersedes,
+        practice=outcome.practice,
     )
 
 
 def _title_for(turn: Turn, start: Start | None) -> str:
     if start and start.passages and start.intent not in ("greeting", "off_topic"):
         return start.passages[0].title[:200]
-    text = ChatMessage.objects.filter(pk=turn.user_message_id).values_list("text", flat=True)
-    first = (text.first() or "").strip().splitlines()[0:1]
+    first = turn.text.strip().splitlines()[0:1]
     title = first[0] if first else ""
     return title[:60] + ("…" if len(title) > 60 else "")
 
 
 # --------------------------------------------------------------------------------------------
 # The reply stream
+
+
+# A reply already streaming waits this long at most for the replies still waiting for their
+# first token (so under any load it keeps moving).
+MAX_YIELD_TO_NEW_REPLIES_SECONDS = 0.25
+
+
+class FirstTokenGate:
+    """New replies go first: while any reply in this process still waits for its first token,
+    replies that are already streaming pause between tokens (for at most
+    ``MAX_YIELD_TO_NEW_REPLIES_SECONDS`` at a time).
+
+    The event loop and the GIL are shared by every socket. Without this, a reply's start (its
+    database hop and the pipeline) queues behind every token of every reply in flight, so a
+    burst of questions waits for all their answers to be nearly written. With it the rest of a
+    reply arrives a little later under load, and its first token much sooner (the usual
+    "prefill first" rule of LLM servers).
+    """
+
+    def __init__(self) -> None:
+        self.waiting = 0
+        self.clear = asyncio.Event()
+        self.clear.set()
+
+    def enter(self) -> None:
+        self.waiting += 1
+        self.clear.clear()
+
+    def leave(self) -> None:
+        self.waiting -= 1
+        if self.waiting <= 0:
+            self.waiting = 0
+            self.clear.set()
+
+    async def give_way(self) -> None:
+        if not self.waiting:
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(MAX_YIELD_TO_NEW_REPLIES_SECONDS):
+                await self.clear.wait()
+
+
+# One per event loop (daphne has one; tests start a loop per test).
+_GATES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, FirstTokenGate] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def first_token_gate() -> FirstTokenGate:
+    loop = asyncio.get_running_loop()
+    gate = _GATES.get(loop)
+    if gate is None:
+        gate = _GATES[loop] = FirstTokenGate()
+    return gate
 
 
 def chat_model() -> BaseChatModel:
@@ -670,23 +921,28 @@ def check_text(text: Any) -> str:
     return text.strip()
 
 
-async def check_rate_limit(*, student: Any) -> None:
+def check_rate_limit(*, student: Any) -> None:
     """Count one message against the student's per-minute allowance (shared cache, so every
     process and socket of the student draws from the same allowance)."""
     limit = int(settings.TUTOR_RATE_LIMIT_PER_MINUTE)
     if limit <= 0:
         return
     key = f"tutor:rate:{student.pk}:{int(time.time() // 60)}"
-    if await cache.aadd(key, 1, timeout=90):
+    if cache.add(key, 1, timeout=90):
+        return
+    try:
+        count = int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=90)
         count = 1
-    else:
-        try:
-            count = await cache.aincr(key)
-        except ValueError:  # expired between add and incr
-            await cache.aset(key, 1, timeout=90)
-            count = 1
     if count > limit:
         raise TutorError("rate_limited")
+
+
+def claim_turn(*, chat_id: Any, student: Any, text: str) -> Turn:
+    """The rate limit, then ``begin_turn``: the whole start of a reply in one database hop."""
+    check_rate_limit(student=student)
+    return begin_turn(chat_id=chat_id, student=student, text=text)
 
 
 async def stream_reply(
@@ -700,13 +956,34 @@ async def stream_reply(
     (the partial reply is stored with status ``error``). Cancelling the consuming task or
     closing the generator stores what was streamed with status ``stopped``.
     """
+    message = RETRY_TEXT if retry else check_text(text)
+    gate = first_token_gate()
+    gate.enter()
+    waiting = True
+    try:
+        events = _stream_reply(chat_id=chat_id, student=student, message=message, retry=retry)
+        async with aclosing(events):
+            async for event in events:
+                if isinstance(event, ReplyToken):
+                    if waiting:
+                        waiting = False
+                        gate.leave()
+                    else:
+                        await gate.give_way()
+                yield event
+    finally:
+        if waiting:
+            gate.leave()
+
+
+async def _stream_reply(
+    *, chat_id: Any, student: Any, message: str, retry: bool
+) -> AsyncIterator[ReplyEvent]:
     from tutor.pipeline import Done, Start, Token, TutorUnavailable
     from tutor.pipeline import stream_reply as pipeline_stream
 
-    message = RETRY_TEXT if retry else check_text(text)
-    await check_rate_limit(student=student)
     claim = asyncio.ensure_future(
-        database_sync_to_async(begin_turn)(chat_id=chat_id, student=student, text=message)
+        db_hop(claim_turn)(chat_id=chat_id, student=student, text=message)
     )
     try:
         turn = await asyncio.shield(claim)
@@ -715,7 +992,7 @@ async def stream_reply(
         with contextlib.suppress(Exception):
             claimed = await claim
             stopped = Outcome(ChatMessage.Status.STOPPED, "", None, None, None, 0.0)
-            await database_sync_to_async(finish_turn)(turn=claimed, outcome=stopped)
+            await db_hop(finish_turn)(turn=claimed, outcome=stopped)
         raise
 
     began = time.perf_counter()
@@ -727,6 +1004,8 @@ async def stream_reply(
     failure: TutorError | None = None
     delay = settings.TUTOR_STREAM_DELAY_SECONDS
     saved: ReplyDone | None = None
+    offer: WeakTopic | None = None
+    link = ""
     try:
         events = pipeline_stream(
             state=turn.state,
@@ -747,11 +1026,18 @@ async def stream_reply(
                         await asyncio.sleep(delay)  # pacing for demos and human-speed tests
                 elif isinstance(event, Start):
                     start = event
+                    top = event.passages[0].topic if event.passages else None
+                    offer = practice_offer(intent=event.intent, topic=top, weak=turn.weak_topics)
                     yield ReplyStart(
                         turn.chat_id, turn.reply_id, turn.user_message_id, event.intent
                     )
                 elif isinstance(event, Done):
                     done = event
+        if offer is not None and done is not None:
+            # The link is ours, not the model's: whatever the model said, the reply ends
+            # with a real practice action for the topic (SPEC §5 "Linked to practice").
+            link = practice_link_markdown(offer)
+            yield ReplyToken(turn.reply_id, link)
         status = ChatMessage.Status.COMPLETE
     except TutorUnavailable as exc:
         failure = TutorError("unavailable", exc.message)
@@ -763,18 +1049,19 @@ async def stream_reply(
         failure = TutorError("internal")
     finally:
         elapsed = (time.perf_counter() - began) * 1000
+        complete = status == ChatMessage.Status.COMPLETE
         outcome = Outcome(
             status=status,
-            text=done.text if done else "".join(pieces),
+            # The model's reply as the pipeline settled it (it may withhold what streamed).
+            text=done.text + link if done else "".join(pieces),
             start=start,
             done=done,
             ttft_ms=done.ttft_ms if done else ((first_at - began) * 1000 if first_at else None),
             total_ms=done.total_ms if done else elapsed,
+            practice=offer if complete else None,
         )
         # Shielded: a second cancel (stop, then the socket closing) must not lose the save.
-        saved = await asyncio.shield(
-            database_sync_to_async(finish_turn)(turn=turn, outcome=outcome)
-        )
+        saved = await asyncio.shield(db_hop(finish_turn)(turn=turn, outcome=outcome))
         _log_turn(turn, saved, status)
     if failure is not None:
         raise failure

@@ -1,0 +1,190 @@
+"""What keeps many chat sockets cheap on one daphne process (SPEC §6 performance): the start of a
+reply in one database hop of a few statements off Channels' shared sync thread, weak topics and
+the knowledge index remembered in process, coalesced token frames, and new replies' first tokens
+ahead of the rest of replies already streaming. Figures are in benchmarks/bench_tutor.py."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.tutor.test_consumer import ask, open_chat, reply_of
+from tutor import consumers, services
+from tutor.models import KnowledgeEntry
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _clean(transactional_db: None) -> Iterator[None]:
+    cache.clear()
+    services.forget_knowledge_index()
+    services.forget_weak_topics()
+    yield
+    cache.clear()
+    services.forget_weak_topics()
+
+
+def statements(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].split()[0] not in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")
+    ]
+
+
+def test_it_starts_a_turn_with_three_statements(alice: User) -> None:
+    services.seed_demo()
+    chat = services.start_chat(student=alice)
+    first = services.begin_turn(chat_id=chat.pk, student=alice, text="what is momentum")
+    services.finish_turn(
+        turn=first,
+        outcome=services.Outcome("complete", "Momentum is p = mv.", None, None, 1.0, 2.0),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        turn = services.begin_turn(chat_id=chat.pk, student=alice, text="give me an example")
+    # The claim (which checks ownership), the chat with its recent messages, one insert.
+    sql = statements(queries)
+    assert len(sql) == 3, sql
+    assert sql[0].startswith("UPDATE") and sql[1].startswith("SELECT") and "INSERT" in sql[2]
+    assert [t.role for t in turn.state.turns] == ["user", "assistant"]
+    assert turn.previous_reply_id == first.reply_id and not turn.needs_title
+
+
+def test_another_students_chat_is_not_found_and_a_held_one_busy(alice: User, bob: User) -> None:
+    chat = services.start_chat(student=alice)
+    with pytest.raises(services.TutorError) as caught:
+        services.begin_turn(chat_id=chat.pk, student=bob, text="hi")
+    assert caught.value.code == "not_found"
+    services.begin_turn(chat_id=chat.pk, student=alice, text="hi")
+    with pytest.raises(services.TutorError) as caught:
+        services.begin_turn(chat_id=chat.pk, student=alice, text="hello")
+    assert caught.value.code == "busy"
+
+
+def test_the_knowledge_index_checks_for_edits_at_most_every_few_seconds() -> None:
+    services.seed_demo()
+    index = services.knowledge_index()
+    with CaptureQueriesContext(connection) as queries:
+        assert services.knowledge_index() is index
+    assert statements(queries) == []
+    # Another process edits an entry: seen once the check interval has passed.
+    KnowledgeEntry.objects.filter(slug="quantum-coherence").update(
+        title="Coherence (edited)", updated_at=timezone.now()
+    )
+    assert services.knowledge_index() is index
+    services._INDEX.checked_at -= services.INDEX_CHECK_SECONDS
+    reloaded = services.knowledge_index()
+    assert reloaded is not index and reloaded.get("quantum-coherence").title == "Coherence (edited)"
+    # An edit through this process (the admin embeds the entry) is seen at once.
+    entry = KnowledgeEntry.objects.get(slug="quantum-coherence")
+    entry.title = "Quantum coherence"
+    entry.save()
+    services.embed_entry(entry=entry)
+    assert services.knowledge_index().get("quantum-coherence").title == "Quantum coherence"
+
+
+@pytest.mark.asyncio
+async def test_database_hops_run_in_the_tutor_pool_not_the_shared_sync_thread() -> None:
+    names = await asyncio.gather(
+        *(services.db_hop(lambda: threading.current_thread().name)() for _ in range(3))
+    )
+    assert all(name.startswith("tutor-db") for name in names)
+
+
+# -- token frames ------------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_tokens_are_coalesced_into_few_frames_that_add_up_to_the_reply() -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def send(frame: dict[str, Any]) -> None:
+        sent.append(frame)
+
+    batcher = consumers.TokenBatcher(send)
+    words = [f"word{i} " for i in range(200)]
+    for word in words:
+        await batcher.add(7, word)
+    await batcher.flush()
+    assert sent[0] == {"type": "token", "text": "word0 ", "message_id": 7}  # at once
+    assert len(sent) <= 2 + len("".join(words)) // consumers.FLUSH_CHARS
+    assert all(f["type"] == "token" and f["message_id"] == 7 for f in sent)
+    assert "".join(f["text"] for f in sent) == "".join(words)
+
+
+@pytest.mark.asyncio
+async def test_text_from_a_slow_model_is_flushed_by_the_timer_in_order() -> None:
+    sent: list[str] = []
+
+    async def send(frame: dict[str, Any]) -> None:
+        sent.append(frame["text"])
+
+    batcher = consumers.TokenBatcher(send)
+    await batcher.add(1, "first ")
+    await batcher.add(1, "second ")  # within FLUSH_SECONDS: held
+    assert sent == ["first "]
+    await asyncio.sleep(consumers.FLUSH_SECONDS * 3)
+    assert sent == ["first ", "second "]  # the model went quiet: the timer sent it
+    await batcher.add(1, "third ")
+    await batcher.flush()
+    assert "".join(sent) == "first second third "
+
+
+@pytest.mark.asyncio
+async def test_a_socket_gets_a_reply_in_few_frames(alice: User) -> None:
+    await sync_to_async(services.seed_demo)()
+    communicator, _ = await open_chat(alice)
+    frames = await ask(communicator, "what is quantum coherence")
+    text, done = reply_of(frames)
+    tokens = [f for f in frames if f["type"] == "token"]
+    assert len(text.split()) > 100
+    assert len(tokens) <= 2 + len(text) // consumers.FLUSH_CHARS
+    assert "Quantum coherence" in text and done["intent"] == "concept"
+    await communicator.disconnect()
+
+
+# -- first tokens first ------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_a_streaming_reply_gives_way_while_another_waits_for_its_first_token() -> None:
+    gate = services.first_token_gate()
+    assert gate is services.first_token_gate()
+    started = time.perf_counter()
+    await gate.give_way()
+    assert time.perf_counter() - started < 0.05  # nobody waiting: no pause
+
+    gate.enter()  # a new reply is in its database hop
+    paused = asyncio.create_task(gate.give_way())
+    await asyncio.sleep(0.02)
+    assert not paused.done()
+    gate.leave()  # its first token went out
+    await asyncio.wait_for(paused, 1)
+
+    gate.enter()  # a reply that never gets its first token cannot stall the others
+    started = time.perf_counter()
+    await gate.give_way()
+    waited = time.perf_counter() - started
+    assert services.MAX_YIELD_TO_NEW_REPLIES_SECONDS * 0.8 <= waited < 2
+    gate.leave()
+    assert gate.waiting == 0
+
+
+@pytest.mark.asyncio
+async def test_a_failed_start_releases_the_gate(alice: User, bob: User) -> None:
+    chat = await sync_to_async(services.start_chat)(student=alice)
+    with pytest.raises(services.TutorError):
+        await services.ask(chat_id=chat.pk, student=bob, text="what is momentum")
+    assert services.first_token_gate().waiting == 0

@@ -155,6 +155,7 @@ def run_training(*, run_id: int) -> str:
             F("completed_since_training") - run.completions_merged, 0
         ),
     )
+    announce_start(run_id)
     heartbeat = Heartbeat(run_id)
     heartbeat.start()
     started = time.perf_counter()
@@ -267,6 +268,12 @@ def finish_run(
             last_result=(summary or error or state)[:200],
         )
         transaction.on_commit(lambda: after_run(run.pk))
+
+
+def announce_start(run_id: int) -> None:
+    from mlmodels.services import announce_training
+
+    announce_training(run_id=run_id)
 
 
 def after_run(run_id: int) -> None:

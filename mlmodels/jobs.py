@@ -11,7 +11,7 @@ import os
 # The training worker yields the CPU to web processes on the same machine: completing a task
 # must stay fast while a training runs (SPEC §3, §6). Threads started later (TensorFlow's pools,
 # the heartbeat) inherit it.
-TRAINING_NICENESS = 10
+TRAINING_NICENESS = 19
 
 
 def retrain_models(run_id: int) -> str:

@@ -319,6 +319,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 RETRAIN_EVERY_N_COMPLETIONS = env_int("RETRAIN_EVERY_N_COMPLETIONS", 5)
 RETRAIN_MIN_INTERVAL_SECONDS = env_int("RETRAIN_MIN_INTERVAL_SECONDS", 60)
 TRAINING_THREADS = env_int("TRAINING_THREADS", 1)
+if os.environ.get("Q_CLUSTER_NAME") == "ml":
+    # The training worker: NumPy's BLAS would otherwise start a thread per core beside
+    # TensorFlow's one, and the web processes on the machine need the other core.
+    for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_var, str(TRAINING_THREADS))
 # A running training with no heartbeat for this long lost its worker and is marked abandoned.
 TRAINING_STALE_SECONDS = env_int("TRAINING_STALE_SECONDS", 120)
 # Adaptive assignment aims at tasks the student has about this chance of getting right.

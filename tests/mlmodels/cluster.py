@@ -395,8 +395,12 @@ def cluster_starter(settings: Any, monkeypatch: Any, log_dir: Path) -> Iterator[
 
     from mlmodels.models import TrainingTracker
     from mlmodels.registry import registry
+    from studysmart import settings as project_settings
 
-    # Enqueue for real: the conftest's sync mode is for unit tests.
+    # The project's shared cache, not the per-test one of tests/conftest.py: the clusters
+    # report their state (django-q2's Stat) through it, and the test reads it there.
+    settings.CACHES = project_settings.CACHES
+    # Enqueue for real.
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": False}
     monkeypatch.setattr(Conf, "SYNC", False)
     settings.RETRAIN_EVERY_N_COMPLETIONS = 5

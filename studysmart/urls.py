@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from studysmart import views
 
+# The admin's login gets the same bound on usernames as the site's.
+admin.site.login_form = views.AdminLoginForm
+
 urlpatterns = [
     path("", include("tasks.urls")),
     path("models/", include("mlmodels.urls")),

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -56,6 +58,31 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form})
 
 
+class BoundedUsernameMixin:
+    """Refuse an over-long username before authenticating.
+
+    Django's AuthenticationForm sets the field's max_length after its validators are built, so
+    without this a 100,000-character username reaches authenticate() and django-axes, whose
+    255-character column overflows on PostgreSQL (a 500, not a form error).
+    """
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]  # type: ignore[attr-defined]
+        limit = self.fields["username"].max_length or 150  # type: ignore[attr-defined]
+        if len(username) > limit:
+            raise ValidationError(f"Usernames have at most {limit} characters.")
+        return username
+
+
+class LoginForm(BoundedUsernameMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(BoundedUsernameMixin, AdminAuthenticationForm):
+    pass
+
+
 @method_decorator(login_not_required, name="dispatch")
 class StudySmartLoginView(LoginView):
+    authentication_form = LoginForm
     redirect_authenticated_user = True

@@ -764,6 +764,10 @@ def _csv_rows(
                     f"line {reader.line_num}: expected {len(header)} fields, found {len(row)}"
                 )
                 continue
+            if any("\x00" in value for value in row):
+                # PostgreSQL refuses NUL in text; no legitimate CSV field holds one.
+                problems.append(f"line {reader.line_num}: contains a NUL (0x00) character")
+                continue
             rows.append((reader.line_num, dict(zip(header, row, strict=True))))
     except csv.Error as exc:
         problems.append(f"line {reader.line_num}: {exc}")

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from studysmart.services import DEMO_ADMIN, DEMO_STUDENT
 
@@ -30,11 +30,21 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--no-seed", action="store_true", help="skip seed_demo")
+        parser.add_argument(
+            "--web-processes",
+            type=int,
+            default=int(os.environ.get("WEB_PROCESSES", "1")),
+            help="daphne processes on consecutive ports from --port (behind a load balancer); "
+            "more than one needs REDIS_URL, so that websockets reach every process",
+        )
 
-    def handle(self, *args: Any, host: str, port: int, no_seed: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, host: str, port: int, no_seed: bool, web_processes: int, **options: Any
+    ) -> None:
+        self.check_web_processes(web_processes)
         self.prepare(seed=not no_seed)
-        children = self.start_children(host, port)
-        self.announce(host, port)
+        children = self.start_children(host, port, web_processes)
+        self.announce(host, port, web_processes)
         stop = self.wait_for_stop(children)
         self.stop_children(children, reason=stop)
 
@@ -45,20 +55,32 @@ class Command(BaseCommand):
         if seed:
             call_command("seed_demo", stdout=self.stdout)
 
-    def start_children(self, host: str, port: int) -> dict[str, subprocess.Popen[bytes]]:
+    def check_web_processes(self, count: int) -> None:
+        if count < 1:
+            raise CommandError("--web-processes must be at least 1.")
+        if count > 1 and not settings.REDIS_URL:
+            # The in-memory channel layer lives in one process: a training announced by the
+            # worker, or a chat's stream, would never reach a page served by another one.
+            raise CommandError(
+                "--web-processes above 1 needs REDIS_URL (the channel layer between processes)."
+            )
+
+    def start_children(
+        self, host: str, port: int, web_processes: int = 1
+    ) -> dict[str, subprocess.Popen[bytes]]:
         manage = str(Path(settings.BASE_DIR) / "manage.py")
-        commands = {
-            "web": [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                host,
+        daphne = [sys.executable, "-m", "daphne", "-b", host, "--proxy-headers"]
+        application = "studysmart.asgi:application"
+        commands: dict[str, list[str]] = {
+            ("web" if web_processes == 1 else f"web-{i + 1}"): [
+                *daphne,
                 "-p",
-                str(port),
-                "--proxy-headers",
-                "studysmart.asgi:application",
-            ],
+                str(port + i),
+                application,
+            ]
+            for i in range(web_processes)
+        }
+        commands |= {
             "jobs": [sys.executable, manage, "qcluster"],
             "ml-jobs": [sys.executable, manage, "qcluster"],
         }
@@ -71,10 +93,12 @@ class Command(BaseCommand):
             for name, cmd in commands.items()
         }
 
-    def announce(self, host: str, port: int) -> None:
+    def announce(self, host: str, port: int, web_processes: int = 1) -> None:
         shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+        others = ", ".join(str(port + i) for i in range(1, web_processes))
+        more = f" (and on port {others})" if others else ""
         self.stdout.write(
-            self.style.SUCCESS(f"\nStudySmart is running at http://{shown}:{port}/\n")
+            self.style.SUCCESS(f"\nStudySmart is running at http://{shown}:{port}/{more}\n")
             + f"  student:  {DEMO_STUDENT[0]} / {DEMO_STUDENT[1]}\n"
             + f"  admin:    {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}  (http://{shown}:{port}/admin/)\n"
             + f"  data:     {settings.DATA_DIR}\n"

@@ -1,16 +1,19 @@
 """Completing a task through the JSON API under load, idle and while the ml worker trains.
 
-Starts the real stack (`manage.py start_all`: daphne and both django-q2 clusters) on a temporary
-SQLite data directory after `migrate`, `seed_demo` and a first training, with 50 students who
-each take a task every 5 s: `POST /api/practice-tasks/assign/`, `GET …/<id>/` (starts the
-clock), `PATCH …/<id>/` (the completion, which is what is timed). Meanwhile trainings are
-queued by `train_models --queue`, alternating with idle gaps; a completion counts as "during
-training" when it started inside a run's [started_at, finished_at] (+2 s). Last, the saturation
-throughput: a few clients completing tasks with no think time. Loopback only, bounded loops.
+Runs twice: on the embedded defaults (`manage.py start_all` on a temporary SQLite data
+directory, in-memory channel layer, ORM broker) and on the production stack (the same command
+against a fresh PostgreSQL database and Redis, from benchmarks/deployment.py), each with one
+daphne process and both django-q2 clusters, after `seed_demo` and a first training, with 50
+students who each take a task every 5 s: `POST /api/practice-tasks/assign/`, `GET …/<id>/`
+(starts the clock), `PATCH …/<id>/` (the completion, which is what is timed). Meanwhile
+trainings are queued by `train_models --queue`, alternating with idle gaps; a completion counts
+as "during training" when it started inside a run's [started_at, finished_at] (+2 s). Last, the
+saturation throughput: a few clients completing tasks with no think time. Loopback only,
+bounded loops.
 
-The students' sessions are created directly (what `login()` stores), sparing 50 PBKDF2 hashes
-(~1 s each on the reference machine) in the set-up. Completions never trigger a training here
-(minimum interval of a day), so the two phases differ only in whether the worker trains.
+The students' sessions are created directly (benchmarks.deployment.create_student_sessions).
+Completions never trigger a training here (minimum interval of a day), so the two phases differ
+only in whether the worker trains.
 """
 
 from __future__ import annotations
@@ -44,25 +47,6 @@ REQUEST_TIMEOUT = 30.0
 READY_TIMEOUT = 180.0
 TRAINING_WAIT = 600.0
 
-CREATE_STUDENTS = """
-import json
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth.models import User
-from django.contrib.sessions.backends.db import SessionStore
-keys = []
-for i in range({count}):
-    user, _ = User.objects.get_or_create(username=f"bench-student-{{i}}")
-    user.set_unusable_password()
-    user.save()
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    keys.append(session.session_key)
-print("SESSIONS=" + json.dumps(keys))
-"""
-
 TRAINING_RUNS = """
 import json
 from mlmodels.models import TrainingRun
@@ -79,6 +63,7 @@ class Sample:
     started: float  # time.time() when the PATCH was sent
     ms: float
     status: int
+    server_ms: float  # the app's own time (Server-Timing), without queueing for its thread
 
 
 @dataclass
@@ -187,11 +172,21 @@ async def complete_one(client: Any, rec: Recorder) -> bool:
     started = time.time()
     t0 = time.perf_counter()
     done = await client.patch(f"/api/practice-tasks/{item['id']}/", json=answer_for(item))
-    rec.samples.append(Sample(started, (time.perf_counter() - t0) * 1000, done.status_code))
+    elapsed = (time.perf_counter() - t0) * 1000
+    rec.samples.append(Sample(started, elapsed, done.status_code, server_time(done, elapsed)))
     if done.status_code != 200:
         rec.errors.append(f"complete {done.status_code}")
         return False
     return True
+
+
+def server_time(response: Any, fallback: float) -> float:
+    """The `app;dur=` of the Server-Timing header, in ms."""
+    for part in response.headers.get("server-timing", "").split(","):
+        name, _, params = part.strip().partition(";")
+        if name == "app" and params.startswith("dur="):
+            return float(params[4:])
+    return fallback
 
 
 async def paced_student(client: Any, rec: Recorder, *, offset: float, until: float) -> None:
@@ -350,7 +345,40 @@ def stop_stack(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(timeout=10)
 
 
+STACKS = {"embedded": lambda args: run_embedded(args), "production": lambda args: run_production(args)}
+
+
 def run(args: argparse.Namespace) -> str:
+    """Both stacks, or those named in BENCH_COMPLETION_STACKS (comma-separated)."""
+    names = os.environ.get("BENCH_COMPLETION_STACKS", "embedded,production").split(",")
+    return "\n\n".join(STACKS[name.strip()](args) for name in names)
+
+
+def run_production(args: argparse.Namespace) -> str:
+    """PostgreSQL + Redis (channels-redis, Redis cache and broker), one web process."""
+    from benchmarks.deployment import create_student_sessions, fresh_deployment
+
+    extra = {k: v for k, v in stack_env(Path("/unused")).items() if k in BENCH_SETTINGS}
+    with fresh_deployment(web_processes=1, seed=True, **extra) as deployment:
+        deployment.manage("train_models")
+        sessions = create_student_sessions(deployment.env, STUDENTS, prefix="bench-student")
+        results = asyncio.run(measure(deployment.urls[0], deployment.env, sessions, args))
+        runs = json.loads(deployment.manage("shell", "-c", TRAINING_RUNS).split("RUNS=", 1)[1])
+    return report(results, runs, stack="PostgreSQL + Redis (channels-redis, Redis broker)")
+
+
+# The settings both stacks run with (see stack_env).
+BENCH_SETTINGS = (
+    "RETRAIN_EVERY_N_COMPLETIONS",
+    "RETRAIN_MIN_INTERVAL_SECONDS",
+    "TRAINING_THREADS",
+    "LOG_LEVEL",
+)
+
+
+def run_embedded(args: argparse.Namespace) -> str:
+    from benchmarks.deployment import create_student_sessions
+
     data_dir = Path(tempfile.mkdtemp(prefix="studysmart-bench-completion-"))
     env = stack_env(data_dir)
     port = free_port()
@@ -361,9 +389,7 @@ def run(args: argparse.Namespace) -> str:
         manage(env, "createcachetable")
         manage(env, "seed_demo")
         manage(env, "train_models")  # version 1 of both models, so completions update θ and τ
-        script = CREATE_STUDENTS.format(count=STUDENTS)
-        out = manage(env, "shell", "-c", script)
-        sessions = json.loads(out.split("SESSIONS=", 1)[1])
+        sessions = create_student_sessions(env, STUDENTS, prefix="bench-student")
         proc = start_stack(env, port, data_dir / "stack.log")
         wait_ready(url, proc, data_dir / "stack.log")
         results = asyncio.run(measure(url, env, sessions, args))
@@ -372,7 +398,7 @@ def run(args: argparse.Namespace) -> str:
         if proc is not None:
             stop_stack(proc)
         shutil.rmtree(data_dir, ignore_errors=True)
-    return report(results, runs)
+    return report(results, runs, stack="SQLite, in-memory channel layer, ORM broker")
 
 
 # A completion that starts up to this long after a run finished still counts as "during
@@ -380,7 +406,7 @@ def run(args: argparse.Namespace) -> str:
 AFTER_RUN_SECONDS = 2.0
 
 
-def report(results: dict[str, Any], runs: list[list[Any]]) -> str:
+def report(results: dict[str, Any], runs: list[list[Any]], *, stack: str) -> str:
     paced_s, gap_s, sat_s = results["durations"]
     paced: Recorder = results["paced"]
     saturated: Recorder = results["saturated"]
@@ -392,18 +418,23 @@ def report(results: dict[str, Any], runs: list[list[Any]]) -> str:
     ok = [s for s in paced.samples if s.status == 200]
     idle_ms = [s.ms for s in ok if not training_at(s.started)]
     busy_ms = [s.ms for s in ok if training_at(s.started)]
+    idle_app = [s.server_ms for s in ok if not training_at(s.started)]
+    busy_app = [s.server_ms for s in ok if training_at(s.started)]
     sat_ok = [s for s in saturated.samples if s.status == 200]
     throughput = len(sat_ok) / results["saturation_seconds"]
     lines = [
+        f"[{stack}]",
         f"{STUDENTS} students, one completion each every {THINK_SECONDS:.0f} s for "
         f"{paced_s:.0f} s, trainings queued {gap_s:.0f} s after the previous one ended; "
-        "SQLite, ORM broker, one daphne, TensorFlow limited to one thread (niced worker)",
+        "one daphne, TensorFlow limited to one thread (niced worker)",
         "",
         f"{'completion (PATCH)':<28}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}",
     ]
     rows = [
         ("idle (no training)", idle_ms),
         ("while a training runs", busy_ms),
+        ("  app time, idle", idle_app),
+        ("  app time, training", busy_app),
         (f"saturation, {SATURATION_CLIENTS} clients", [x.ms for x in sat_ok]),
     ]
     for name, values in rows:

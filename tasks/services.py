@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.db import transaction
 from django.utils import timezone
@@ -88,6 +89,7 @@ def assign_practice_tasks(
     stores the prediction it was chosen with, and every other source's, frozen.
     """
     count = check_count(count)
+    lock_student(student)
     mine = PracticeTask.objects.for_student(student)
     pending = set(mine.pending().values_list("task_id", flat=True))
     since = timezone.now() - timedelta(days=RECENT_DAYS)
@@ -129,6 +131,17 @@ def assign_practice_tasks(
         for task, prediction in picks
     ]
     return PracticeTask.objects.bulk_create(new)
+
+
+def lock_student(student: AbstractBaseUser) -> None:
+    """Serialise this student's assignments until the transaction ends.
+
+    Two "get new tasks" at once (a double click, two tabs) would otherwise both read the same
+    pending set and could hand out the same task twice. PostgreSQL locks the user row;
+    SQLite's IMMEDIATE transactions already serialise writers, and it ignores FOR UPDATE.
+    """
+    user_model = get_user_model()
+    user_model.objects.select_for_update().filter(pk=student.pk).values_list("pk").first()
 
 
 def pick_tasks(

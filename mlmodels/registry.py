@@ -58,6 +58,31 @@ def write_atomically(relative: str, write: Callable[[Path], None]) -> Path:
     return final
 
 
+# A temporary file older than this belongs to a writer that died (a killed worker): no live
+# publish takes anywhere near this long between creating its file and renaming it.
+ORPHAN_TEMPORARY_SECONDS = 3600
+
+
+def sweep_orphaned_temporary_files(*, older_than: float = ORPHAN_TEMPORARY_SECONDS) -> list[Path]:
+    """Delete `.tmp-*` files that a killed publish left under MODEL_DIR; the paths removed.
+
+    They are never served (only final names are loaded), but each holds a whole model's worth
+    of disk. Young ones are left alone: they may belong to a publish in progress elsewhere.
+    """
+    cutoff = time.time() - older_than
+    removed = []
+    for path in model_dir().rglob(".tmp-*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+        except FileNotFoundError:
+            continue  # removed meanwhile by another sweep
+    if removed:
+        logger.warning("removed %d orphaned temporary model file(s)", len(removed))
+    return removed
+
+
 @dataclass(frozen=True)
 class ActiveVersion:
     id: int

@@ -23,7 +23,12 @@ from django.utils import timezone
 
 from mlmodels.data import DIFFICULTIES, AttemptRecord, AttemptTable, table_from_records
 from mlmodels.models import ModelKind, ModelVersion, TrainingRun, TrainingTracker
-from mlmodels.registry import artifact_path, registry, write_atomically
+from mlmodels.registry import (
+    artifact_path,
+    registry,
+    sweep_orphaned_temporary_files,
+    write_atomically,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +153,7 @@ def run_training(*, run_id: int) -> str:
         state = TrainingRun.objects.filter(pk=run_id).values_list("state", flat=True).first()
         return f"run {run_id}: nothing to do ({state or 'unknown'}; duplicate delivery?)"
     run = TrainingRun.objects.get(pk=run_id)
+    sweep_orphaned_temporary_files()
     # The completions this run absorbs stop counting toward the next one.
     TrainingTracker.objects.filter(pk=1, current_run=run).update(
         state=TrainingTracker.State.RUNNING,

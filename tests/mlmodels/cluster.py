@@ -254,58 +254,6 @@ def start_cluster(name: str, *, env: dict[str, str], log_dir: Path) -> Cluster:
     return cluster
 
 
-def seed_history(
-    *, students: int = 25, tasks: int = 15, per_student: int = 12, seed: int = 7
-) -> dict[str, Any]:
-    """A small simulated history (IRT-like ability and speed): students × per_student attempts."""
-    import numpy as np
-    from django.contrib.auth.models import User
-    from django.utils import timezone
-
-    from tasks.models import AnswerKind, PracticeTask, Task, Topic
-
-    rng = np.random.default_rng(seed)
-    topics = [Topic.objects.create(slug=f"wt{i}", name=f"Worker topic {i}") for i in range(3)]
-    levels = ["easy", "medium", "hard"]
-    task_rows = [
-        Task.objects.create(
-            topic=topics[i % 3],
-            slug=f"worker-task-{i}",
-            title=f"Worker task {i}",
-            difficulty=levels[i % 3],
-            answer_kind=AnswerKind.SELF,
-            statement="…",
-        )
-        for i in range(tasks)
-    ]
-    b = np.array([{"easy": -1.0, "medium": 0.0, "hard": 1.0}[t.difficulty] for t in task_rows])
-    lam = rng.normal(4.0, 0.3, tasks)
-    users = [User.objects.create_user(f"worker-sim{i}") for i in range(students)]
-    theta = rng.normal(0, 1, students)
-    tau = rng.normal(0, 0.3, students)
-    start = timezone.now() - timedelta(days=10)
-    rows = []
-    for s, student in enumerate(users):
-        for k, j in enumerate(rng.permutation(tasks)[:per_student]):
-            p = 1 / (1 + np.exp(-1.7 * (theta[s] - b[j])))
-            seconds = float(np.exp(rng.normal(lam[j] - tau[s], 0.3)))
-            at = start + timedelta(hours=s, minutes=5 * k)
-            rows.append(
-                PracticeTask(
-                    student=student,
-                    task=task_rows[j],
-                    status=PracticeTask.Status.COMPLETED,
-                    assigned_at=at,
-                    shown_at=at,
-                    answered_at=at + timedelta(seconds=seconds),
-                    is_correct=bool(rng.random() < p),
-                    seconds_taken=seconds,
-                )
-            )
-    PracticeTask.objects.bulk_create(rows)
-    return {"students": users, "tasks": task_rows}
-
-
 def pending_tasks(student: Any, tasks: list[Any], count: int) -> list[Any]:
     """`count` practice tasks assigned to `student` and shown a moment ago."""
     from django.utils import timezone

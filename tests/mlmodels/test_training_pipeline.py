@@ -12,7 +12,6 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -20,54 +19,22 @@ from mlmodels.models import ModelVersion, StudentModelState, TrainingRun, Traini
 from mlmodels.registry import artifact_path, registry
 from mlmodels.services import predict_many, record_completion, request_training
 from mlmodels.training import run_training
-from tasks.models import AnswerKind, PracticeTask, Task, Topic
+from tasks.models import PracticeTask
+from tests.mlmodels.simulated import seed_history
 
 N_STUDENTS, N_TASKS, PER_STUDENT = 40, 24, 24
 
 
 @pytest.fixture
 def history(db) -> dict[str, object]:
-    rng = np.random.default_rng(7)
-    topics = [Topic.objects.create(slug=f"t{i}", name=f"Topic {i}") for i in range(3)]
-    levels = ["easy", "medium", "hard"]
-    tasks = [
-        Task.objects.create(
-            topic=topics[i % 3],
-            slug=f"task-{i}",
-            title=f"Task {i}",
-            difficulty=levels[i % 3],
-            answer_kind=AnswerKind.SELF,
-            statement="…",
-        )
-        for i in range(N_TASKS)
-    ]
-    b = np.array([{"easy": -1.0, "medium": 0.0, "hard": 1.0}[t.difficulty] for t in tasks])
-    b = b + rng.normal(0, 0.3, N_TASKS)
-    lam = rng.normal(4.0, 0.3, N_TASKS)
-    students = [User.objects.create_user(f"sim{i}") for i in range(N_STUDENTS)]
-    theta = rng.normal(0, 1, N_STUDENTS)
-    tau = rng.normal(0, 0.3, N_STUDENTS)
-    start = timezone.now() - timedelta(days=30)
-    rows = []
-    for s, student in enumerate(students):
-        for k, j in enumerate(rng.permutation(N_TASKS)[:PER_STUDENT]):
-            p = 1 / (1 + np.exp(-1.7 * (theta[s] - b[j])))
-            seconds = float(np.exp(rng.normal(lam[j] - tau[s], 0.3)))
-            at = start + timedelta(hours=s, minutes=5 * k)
-            rows.append(
-                PracticeTask(
-                    student=student,
-                    task=tasks[j],
-                    status=PracticeTask.Status.COMPLETED,
-                    assigned_at=at,
-                    shown_at=at,
-                    answered_at=at + timedelta(seconds=seconds),
-                    is_correct=bool(rng.random() < p),
-                    seconds_taken=seconds,
-                )
-            )
-    PracticeTask.objects.bulk_create(rows)
-    return {"students": students, "tasks": tasks, "theta": theta}
+    return seed_history(
+        students=N_STUDENTS,
+        tasks=N_TASKS,
+        per_student=PER_STUDENT,
+        item_noise=0.3,
+        days=30,
+        prefix="pipeline",
+    )
 
 
 def train_now() -> TrainingRun:

@@ -34,9 +34,9 @@ from tests.mlmodels.cluster import (
     cluster_starter,
     install_prepared_models,
     pending_tasks,
-    seed_history,
     wait_for,
 )
+from tests.mlmodels.simulated import seed_history
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

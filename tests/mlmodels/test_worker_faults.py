@@ -30,9 +30,9 @@ from tests.mlmodels.cluster import (
     has_tensorflow,
     install_prepared_models,
     pending_tasks,
-    seed_history,
     wait_for,
 )
+from tests.mlmodels.simulated import seed_history
 
 TRAINING_BOUND_SECONDS = 120.0
 # The test process's patience with a silent run; the worker beats every 10 s.

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.daphne import free_port, running_daphne
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -43,12 +42,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class LiveServer:
     url: str
@@ -70,10 +63,7 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} not found: apt-get install chromium (REQUIRE_BROWSER=1 to fail)")
+    require_chromium()
     data = tmp_path_factory.mktemp("browser-data")
     port = free_port()
     env = dict(os.environ)
@@ -96,41 +86,22 @@ def live_server_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live
         ["seed_demo"],
     ):
         server.manage(*command)
-    log = open(data / "daphne.log", "wb")
-    server.process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "studysmart.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{server.url}/api/health/", timeout=2)
-            break
-        except Exception:
-            if time.monotonic() > deadline or server.process.poll() is not None:
-                server.process.kill()
-                raise RuntimeError((data / "daphne.log").read_text()) from None
-            time.sleep(0.3)
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=20)
-    log.close()
+    with running_daphne(env, port=port, log_path=data / "daphne.log") as process:
+        server.process = process
+        yield server
+
+
+def require_chromium() -> None:
+    """Skip without Debian's Chromium (a fresh machine), unless REQUIRE_BROWSER=1 (CI)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
+        pytest.skip(f"{CHROMIUM} not found: apt-get install chromium (REQUIRE_BROWSER=1 to fail)")
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

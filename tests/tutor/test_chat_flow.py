@@ -12,8 +12,6 @@ import json
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,12 +20,11 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.browser.conftest import free_port
+from tests.daphne import free_port, running_daphne
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOW = ("what is quantum coherence", "give me an example", "explain it more simply", "try again")
 FINAL = {"done", "error", "stopped"}
-ASGI_APP = "studysmart.asgi:application"
 
 SETUP = """\
 import json
@@ -103,30 +100,9 @@ def run_tutor_server(data: Path, *, delay: float, static: bool = False) -> Itera
     out = server.manage("shell", "-c", SETUP)
     server.cookies = json.loads(out.split("COOKIES=", 1)[1].strip())
     server.log_path = data / "daphne.log"
-    log = open(server.log_path, "wb")
-    server.process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), ASGI_APP],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{server.url}/api/health/", timeout=2)
-            break
-        except Exception:
-            if time.monotonic() > deadline or server.process.poll() is not None:
-                server.process.kill()
-                raise RuntimeError(server.log()) from None
-            time.sleep(0.2)
-    try:
+    with running_daphne(env, port=port, log_path=server.log_path) as process:
+        server.process = process
         yield server
-    finally:
-        server.process.terminate()
-        server.process.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -223,15 +223,34 @@ def split_chronological(table: AttemptTable, *, fraction: float = 0.2) -> np.nda
 def add_column_arguments(parser: Any) -> None:
     """The column options `import_attempts` and `benchmark_models` share (SPEC §7 defaults)."""
     d = CsvColumns()
-    parser.add_argument("--user-col", default=d.user)
-    parser.add_argument("--item-col", default=d.item)
-    parser.add_argument("--topic-col", default=d.topic)
-    parser.add_argument("--correct-col", default=d.correct)
-    parser.add_argument("--time-col", default=d.time)
-    parser.add_argument("--time-unit", default=d.time_unit, choices=["ms", "s"])
-    parser.add_argument("--time-valid-col", default=d.time_valid, help="used when present")
-    parser.add_argument("--timestamp-col", default=d.timestamp, help="ISO-8601 or epoch seconds")
-    parser.add_argument("--order-col", default=d.order, help="e.g. position; used when present")
+    parser.add_argument("--user-col", default=d.user, help=f"default {d.user!r}")
+    parser.add_argument("--item-col", default=d.item, help=f"task/item id; default {d.item!r}")
+    parser.add_argument(
+        "--topic-col", default=d.topic, help=f"topic/skill, used when present; {d.topic!r}"
+    )
+    parser.add_argument("--correct-col", default=d.correct, help=f"0/1; default {d.correct!r}")
+    parser.add_argument(
+        "--time-col", default=d.time, help=f"response time, used when present; {d.time!r}"
+    )
+    parser.add_argument("--time-unit", choices=("ms", "s"), default=d.time_unit)
+    parser.add_argument(
+        "--time-valid-col",
+        default=d.time_valid,
+        help=f"0 marks an unusable time; used when present; default {d.time_valid!r}",
+    )
+    parser.add_argument(
+        "--timestamp-col",
+        default=d.timestamp,
+        help="ISO-8601 date-time (UTC when naive) or epoch seconds; wins over --order-col",
+    )
+    parser.add_argument(
+        "--order-col",
+        default=d.order,
+        help=(
+            f"attempt order, used when present (default {d.order!r}); without a timestamp, "
+            "attempt n is dated 2000-01-01 + n hours (file line number when neither exists)"
+        ),
+    )
 
 
 def columns_from_options(options: dict[str, Any]) -> CsvColumns:

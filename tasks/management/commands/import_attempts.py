@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mlmodels.data import CsvColumns
+from mlmodels.data import CsvColumns, add_column_arguments, columns_from_options
 from tasks.importing import (
     DEFAULT_BATCH_SIZE,
     MAX_ERRORS,
@@ -16,18 +16,6 @@ from tasks.importing import (
     do_import_attempts,
 )
 
-# option name -> CsvColumns field
-COLUMN_OPTIONS = {
-    "user_col": "user",
-    "item_col": "item",
-    "topic_col": "topic",
-    "correct_col": "correct",
-    "time_col": "time",
-    "time_unit": "time_unit",
-    "time_valid_col": "time_valid",
-    "timestamp_col": "timestamp",
-    "order_col": "order",
-}
 # Used when present in the header; required when named with a non-default value.
 OPTIONAL_COLUMNS = ("topic", "time", "time_valid", "order")
 
@@ -42,36 +30,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        d = CsvColumns()
         parser.add_argument("csv", type=Path, help="the attempts file (UTF-8 CSV with a header)")
-        parser.add_argument("--user-col", default=d.user, help=f"default {d.user!r}")
-        parser.add_argument("--item-col", default=d.item, help=f"task/item id; default {d.item!r}")
-        parser.add_argument(
-            "--topic-col", default=d.topic, help=f"topic/skill, used when present; {d.topic!r}"
-        )
-        parser.add_argument("--correct-col", default=d.correct, help=f"0/1; default {d.correct!r}")
-        parser.add_argument(
-            "--time-col", default=d.time, help=f"response time, used when present; {d.time!r}"
-        )
-        parser.add_argument("--time-unit", choices=("ms", "s"), default=d.time_unit)
-        parser.add_argument(
-            "--time-valid-col",
-            default=d.time_valid,
-            help=f"0 marks an unusable time; used when present; default {d.time_valid!r}",
-        )
-        parser.add_argument(
-            "--timestamp-col",
-            default=d.timestamp,
-            help="ISO-8601 date-time (UTC when naive) or epoch seconds; wins over --order-col",
-        )
-        parser.add_argument(
-            "--order-col",
-            default=d.order,
-            help=(
-                f"attempt order, used when present (default {d.order!r}); without a timestamp, "
-                "attempt n is dated 2000-01-01 + n hours (file line number when neither exists)"
-            ),
-        )
+        add_column_arguments(parser)
         parser.add_argument(
             "--source",
             default="",
@@ -90,8 +50,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         defaults = CsvColumns()
-        values = {field: options[opt] for opt, field in COLUMN_OPTIONS.items()}
-        columns = CsvColumns(**values)
+        columns = columns_from_options(options)
+        values = {f: getattr(columns, f) for f in OPTIONAL_COLUMNS}
         # A column named explicitly (not the default) is a promise that the file has it.
         required = [
             values[f] for f in OPTIONAL_COLUMNS if values[f] and values[f] != getattr(defaults, f)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -49,17 +50,19 @@ OWN_VARIABLES = (
 )
 
 
+# Below Linux's ephemeral range (32768–60999), which outgoing connections draw from: a port
+# picked there can be taken by a client socket before daphne binds it.
+PORT_RANGE = (20000, 32000)
+
+
 def free_port_block(count: int) -> int:
-    """The first of `count` consecutive free ports on 127.0.0.1."""
-    for _ in range(200):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            first = int(probe.getsockname()[1])
-        if first + count > 65535:
-            continue
+    """The first of `count` consecutive free ports on 127.0.0.1, outside the ephemeral range."""
+    rng = random.Random()
+    for _ in range(500):
+        first = rng.randrange(PORT_RANGE[0], PORT_RANGE[1] - count)
         if all(_port_free(first + i) for i in range(count)):
             return first
-    raise RuntimeError(f"no {count} consecutive free ports")
+    raise RuntimeError(f"no {count} consecutive free ports in {PORT_RANGE}")
 
 
 def _port_free(port: int) -> bool:
@@ -171,6 +174,7 @@ keys = []
 for i in range({count}):
     user, _ = User.objects.get_or_create(username=f"{prefix}-{{i}}")
     user.set_unusable_password()
+    user.is_staff = user.is_superuser = {superuser}
     user.save()
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
@@ -182,20 +186,45 @@ print("SESSIONS=" + json.dumps(keys))
 """
 
 
-def create_student_sessions(env: dict[str, str], count: int, *, prefix: str) -> list[str]:
+def create_student_sessions(
+    env: dict[str, str], count: int, *, prefix: str, superuser: bool = False
+) -> list[str]:
     """`count` students `prefix-0…`, each logged in: their session keys (the `sessionid` cookie).
 
     The sessions are stored directly (what `login()` stores), sparing a PBKDF2 hash per
-    student (~1 s each here) in a load test's set-up.
+    student (~1 s each here) in a load test's set-up. `superuser`: admins instead.
     """
-    script = CREATE_STUDENTS.format(count=count, prefix=prefix)
+    script = CREATE_STUDENTS.format(count=count, prefix=prefix, superuser=bool(superuser))
     return list(json.loads(manage(env, "shell", "-c", script).split("SESSIONS=", 1)[1]))
+
+
+START_ATTEMPTS = 3
 
 
 def start_deployment(
     env: dict[str, str], *, web_processes: int = 2, port: int | None = None, seed: bool = False
 ) -> Deployment:
-    """`start_all` in its own session (so that stopping it reaches every child), waited for."""
+    """`start_all` in its own session (so that stopping it reaches every child), waited for.
+
+    Without a fixed `port`, a start that lost its ports to another program between choosing
+    and binding them is tried again on others.
+    """
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            return _start_deployment(env, web_processes=web_processes, port=port, seed=seed)
+        except PortTaken:
+            if port is not None or attempt == START_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+class PortTaken(RuntimeError):
+    pass
+
+
+def _start_deployment(
+    env: dict[str, str], *, web_processes: int, port: int | None, seed: bool
+) -> Deployment:
     port = port or free_port_block(web_processes)
     data_dir = Path(env["STUDYSMART_DATA_DIR"])
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -217,8 +246,10 @@ def start_deployment(
     )
     try:
         deployment.wait_ready()
-    except BaseException:
+    except BaseException as exc:
         deployment.stop()
+        if "Address already in use" in deployment.log():
+            raise PortTaken(f"port {port}…{port + web_processes - 1} taken") from exc
         raise
     return deployment
 

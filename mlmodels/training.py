@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -169,7 +169,7 @@ def run_training(*, run_id: int) -> str:
         result = train_and_publish(run)
     except Exception as exc:
         logger.exception("training run %s failed", run_id)
-        finish_run(
+        record_outcome(
             run,
             state=TrainingRun.State.FAILED,
             error=f"{type(exc).__name__}: {exc}",
@@ -178,10 +178,41 @@ def run_training(*, run_id: int) -> str:
         return f"run {run_id}: failed ({type(exc).__name__})"
     finally:
         heartbeat.stop()
-    finish_run(
+    record_outcome(
         run, state=TrainingRun.State.SUCCEEDED, seconds=time.perf_counter() - started, **result
     )
     return f"run {run_id}: {result['summary']}"
+
+
+# How long a finished run keeps trying to record its outcome through a database outage (a
+# restart takes seconds); after that the run is left to be found stale and marked abandoned.
+OUTCOME_RETRY_SECONDS = 60.0
+OUTCOME_RETRY_INTERVAL = 2.0
+
+
+def record_outcome(run: TrainingRun, **outcome: Any) -> None:
+    """finish_run, surviving a database restart: the run must not stay "running" for ever
+    because the server went away while it trained."""
+    deadline = time.monotonic() + OUTCOME_RETRY_SECONDS
+    while True:
+        reconnect_if_server_went_away()
+        try:
+            finish_run(run, **outcome)
+            return
+        except DatabaseError as exc:
+            if time.monotonic() > deadline:
+                raise
+            logger.warning("run %s: cannot record its outcome yet (%s); retrying", run.pk, exc)
+            time.sleep(OUTCOME_RETRY_INTERVAL)
+
+
+def reconnect_if_server_went_away() -> None:
+    """Make the next query reconnect if the database restarted since this connection's last
+    use: a training holds it idle for minutes. With CONN_HEALTH_CHECKS (PostgreSQL), the
+    connection is re-checked once close_old_connections has run. Inside a transaction (a
+    test's) there is nothing to refresh."""
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 def train_and_publish(run: TrainingRun) -> dict[str, Any]:
@@ -204,6 +235,7 @@ def train_and_publish(run: TrainingRun) -> dict[str, Any]:
     for kind in evaluations:
         published[kind] = fit_and_export(kind, table, version=next_version[kind])
     champion = choose_champion(evaluations)
+    reconnect_if_server_went_away()
     with transaction.atomic():
         ModelVersion.objects.filter(is_champion=True).update(is_champion=False)
         versions = []
@@ -308,12 +340,20 @@ class Heartbeat:
     def _beat(self) -> None:
         try:
             while not self._stop.wait(HEARTBEAT_SECONDS):
-                TrainingRun.objects.filter(pk=self.run_id, state=TrainingRun.State.RUNNING).update(
-                    heartbeat_at=timezone.now()
-                )
+                self.beat_once()
         finally:
             connection.close()
-            close_old_connections()
+
+    def beat_once(self) -> None:
+        """One beat. A database outage skips beats but never ends the thread: a silent
+        heartbeat would get a training that is still running marked abandoned."""
+        try:
+            TrainingRun.objects.filter(pk=self.run_id, state=TrainingRun.State.RUNNING).update(
+                heartbeat_at=timezone.now()
+            )
+        except DatabaseError as exc:
+            logger.warning("run %s: heartbeat skipped (%s)", self.run_id, exc)
+            connection.close()  # the next beat connects afresh
 
 
 def _finite(value: Any) -> Any:

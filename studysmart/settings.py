@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "studysmart.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "studysmart.middleware.OutageMiddleware",  # 503 on outages; its docstring: why here
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -191,6 +192,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "studysmart",
+            # A Redis that hangs rather than refusing connections must not hang requests: the
+            # error is answered 503 by studysmart.middleware within these seconds.
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("REDIS_TIMEOUT_SECONDS", 2.0),
+                "socket_timeout": env_float("REDIS_TIMEOUT_SECONDS", 2.0),
+            },
         }
     }
     CHANNEL_LAYERS = {

@@ -1,0 +1,158 @@
+"""A clear 503 instead of a 500 page while PostgreSQL or Redis is unreachable.
+
+`OutageMiddleware` answers `503 Service Unavailable` with `Retry-After`: `{"error": …}` for the
+API (paths under /api/, or a client that prefers JSON), a short page for a browser. It logs one
+WARNING line per failed request, without a traceback: an outage is an operations event, not a
+bug.
+
+Where it sits matters because Django turns an exception into a 500 response at *every*
+middleware boundary, so an outer middleware never sees an inner one's exception. The three
+places a request meets the database or Redis are covered like this:
+
+- the view (and its template, whose context processors load the user): `process_exception`;
+- the session load behind `request.user`, which `LoginRequiredMiddleware.process_view` triggers
+  before every view that has a session cookie: our `process_view` loads the user first, inside
+  a `try` (so the entry must come before LoginRequiredMiddleware in MIDDLEWARE);
+- the session save in SessionMiddleware's response phase: Django has already logged that
+  exception and built its 500 page; `got_request_exception` tells us why, and the entry being
+  *before* SessionMiddleware (outside it) lets `__call__` swap that page for the 503.
+
+Hence: after WhiteNoise (static files never touch the database), before SessionMiddleware.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+# What Django raises when PostgreSQL (or SQLite's file) cannot be used, and what the Redis
+# cache raises when Redis cannot be reached. Driver errors arrive wrapped in Django's classes.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+REDIS_ERRORS: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+OUTAGE_ERRORS = DATABASE_ERRORS + REDIS_ERRORS
+# A restart of PostgreSQL takes a few seconds; clients that honour Retry-After come back then.
+RETRY_AFTER_SECONDS = 5
+_NOTED = "_studysmart_outage_error"
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def is_outage(exc: BaseException | None) -> bool:
+    return isinstance(exc, OUTAGE_ERRORS)
+
+
+def service_name(exc: BaseException) -> str:
+    return "database" if isinstance(exc, DATABASE_ERRORS) else "cache"
+
+
+def wants_json(request: HttpRequest) -> bool:
+    if request.path_info.startswith("/api/"):
+        return True
+    # `*/*` (curl, httpx) and browsers' Accept headers prefer HTML here; `application/json` wins.
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def outage_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
+    """The 503 answer for `exc`, marked as logged so that Django adds no line of its own."""
+    service = service_name(exc)
+    if wants_json(request):
+        message = f"StudySmart cannot reach its {service} right now. Try again in a few seconds."
+        response: HttpResponse = JsonResponse(
+            {"error": message, "retry_after": RETRY_AFTER_SECONDS}, status=503
+        )
+    else:
+        context = {"service": service, "retry_after": RETRY_AFTER_SECONDS}
+        response = HttpResponse(render_to_string("503.html", context), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
+def log_outage(request: HttpRequest, exc: BaseException) -> None:
+    detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    logger.warning(
+        "%s %s: %s unreachable, answered 503 (%s: %s)",
+        request.method,
+        request.path.encode("unicode_escape").decode("ascii"),  # as Django's own log lines
+        service_name(exc),
+        type(exc).__name__,
+        detail,
+    )
+
+
+def _note_outage(sender: object, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """got_request_exception: runs inside Django's `except` block (asgiref carries it over to
+    the thread in async mode), so sys.exc_info() is the exception behind the coming 500."""
+    exc = sys.exc_info()[1]
+    if request is not None and is_outage(exc):
+        setattr(request, _NOTED, exc)
+
+
+got_request_exception.connect(_note_outage, dispatch_uid="studysmart.middleware.note_outage")
+
+
+class OutageMiddleware:
+    """See the module docstring for where it must sit in MIDDLEWARE, and why."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(
+        self, get_response: Handler | Callable[[HttpRequest], Awaitable[HttpResponse]]
+    ) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return self.__acall__(request)
+        return self._replace_outage_500(request, self.get_response(request))  # type: ignore[arg-type]
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        response = await self.get_response(request)  # type: ignore[misc]
+        return self._replace_outage_500(request, response)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        # LoginRequiredMiddleware (later in the list) reads request.user for every view,
+        # login_not_required ones too: load it first, where an outage can still be answered.
+        if not hasattr(request, "user"):
+            return None
+        try:
+            request.user.is_authenticated  # noqa: B018 (loads the session and the user)
+        except OUTAGE_ERRORS as exc:
+            log_outage(request, exc)
+            return outage_response(request, exc)
+        return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_outage(exception):
+            return None
+        log_outage(request, exception)
+        return outage_response(request, exception)
+
+    def _replace_outage_500(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        exc = getattr(request, _NOTED, None)
+        if exc is None or response.status_code != 500:
+            return response
+        # Django logged this one already, with its traceback ("Internal Server Error"). The
+        # 500 page carries nothing worth keeping: the middleware inside the one that raised
+        # never saw it.
+        return outage_response(request, exc)

@@ -6,10 +6,10 @@ against a fresh PostgreSQL database and Redis, from benchmarks/deployment.py), e
 daphne process and both django-q2 clusters, after `seed_demo` and a first training, with 50
 students who each take a task every 5 s: `POST /api/practice-tasks/assign/`, `GET …/<id>/`
 (starts the clock), `PATCH …/<id>/` (the completion, which is what is timed). Meanwhile
-trainings are queued by `train_models --queue`, alternating with idle gaps; a completion counts
-as "during training" when it started inside a run's [started_at, finished_at] (+2 s). Last, the
-saturation throughput: a few clients completing tasks with no think time. Loopback only,
-bounded loops.
+trainings are queued by an admin's "retrain now" (the admin action, over HTTP), alternating
+with idle gaps; a completion counts as "during training" when it started inside a run's
+[started_at, finished_at] (+2 s). Last, the saturation throughput: a few clients completing
+tasks with no think time. Loopback only, bounded loops.
 
 The students' sessions are created directly (benchmarks.deployment.create_student_sessions).
 Completions never trigger a training here (minimum interval of a day), so the two phases differ
@@ -242,23 +242,14 @@ async def wait_training_state(client: Any, wanted: str, *, within: float) -> boo
     return False
 
 
-async def queue_training(env: dict[str, str]) -> bool:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(ROOT / "manage.py"),
-        "train_models",
-        "--queue",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    return (await proc.wait()) == 0
+async def queue_training(admin: Any) -> bool:
+    """What an admin's "retrain now" does: POST the admin's retrain action (no extra process
+    competing for the CPU, as a `manage.py train_models --queue` would)."""
+    response = await admin.post("/admin/mlmodels/modelversion/retrain/")
+    return response.status_code == 302
 
 
-async def alternate_training(
-    env: dict[str, str], client: Any, stop: asyncio.Event, *, gap: float
-) -> int:
+async def alternate_training(admin: Any, stop: asyncio.Event, *, gap: float) -> int:
     """Idle for `gap` s, queue a training and let it finish; repeat until `stop`.
 
     Alternating (rather than an idle phase, then a training phase) spreads both conditions
@@ -272,20 +263,22 @@ async def alternate_training(
             break
         except TimeoutError:
             pass
-        if await training_state(client) == "idle" and await queue_training(env):
+        if await training_state(admin) == "idle" and await queue_training(admin):
             queued += 1
-            await wait_training_state(client, "running", within=60)
-            await wait_training_state(client, "idle", within=TRAINING_WAIT)
+            await wait_training_state(admin, "running", within=60)
+            await wait_training_state(admin, "idle", within=TRAINING_WAIT)
     return queued
 
 
-async def measure(url: str, env: dict[str, str], sessions: list[str], args: Any) -> dict:
+async def measure(url: str, sessions: list[str], admin_session: str, args: Any) -> dict:
     paced_s, gap_s, sat_s = (90.0, 15.0, 10.0) if args.quick else (240.0, 20.0, 20.0)
     clients = [await open_client(url, key) for key in sessions]
+    admin = await open_client(url, admin_session)
+    clients.append(admin)  # closed with the others
     try:
         stop = asyncio.Event()
-        trainer = asyncio.create_task(alternate_training(env, clients[0], stop, gap=gap_s))
-        paced = await paced_phase(clients, paced_s)
+        trainer = asyncio.create_task(alternate_training(admin, stop, gap=gap_s))
+        paced = await paced_phase(clients[:-1], paced_s)
         stop.set()
         queued = await trainer
         await wait_training_state(clients[0], "idle", within=TRAINING_WAIT)
@@ -345,7 +338,10 @@ def stop_stack(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(timeout=10)
 
 
-STACKS = {"embedded": lambda args: run_embedded(args), "production": lambda args: run_production(args)}
+STACKS = {
+    "embedded": lambda args: run_embedded(args),
+    "production": lambda args: run_production(args),
+}
 
 
 def run(args: argparse.Namespace) -> str:
@@ -362,7 +358,8 @@ def run_production(args: argparse.Namespace) -> str:
     with fresh_deployment(web_processes=1, seed=True, **extra) as deployment:
         deployment.manage("train_models")
         sessions = create_student_sessions(deployment.env, STUDENTS, prefix="bench-student")
-        results = asyncio.run(measure(deployment.urls[0], deployment.env, sessions, args))
+        admin = create_student_sessions(deployment.env, 1, prefix="bench-admin", superuser=True)
+        results = asyncio.run(measure(deployment.urls[0], sessions, admin[0], args))
         runs = json.loads(deployment.manage("shell", "-c", TRAINING_RUNS).split("RUNS=", 1)[1])
     return report(results, runs, stack="PostgreSQL + Redis (channels-redis, Redis broker)")
 
@@ -390,9 +387,10 @@ def run_embedded(args: argparse.Namespace) -> str:
         manage(env, "seed_demo")
         manage(env, "train_models")  # version 1 of both models, so completions update θ and τ
         sessions = create_student_sessions(env, STUDENTS, prefix="bench-student")
+        admin = create_student_sessions(env, 1, prefix="bench-admin", superuser=True)
         proc = start_stack(env, port, data_dir / "stack.log")
         wait_ready(url, proc, data_dir / "stack.log")
-        results = asyncio.run(measure(url, env, sessions, args))
+        results = asyncio.run(measure(url, sessions, admin[0], args))
         runs = json.loads(manage(env, "shell", "-c", TRAINING_RUNS).split("RUNS=", 1)[1])
     finally:
         if proc is not None:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 MODEL_UPDATES_GROUP = "model-updates"
+# The channel layer (Redis) went away: try again later (like HTTP 503; an application's close
+# codes are 4000-4999). The page reconnects with backoff (static/mlmodels/updates.js) and joins
+# its groups again.
+CLOSE_TRY_AGAIN_LATER = 4503
 
 
 def user_group(user_id: int) -> str:
@@ -15,6 +24,25 @@ def user_group(user_id: int) -> str:
 
 class UpdatesConsumer(AsyncJsonWebsocketConsumer):
     groups: list[str] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # The socket listens on the channel layer the whole time it is open. When Redis stops,
+        # that read fails on every open socket at once: close each with "try again later"
+        # and one warning, instead of daphne's 1011 and a traceback per socket. Redis keeps no
+        # group memberships across a restart, so a socket could not carry on anyway.
+        try:
+            await super().__call__(scope, receive, send)
+        except RedisError as exc:
+            logger.warning(
+                "live-updates socket closed: the channel layer is unreachable (%s)",
+                type(exc).__name__,
+            )
+            try:
+                # Before accept() this refuses the handshake.
+                await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
+            except Exception:
+                # Never leave the socket open with nobody behind it: daphne closes it (1011).
+                raise exc from None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -28,7 +56,9 @@ class UpdatesConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+            # Leaving is best effort: an unreachable Redis loses the memberships by itself.
+            with contextlib.suppress(RedisError):
+                await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         # The page only listens; anything it sends is answered, never fatal.

@@ -30,8 +30,12 @@ def lower_priority(niceness: int) -> None:
 
 
 def check_training_due() -> str:
-    """Scheduled every minute: start a training that the minimum interval held back."""
-    from mlmodels.services import request_training
+    """Scheduled every minute: re-deliver a queued run whose queue entry was lost (Redis down
+    or restarted), else start a training that the minimum interval held back."""
+    from mlmodels.services import redeliver_queued_run, request_training
 
+    redelivered = redeliver_queued_run()
+    if redelivered is not None:
+        return f"re-delivered run {redelivered.pk}"
     run = request_training(trigger="completions")
     return f"queued run {run.pk}" if run else "nothing due"

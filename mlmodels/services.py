@@ -299,7 +299,7 @@ def update_student_state(*, student_id: int) -> StudentModelState | None:
 # A running training that has not beaten its heartbeat for this long lost its worker
 # (settings.TRAINING_STALE_SECONDS; several heartbeats, training.HEARTBEAT_SECONDS apart).
 STALE_RUNNING_SECONDS = 120
-# A queued run no worker has picked up for this long is presumed lost with its queue entry.
+# A queued run no worker has picked up for this long is given up (the ml cluster is down).
 STALE_QUEUED_SECONDS = 1800
 
 
@@ -321,7 +321,9 @@ def request_training(
     serialises concurrent triggers on SQLite and PostgreSQL alike: never two runs at once. A
     trigger that loses the race is not lost: its completion stays counted, and the run in
     flight asks again when it finishes. `enqueue=False` leaves the run for the caller to
-    execute (the `train_models` command trains in its own process).
+    execute (the `train_models` command trains in its own process). The run is handed to the
+    ml cluster on commit; if Redis cannot take it, it stays queued and the minute check
+    re-delivers it (`redeliver_queued_run`): a trigger never fails because of the queue.
     """
     recover_abandoned_run()
     tracker = TrainingTracker.get()
@@ -342,12 +344,62 @@ def request_training(
     return run
 
 
-def enqueue_training(*, run_id: int) -> None:
+def enqueue_training(*, run_id: int) -> bool:
+    """Hand run `run_id` to the ml cluster; False (logged) when the broker cannot take it.
+
+    Never raises: it runs on commit of a completion, which must not turn into an error page
+    because Redis is down. The run stays queued in the database, and `redeliver_queued_run`
+    (the minute check) hands it out again once the broker is back. A duplicate delivery is
+    harmless: the job claims its run by compare-and-set (`training.run_training`).
+    """
     from django_q.tasks import async_task
 
-    async_task(
-        "mlmodels.jobs.retrain_models", run_id, cluster="ml", task_name=f"retrain-run-{run_id}"
-    )
+    try:
+        async_task(
+            "mlmodels.jobs.retrain_models", run_id, cluster="ml", task_name=f"retrain-run-{run_id}"
+        )
+    except Exception as exc:  # Redis (or the ORM broker's database) unreachable
+        logger.warning(
+            "training run %s stays queued: the ml queue is unreachable (%s); the minute check "
+            "re-delivers it",
+            run_id,
+            type(exc).__name__,
+        )
+        return False
+    return True
+
+
+def redeliver_queued_run() -> TrainingRun | None:
+    """Hand the queued run out again if its queue entry was lost; the run, or None.
+
+    Lost means: still queued `TRAINING_REDELIVER_SECONDS` after it was queued, and nothing
+    waiting in the ml queue (a run merely waiting behind a busy or stopped ml cluster is left
+    alone, so redeliveries never pile up). Called by the minute check.
+    """
+    tracker = TrainingTracker.get()
+    run = tracker.current_run
+    if tracker.state != TrainingTracker.State.QUEUED or run is None:
+        return None
+    if run.state != TrainingRun.State.QUEUED:
+        return None
+    delay = settings.TRAINING_REDELIVER_SECONDS
+    if (timezone.now() - run.created_at).total_seconds() < delay:
+        return None
+    waiting = ml_queue_size()
+    if waiting is None or waiting > 0:
+        return None
+    logger.warning("training run %s was queued but never delivered: re-delivering it", run.pk)
+    return run if enqueue_training(run_id=run.pk) else None
+
+
+def ml_queue_size() -> int | None:
+    """Jobs waiting in the ml cluster's queue; None when the broker cannot be reached."""
+    from django_q.brokers import get_broker
+
+    try:
+        return int(get_broker("ml").queue_size() or 0)
+    except Exception:
+        return None
 
 
 def recover_abandoned_run() -> TrainingRun | None:

@@ -160,7 +160,11 @@ def database_settings() -> dict[str, object]:
     if url:
         import dj_database_url
 
-        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+        # No persistent connections by default: under ASGI every thread that touches the
+        # database (daphne's request thread, the websocket consumers' pools) would keep its own
+        # connection open, and PostgreSQL ran out of them under load (bench_load). A pooler
+        # (PgBouncer) in front is the way to reuse connections.
+        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
         config["CONN_HEALTH_CHECKS"] = True
         config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
         return config
@@ -335,6 +339,9 @@ if os.environ.get("Q_CLUSTER_NAME") == "ml":
         os.environ.setdefault(_var, str(TRAINING_THREADS))
 # A running training with no heartbeat for this long lost its worker and is marked abandoned.
 TRAINING_STALE_SECONDS = env_int("TRAINING_STALE_SECONDS", 120)
+# A queued training not started this long after it was queued, with nothing left in the ml
+# queue, lost its queue entry (Redis down or restarted): the minute check re-delivers it.
+TRAINING_REDELIVER_SECONDS = env_int("TRAINING_REDELIVER_SECONDS", 120)
 # Adaptive assignment aims at tasks the student has about this chance of getting right.
 PRACTICE_TARGET_P_CORRECT = env_float("PRACTICE_TARGET_P_CORRECT", 0.7)
 

@@ -11,21 +11,30 @@ import asyncio
 import json
 import logging
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from redis.exceptions import RedisError
 
 from studysmart.markdown import render_markdown
 from tutor import services
+from tutor.llm import preload_chat_model
 from tutor.services import ReplyDone, ReplyStart, ReplyToken, TutorError
 
 logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
+# An alias no CHANNEL_LAYERS entry has: Channels then gives the consumer no channel layer.
+NO_CHANNEL_LAYER = "tutor-uses-no-channel-layer"
+# A service the reply needs is unreachable (PostgreSQL, or Redis behind the rate limit): the
+# student is told to try again, and the log gets one line, not a traceback per message.
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError, RedisError)
 # Token frames are coalesced: the first goes at once (time to first token), later text at most
 # every FLUSH_SECONDS or once FLUSH_CHARS have gathered. A reply is ~10 frames instead of ~200
 # one-word frames, and the page still sees it grow smoothly.
@@ -96,9 +105,36 @@ class TokenBatcher:
         self.size = 0
 
 
+# Per event loop (daphne has one): the chat model's imports, started by the first chat.
+_MODEL_PRELOADS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Future[None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def model_preload() -> asyncio.Future[None]:
+    """The configured chat model's imports, run once per process in a worker thread.
+
+    Building the model imports its provider's SDK (about a second for Gemini). Done by the
+    first reply on the event loop, that stalled every socket and page of the process; here
+    it starts when the first chat opens, and a reply that comes before it ends waits for it
+    without blocking anyone.
+    """
+    loop = asyncio.get_running_loop()
+    preload = _MODEL_PRELOADS.get(loop)
+    if preload is None:
+        preload = _MODEL_PRELOADS[loop] = loop.run_in_executor(
+            None, preload_chat_model, settings.TUTOR_MODEL
+        )
+    return preload
+
+
 class TutorConsumer(AsyncWebsocketConsumer):
     """``/ws/tutor/`` starts a new chat; ``/ws/tutor/<chat_id>/`` resumes one of the student's."""
 
+    # Nothing is ever sent to a chat through the channel layer, so the socket does not listen
+    # on it: with the default layer (Redis) every open chat would die with Redis (a restart
+    # closed them all, mid-reply), and each would hold a blocking Redis read for nothing.
+    channel_layer_alias = NO_CHANNEL_LAYER
     chat_id: int | None = None
     reply_task: asyncio.Task[None] | None = None
     stop_requested = False
@@ -109,6 +145,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.student = user
+        model_preload()
         await self.accept()
         wanted = self.scope.get("url_route", {}).get("kwargs", {}).get("chat_id")
         try:
@@ -209,6 +246,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
         streamed: list[str] = []
         tokens = TokenBatcher(self.send_json)
         try:
+            await asyncio.shield(model_preload())
             replies = services.stream_reply(
                 chat_id=self.chat_id, student=self.student, text=text, retry=retry
             )
@@ -235,6 +273,16 @@ class TutorConsumer(AsyncWebsocketConsumer):
         except TutorError as exc:
             await tokens.flush()
             await self.send_error(exc.code, exc.message, message_id=message_id)
+        except OUTAGE_ERRORS as exc:
+            logger.warning(
+                "tutor reply failed (chat %s): a service is unreachable (%s)",
+                self.chat_id,
+                type(exc).__name__,
+            )
+            tokens.discard()
+            await self.send_error(
+                "unavailable", services.ERROR_MESSAGES["unavailable"], message_id=message_id
+            )
         except Exception:
             logger.exception("tutor socket reply failed (chat %s)", self.chat_id)
             tokens.discard()

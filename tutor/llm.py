@@ -17,6 +17,8 @@ pooled connections belong to the loop that opened them, and the old tutor died o
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib
 import json
 import re
 import weakref
@@ -448,6 +450,27 @@ def _construct(config: ModelConfig) -> BaseChatModel:
         # A bare "gemini-…" is taken as Vertex AI and fails with ImportError (STACK_NOTES).
         return init_chat_model(f"google_genai:{config.model}", **kwargs)
     return init_chat_model(config.model, **kwargs)
+
+
+def preload_chat_model(model: str) -> None:
+    """Import what building ``model`` needs, in the calling thread (best effort).
+
+    For Gemini that is about a second of imports (LangChain's chat models, the Google SDK).
+    Under daphne every socket and page of a process shares one event loop, so a first reply
+    that imported them there stalled the whole process; the tutor's consumer runs this in a
+    worker thread when the process's first chat opens. An import that fails here fails again,
+    and is reported, when the model is built.
+    """
+    if model == OFFLINE_MODEL:
+        return
+    provider, _, rest = model.partition(":")
+    if not rest:
+        provider = "google_genai" if model.startswith("gemini") else ""
+    with contextlib.suppress(Exception):
+        importlib.import_module("langchain.chat_models")
+        if provider:
+            # The package init_chat_model imports for most providers (google_genai among them).
+            importlib.import_module(f"langchain_{provider}")
 
 
 def clear_model_cache() -> None:

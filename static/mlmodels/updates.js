@@ -9,6 +9,15 @@
   const statusUrl = box.dataset.statusUrl;
   const text = box.querySelector("[data-model-status-text]") || box;
   const POLL_MS = 20000;
+  // After the server drops the socket (a deploy, Redis restarting), reconnect soon, then back
+  // off: about 1 s, 2 s, 4 s … up to 30 s, jittered so that every open page does not come
+  // back in the same instant. A socket that stayed up STABLE_MS starts again from the first.
+  const RETRY_FIRST_MS = 1000;
+  const RETRY_MAX_MS = 30000;
+  const STABLE_MS = 10000;
+  const CLOSE_UNAUTHENTICATED = 4401;
+  let retryMs = RETRY_FIRST_MS;
+  let reconnecting = false;
 
   const describe = (s) => {
     if (s.state === "running") return "Your predictions are being retrained…";
@@ -36,6 +45,12 @@
   const listen = () => {
     const scheme = window.location.protocol === "https:" ? "wss" : "ws";
     const socket = new WebSocket(`${scheme}://${window.location.host}/ws/updates/`);
+    let openedAt = null;
+    socket.addEventListener("open", () => {
+      openedAt = Date.now();
+      // Announcements sent while the socket was down are gone: catch up once.
+      if (reconnecting) poll();
+    });
     socket.addEventListener("message", (event) => {
       let frame;
       try { frame = JSON.parse(event.data); } catch (_err) { return; }
@@ -47,7 +62,15 @@
         poll();
       }
     });
-    socket.addEventListener("close", () => setTimeout(listen, POLL_MS));
+    socket.addEventListener("close", (event) => {
+      // Logged out: a new socket would be refused the same way; polling carries on.
+      if (event.code === CLOSE_UNAUTHENTICATED) return;
+      if (openedAt !== null && Date.now() - openedAt >= STABLE_MS) retryMs = RETRY_FIRST_MS;
+      const delay = retryMs / 2 + (Math.random() * retryMs) / 2;
+      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+      reconnecting = true;
+      setTimeout(listen, delay);
+    });
   };
 
   poll();

@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -100,6 +101,7 @@ def stack_env(data_dir: Path) -> dict[str, str]:
             # Only the benchmark's own `train_models --queue` trains.
             "RETRAIN_MIN_INTERVAL_SECONDS": "86400",
             "TRAINING_THREADS": "1",
+            "SLOW_QUERY_MS": str(SLOW_QUERY_MS),
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -361,7 +363,10 @@ def run_production(args: argparse.Namespace) -> str:
         admin = create_student_sessions(deployment.env, 1, prefix="bench-admin", superuser=True)
         results = asyncio.run(measure(deployment.urls[0], sessions, admin[0], args))
         runs = json.loads(deployment.manage("shell", "-c", TRAINING_RUNS).split("RUNS=", 1)[1])
-    return report(results, runs, stack="PostgreSQL + Redis (channels-redis, Redis broker)")
+        slow = slow_queries(deployment.log())
+    return report(
+        results, runs, stack="PostgreSQL + Redis (channels-redis, Redis broker)", slow=slow
+    )
 
 
 # The settings both stacks run with (see stack_env).
@@ -370,6 +375,7 @@ BENCH_SETTINGS = (
     "RETRAIN_MIN_INTERVAL_SECONDS",
     "TRAINING_THREADS",
     "LOG_LEVEL",
+    "SLOW_QUERY_MS",
 )
 
 
@@ -392,11 +398,12 @@ def run_embedded(args: argparse.Namespace) -> str:
         wait_ready(url, proc, data_dir / "stack.log")
         results = asyncio.run(measure(url, sessions, admin[0], args))
         runs = json.loads(manage(env, "shell", "-c", TRAINING_RUNS).split("RUNS=", 1)[1])
+        slow = slow_queries((data_dir / "stack.log").read_text(errors="replace"))
     finally:
         if proc is not None:
             stop_stack(proc)
         shutil.rmtree(data_dir, ignore_errors=True)
-    return report(results, runs, stack="SQLite, in-memory channel layer, ORM broker")
+    return report(results, runs, stack="SQLite, in-memory channel layer, ORM broker", slow=slow)
 
 
 # A completion that starts up to this long after a run finished still counts as "during
@@ -404,7 +411,16 @@ def run_embedded(args: argparse.Namespace) -> str:
 AFTER_RUN_SECONDS = 2.0
 
 
-def report(results: dict[str, Any], runs: list[list[Any]], *, stack: str) -> str:
+# Statements slower than this are logged by the stack (SLOW_QUERY_MS) and summarised.
+SLOW_QUERY_MS = 50
+
+
+def slow_queries(log: str) -> list[str]:
+    """The statements of the stack's "slow query" log lines, e.g. lock waits of SQLite."""
+    return [line.split("ms: ", 1)[1] for line in log.splitlines() if "slow query, " in line]
+
+
+def report(results: dict[str, Any], runs: list[list[Any]], *, stack: str, slow: list[str]) -> str:
     paced_s, gap_s, sat_s = results["durations"]
     paced: Recorder = results["paced"]
     saturated: Recorder = results["saturated"]
@@ -454,6 +470,8 @@ def report(results: dict[str, Any], runs: list[list[Any]], *, stack: str) -> str
         f"trainings: {len(trained)} succeeded "
         f"({', '.join(f'{r[5]:.0f} s on {r[4]} attempts' for r in trained)}; the first is the "
         "set-up's, before the clock)",
+        f"statements over {SLOW_QUERY_MS} ms in any process of the stack: {len(slow)}"
+        + "".join(f"\n  {n} × {sql[:90]}" for sql, n in Counter(slow).most_common(5)),
         f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
         f"(measured {datetime.now().isoformat(timespec='seconds')})",
     ]

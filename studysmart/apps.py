@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class StudysmartConfig(AppConfig):
     name = "studysmart"
     verbose_name = "StudySmart"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from studysmart.timing import watch_slow_queries
+
+        connection_created.connect(watch_slow_queries, dispatch_uid="studysmart.slow_queries")

@@ -186,6 +186,8 @@ def database_settings() -> dict[str, object]:
 
 
 DATABASES = {"default": database_settings()}
+# A database statement slower than this is logged (WARNING, with its SQL); 0 turns that off.
+SLOW_QUERY_MS = env_float("SLOW_QUERY_MS", 500.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

@@ -1,4 +1,5 @@
-"""`Server-Timing: app;dur=<ms>` on every response: the time Django spent on the request.
+"""Where request time goes: `Server-Timing: app;dur=<ms>` on every response (the time Django
+spent on the request), and a log line for every slow database statement.
 
 Set by the outermost middleware, so it covers every other middleware and the view but not the
 wait for daphne's worker thread; a client comparing it with its own timing sees how much of a
@@ -7,10 +8,15 @@ slow response was queueing rather than work. Browsers show it in their network p
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger(__name__)
 
 
 class ServerTimingMiddleware:
@@ -23,3 +29,23 @@ class ServerTimingMiddleware:
         elapsed_ms = (time.perf_counter() - started) * 1000
         response["Server-Timing"] = f"app;dur={elapsed_ms:.1f}"
         return response
+
+
+def log_slow_query(
+    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
+    """A database execute wrapper: one WARNING line for a statement slower than
+    settings.SLOW_QUERY_MS, lock waits included (SQLite's BEGIN IMMEDIATE waits for writers)."""
+    started = time.perf_counter()
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        if elapsed_ms >= settings.SLOW_QUERY_MS:
+            logger.warning("slow query, %.0f ms: %s", elapsed_ms, " ".join(sql.split())[:300])
+
+
+def watch_slow_queries(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """connection_created: wrap every new connection (once; the wrapper object is reused)."""
+    if settings.SLOW_QUERY_MS > 0 and log_slow_query not in connection.execute_wrappers:
+        connection.execute_wrappers.append(log_slow_query)

@@ -34,3 +34,33 @@ def test_the_time_covers_the_view(client, monkeypatch) -> None:
     monkeypatch.setattr(health, "check_database", slow_check)
     response = client.get("/api/health/")
     assert float(DURATION.match(response["Server-Timing"]).group(1)) >= 50.0
+
+
+@pytest.mark.django_db
+def test_a_slow_statement_is_logged_with_its_sql(settings, caplog) -> None:
+    from django.db import connection
+
+    from studysmart.timing import log_slow_query, watch_slow_queries
+
+    watch_slow_queries(sender=None, connection=connection)
+    assert connection.execute_wrappers.count(log_slow_query) == 1
+    watch_slow_queries(sender=None, connection=connection)  # a reconnect: still wrapped once
+    assert connection.execute_wrappers.count(log_slow_query) == 1
+    settings.SLOW_QUERY_MS = 30.0
+    with caplog.at_level("WARNING", logger="studysmart.timing"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")  # fast: not logged
+            slow = "SELECT pg_sleep(0.05)" if connection.vendor == "postgresql" else None
+            if slow is None:
+                # SQLite has no sleep: a recursive CTE that counts long enough instead.
+                slow = (
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                    "WHERE i < 3000000) SELECT count(*) FROM n"
+                )
+            cursor.execute(slow)
+    lines = [r.getMessage() for r in caplog.records if r.name == "studysmart.timing"]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("slow query, ") and (
+        "pg_sleep" in lines[0] or "RECURSIVE" in lines[0]
+    )
+    connection.execute_wrappers.remove(log_slow_query)

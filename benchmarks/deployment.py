@@ -34,7 +34,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("DEPLOY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-DEPLOY_REDIS_URL = os.environ.get("DEPLOY_REDIS_URL", "redis://127.0.0.1:6379/12")
+# The Redis server; with a db number (".../12") that db is used and flushed, without one each
+# deployment claims an empty db of its own (claim_redis_db).
+DEPLOY_REDIS_URL = os.environ.get("DEPLOY_REDIS_URL", "redis://127.0.0.1:6379")
+REDIS_CLAIM_KEY = "studysmart-deployment-claim"
 READY_TIMEOUT = 180.0
 STOP_GRACE = 45.0
 # Variables of the calling process that must not leak into the deployment's own settings.
@@ -270,19 +273,54 @@ def _psql(sql: str) -> None:
         conn.close()
 
 
+def claim_redis_db(server_url: str = DEPLOY_REDIS_URL) -> str:
+    """A Redis db for one deployment, flushed: the one named in `server_url`, else an empty
+    one claimed with a key (SET NX), from db 15 down, never the caller's own REDIS_URL db.
+
+    Two deployments on one db would take each other's jobs — django-q2's queues are named
+    after the clusters — and fail them on the other's SECRET_KEY.
+    """
+    import redis
+
+    url = urlsplit(server_url)
+    if url.path.strip("/"):
+        redis.Redis.from_url(server_url).flushdb()
+        return server_url
+    own = urlsplit(os.environ.get("REDIS_URL", "")).path.strip("/")
+    for db in range(15, 0, -1):
+        if str(db) == own:
+            continue
+        candidate = urlunsplit(url._replace(path=f"/{db}"))
+        client = redis.Redis.from_url(candidate)
+        try:
+            if client.dbsize() == 0 and client.set(REDIS_CLAIM_KEY, os.getpid(), nx=True):
+                return candidate
+        finally:
+            client.close()
+    raise RuntimeError(f"no empty Redis db on {server_url} for a deployment")
+
+
+def release_redis_db(redis_url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        client.flushdb()  # the claim key with the rest
+    finally:
+        client.close()
+
+
 @contextmanager
 def fresh_deployment(
     *, web_processes: int = 2, seed: bool = True, **extra_env: str
 ) -> Iterator[Deployment]:
     """A new PostgreSQL database and Redis db, a deployment on them; all removed afterwards."""
-    import redis
-
     name = f"studysmart_deploy_{int(time.time())}_{os.getpid()}"
     data_dir = Path(tempfile.mkdtemp(prefix="studysmart-deploy-"))
     _psql(f'CREATE DATABASE "{name}"')
-    redis.Redis.from_url(DEPLOY_REDIS_URL).flushdb()
+    redis_url = claim_redis_db()
     env = deployment_env(
-        database_url=database_url(name), redis_url=DEPLOY_REDIS_URL, data_dir=data_dir, **extra_env
+        database_url=database_url(name), redis_url=redis_url, data_dir=data_dir, **extra_env
     )
     deployment = None
     try:
@@ -292,14 +330,20 @@ def fresh_deployment(
         if deployment is not None:
             deployment.stop()
         _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        redis.Redis.from_url(DEPLOY_REDIS_URL).flushdb()
+        release_redis_db(redis_url)
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.deployment", description=__doc__)
     parser.add_argument("--web-processes", type=int, default=2)
     args = parser.parse_args(argv)
+    # `kill` (SIGTERM) as well as Ctrl-C stops the deployment and drops its database.
+    signal.signal(signal.SIGTERM, _interrupt)
     with fresh_deployment(web_processes=args.web_processes) as deployment:
         print("StudySmart (PostgreSQL + Redis) is running at:")
         for url in deployment.urls:

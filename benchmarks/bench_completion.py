@@ -108,20 +108,6 @@ def stack_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *args: str, timeout: float = 900) -> str:
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args[:2])} failed:\n{proc.stderr[-3000:]}")
-    return proc.stdout
-
-
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100); NaN for no values."""
     if not values:
@@ -380,7 +366,7 @@ BENCH_SETTINGS = (
 
 
 def run_embedded(args: argparse.Namespace) -> str:
-    from benchmarks.deployment import create_student_sessions
+    from benchmarks.deployment import create_student_sessions, manage
 
     data_dir = Path(tempfile.mkdtemp(prefix="studysmart-bench-completion-"))
     env = stack_env(data_dir)

@@ -27,6 +27,7 @@ from mlmodels.models import (
     TrainingRun,
     TrainingTracker,
 )
+from studysmart.middleware import REDIS_ERRORS
 
 if TYPE_CHECKING:
     from tasks.models import PracticeTask, Task
@@ -222,10 +223,27 @@ def average_prediction(
 
 
 def group_averages() -> dict[tuple[int, str], tuple[float, float, int]]:
-    """Topic × difficulty means of completed attempts, cached briefly (one aggregate query)."""
-    cached = cache.get(GROUP_AVERAGES_CACHE_KEY)
+    """Topic × difficulty means of completed attempts, cached briefly (one aggregate query).
+
+    The cache only saves the query: with Redis unreachable the averages come from the database
+    and predictions go on (a task list must not fail because of the cache).
+    """
+    try:
+        cached = cache.get(GROUP_AVERAGES_CACHE_KEY)
+    except REDIS_ERRORS as exc:
+        logger.warning("group averages computed without the cache: %s", type(exc).__name__)
+        return compute_group_averages()
     if cached is not None:
         return cached
+    averages = compute_group_averages()
+    try:
+        cache.set(GROUP_AVERAGES_CACHE_KEY, averages, GROUP_AVERAGES_TTL_SECONDS)
+    except REDIS_ERRORS:
+        pass  # computed again next time
+    return averages
+
+
+def compute_group_averages() -> dict[tuple[int, str], tuple[float, float, int]]:
     from tasks.models import PracticeTask
 
     rows = (
@@ -252,7 +270,6 @@ def group_averages() -> dict[tuple[int, str], tuple[float, float, int]]:
         )
         for r in rows
     }
-    cache.set(GROUP_AVERAGES_CACHE_KEY, averages, GROUP_AVERAGES_TTL_SECONDS)
     return averages
 
 

@@ -562,4 +562,5 @@ def _forget_cached_averages() -> None:
 
     key = getattr(mlmodels_services, "GROUP_AVERAGES_CACHE_KEY", None)
     if key:
-        transaction.on_commit(lambda: cache.delete(key))
+        # robust: a cache that is down must not fail what has just been committed.
+        transaction.on_commit(lambda: cache.delete(key), robust=True)

@@ -72,3 +72,15 @@ def charlie_admin(db) -> User:
     from django.contrib.auth.models import User
 
     return User.objects.create_superuser("charlie", password="charlie-password-1")
+
+
+# Nothing listens on port 9 (discard): every connection is refused at once, like a Redis that is
+# down (redis-py raises ConnectionError).
+DEAD_REDIS = "redis://127.0.0.1:9/0"
+
+
+@pytest.fixture
+def dead_redis(settings) -> None:
+    """The shared cache on a Redis that is down."""
+    backend = "django.core.cache.backends.redis.RedisCache"
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": DEAD_REDIS}}

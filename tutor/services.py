@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from studysmart.middleware import REDIS_ERRORS
 from tutor.models import Chat, ChatMessage, KnowledgeEntry, content_hash
 
 if TYPE_CHECKING:
@@ -928,15 +929,26 @@ def check_rate_limit(*, student: Any) -> None:
     if limit <= 0:
         return
     key = f"tutor:rate:{student.pk}:{int(time.time() // 60)}"
-    if cache.add(key, 1, timeout=90):
-        return
     try:
-        count = int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
+        count = _count_message(key)
+    except REDIS_ERRORS as exc:
+        # The allowance lives in Redis: while it is unreachable the tutor answers unmetered
+        # rather than not at all (an outage lasts seconds; the LLM has its own quotas).
+        logger.warning("tutor rate limit not applied: the cache is unreachable (%s)", exc)
+        return
     if count > limit:
         raise TutorError("rate_limited")
+
+
+def _count_message(key: str) -> int:
+    """This minute's message count of one student, this message included."""
+    if cache.add(key, 1, timeout=90):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=90)
+        return 1
 
 
 def claim_turn(*, chat_id: Any, student: Any, text: str) -> Turn:

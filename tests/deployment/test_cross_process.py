@@ -20,18 +20,9 @@ from websockets.asyncio.client import ClientConnection
 
 from benchmarks.deployment import Deployment, create_student_sessions, fresh_deployment
 from studysmart.services import DEMO_STUDENT
-from tests.deployment.clients import (
-    ask,
-    browser,
-    csrf_headers,
-    log_in,
-    open_chat,
-    open_socket,
-    receive,
-    streamed_text,
-    until_final,
-)
+from tests.deployment.clients import browser, csrf_headers, log_in
 from tests.deployment.conftest import require_production_pass
+from tests.sockets import ask, open_chat, open_socket, receive, streamed_text, until_final
 
 # Paced tokens (as a remote model streams): a reply takes a second or more, so a second
 # process can be asked while the first one is still streaming it.

@@ -34,8 +34,8 @@ from websockets.asyncio.client import ClientConnection
 from websockets.protocol import State
 
 from benchmarks.deployment import Deployment, create_student_sessions, fresh_deployment
-from tests.deployment.clients import ask, open_chat
 from tests.deployment.conftest import require_production_pass
+from tests.sockets import ask, open_chat
 from tests.tutor.gemini_standin import DEFAULT_REPLY, GeminiStandin
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -51,9 +51,9 @@ from benchmarks.deployment import (
     create_student_sessions,
     fresh_deployment,
 )
-from tests.deployment.clients import ask, open_chat, open_socket, receive
 from tests.deployment.conftest import require_production_pass
 from tests.mlmodels.cluster import has_tensorflow, is_alive, parent_of, process_group, wait_for
+from tests.sockets import ask, open_chat, open_socket, receive
 
 ROOT = Path(__file__).resolve().parents[2]
 THRESHOLD = 5  # RETRAIN_EVERY_N_COMPLETIONS

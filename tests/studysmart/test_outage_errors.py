@@ -23,7 +23,6 @@ from studysmart.middleware import RETRY_AFTER_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
 # Nothing listens on port 9 (discard): a connection is refused at once, as with a stopped server.
-DEAD_REDIS = "redis://127.0.0.1:9/0"
 DEAD_DATABASE = "postgres://nobody@127.0.0.1:9/none"
 
 
@@ -52,16 +51,6 @@ urlpatterns = [
 ]
 
 pytestmark = pytest.mark.urls(__name__)
-
-
-@pytest.fixture
-def dead_redis(settings) -> None:
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": DEAD_REDIS,
-        }
-    }
 
 
 def outage_logs(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:

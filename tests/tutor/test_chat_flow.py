@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 
+from tests import sockets
 from tests.daphne import free_port, running_daphne
+from tests.sockets import ask, receive, until_final
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOW = ("what is quantum coherence", "give me an example", "explain it more simply", "try again")
-FINAL = {"done", "error", "stopped"}
 
 SETUP = """\
 import json
@@ -122,30 +123,8 @@ async def open_socket(
     server: TutorServer, student: str, chat_id: int | None = None
 ) -> tuple[ClientConnection, dict[str, Any]]:
     path = f"/ws/tutor/{chat_id}/" if chat_id else "/ws/tutor/"
-    ws = await connect(
-        server.ws_url + path,
-        origin=server.url,  # type: ignore[arg-type]
-        additional_headers={"Cookie": f"sessionid={server.cookies[student]}"},
-        open_timeout=10,
-    )
+    ws = await sockets.open_socket(server.url, path, server.cookies[student])
     return ws, await receive(ws)
-
-
-async def receive(ws: ClientConnection) -> dict[str, Any]:
-    async with asyncio.timeout(10):
-        return json.loads(await ws.recv())
-
-
-async def until_final(ws: ClientConnection) -> list[dict[str, Any]]:
-    frames = []
-    while (frame := await receive(ws))["type"] not in FINAL:
-        frames.append(frame)
-    return [*frames, frame]
-
-
-async def ask(ws: ClientConnection, text: str) -> list[dict[str, Any]]:
-    await ws.send(json.dumps({"type": "ask", "text": text}))
-    return await until_final(ws)
 
 
 async def flow(ws: ClientConnection) -> list[tuple[str, dict[str, Any]]]:

@@ -201,6 +201,8 @@ if REDIS_URL:
             # A Redis that hangs rather than refusing connections must not hang requests: the
             # error is answered 503 by studysmart.middleware within these seconds.
             "OPTIONS": {
+                # One pool per process, not one per thread (each request has its own thread).
+                "pool_class": "studysmart.cache.SharedConnectionPool",
                 "socket_connect_timeout": env_float("REDIS_TIMEOUT_SECONDS", 2.0),
                 "socket_timeout": env_float("REDIS_TIMEOUT_SECONDS", 2.0),
             },

@@ -59,3 +59,12 @@ async def ask(ws: ClientConnection, text: str) -> list[dict[str, Any]]:
 
 def streamed_text(frames: list[dict[str, Any]]) -> str:
     return "".join(f["text"] for f in frames if f["type"] == "token")
+
+
+def session_cookie(user: Any) -> bytes:
+    """The `Cookie` header of a browser logged in as `user` (for channels' communicators)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()

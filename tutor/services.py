@@ -337,13 +337,7 @@ def start_chat(*, student: Any, topic: str = "") -> Chat:
 
 def access_chat(*, student: Any, chat_id: Any) -> Chat:
     """The student's own chat; ``TutorError("not_found")`` for anyone else's or a bad id."""
-    try:
-        pk = int(chat_id)
-    except (TypeError, ValueError):
-        raise TutorError("not_found") from None
-    if isinstance(chat_id, bool) or not 0 < pk < 2**63:
-        raise TutorError("not_found")
-    chat = Chat.objects.for_student(student).filter(pk=pk).first()
+    chat = Chat.objects.for_student(student).filter(pk=_chat_pk(chat_id)).first()
     if chat is None:
         raise TutorError("not_found")
     return chat

@@ -6,17 +6,11 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
-from django.test import Client
 
 from mlmodels.models import ModelVersion, TrainingRun
 from mlmodels.services import announce_training
 from studysmart.asgi import application
-
-
-def session_cookie(user: User) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
+from tests.sockets import session_cookie
 
 
 @pytest.mark.asyncio

@@ -3,15 +3,9 @@ from __future__ import annotations
 import pytest
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
-from django.test import Client
 
 from studysmart.asgi import application
-
-
-def session_cookie(user: User) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
+from tests.sockets import session_cookie
 
 
 @pytest.mark.asyncio

@@ -3,13 +3,11 @@ student models, and a concept/problem reply that ends with a link to ``tasks:pra
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
-from django.core.cache import cache
 
 from mlmodels.services import Prediction
 from tests.tasks.factories import TaskFactory, TopicFactory
@@ -20,20 +18,10 @@ from tutor.offline_model import OfflineTutorModel
 from tutor.pipeline import weak_topic_names
 from tutor.retrieval import passage_from_concept
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_tutor_state")]
 
 ENERGY_LINK = "/practice/topic/energy-momentum/"
 WAVES_LINK = "/practice/topic/waves/"
-
-
-@pytest.fixture(autouse=True)
-def _clean(transactional_db: None) -> Iterator[None]:
-    cache.clear()
-    services.forget_knowledge_index()
-    services.forget_weak_topics()
-    yield
-    cache.clear()
-    services.forget_weak_topics()
 
 
 @pytest.fixture

@@ -8,13 +8,11 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -23,17 +21,7 @@ from tests.tutor.test_consumer import ask, open_chat, reply_of
 from tutor import consumers, services
 from tutor.models import KnowledgeEntry
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _clean(transactional_db: None) -> Iterator[None]:
-    cache.clear()
-    services.forget_knowledge_index()
-    services.forget_weak_topics()
-    yield
-    cache.clear()
-    services.forget_weak_topics()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_tutor_state")]
 
 
 def statements(queries: CaptureQueriesContext) -> list[str]:

@@ -369,11 +369,20 @@ TUTOR_MAX_MESSAGE_CHARS = env_int("TUTOR_MAX_MESSAGE_CHARS", 2000)
 TUTOR_RATE_LIMIT_PER_MINUTE = env_int("TUTOR_RATE_LIMIT_PER_MINUTE", 20)
 TUTOR_HISTORY_TOKEN_BUDGET = env_int("TUTOR_HISTORY_TOKEN_BUDGET", 300)
 
+# Every handler carries the secret-redaction filter (studysmart/logging.py): a handler's filter
+# sees the records of every logger that propagates to it. A handler added here must list it too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "studysmart.logging.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},

@@ -319,7 +319,8 @@ def _provider_errors() -> tuple[type[BaseException], ...]:
     try:
         from google.genai import errors as genai_errors
 
-        errors.append(genai_errors.APIError)
+        # A 200 whose body is not JSON (a gateway's HTML page) is the provider failing too.
+        errors += [genai_errors.APIError, genai_errors.UnknownApiResponseError]
     except ImportError:  # pragma: no cover - only with langchain-google-genai
         pass
     return tuple(errors)

@@ -22,6 +22,7 @@ from django.db import InterfaceError, OperationalError
 from redis.exceptions import RedisError
 
 from studysmart.markdown import render_markdown
+from studysmart.text import UnstorableText, find_unstorable
 from tutor import services
 from tutor.llm import preload_chat_model
 from tutor.services import ReplyDone, ReplyStart, ReplyToken, TutorError
@@ -186,6 +187,11 @@ class TutorConsumer(AsyncWebsocketConsumer):
             return
         if not isinstance(frame, dict):
             await self.send_error("bad_request", "Frames must be JSON objects.")
+            return
+        bad = find_unstorable(frame)
+        if bad is not None:
+            # NUL or a lone surrogate: refused before it reaches the chat's rows.
+            await self.send_error("bad_request", UnstorableText(bad).message)
             return
         kind = frame.get("type")
         if kind == "ask":

@@ -274,13 +274,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tasks:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): 5 failures for one username from one address lock that pair.
+# A reverse proxy in front (nginx, a load balancer) that sets X-Forwarded-For/-Proto. Off, the
+# forwarded headers are ignored: a client talking to daphne directly could name any address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# Proxies between the client and daphne, each appending to X-Forwarded-For.
+PROXY_COUNT = max(1, env_int("PROXY_COUNT", 1))
+
+# Login throttling (django-axes, studysmart/lockout.py): 5 failures for one username from one
+# address lock that pair; 20 for one username from any addresses lock the username (a spray).
+# Either lock lasts the cool-off; failures while locked are not counted, so it ends then.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "studysmart.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "studysmart.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "studysmart.lockout.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
@@ -324,7 +335,7 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -364,6 +364,10 @@ TRAINING_REDELIVER_SECONDS = env_int("TRAINING_REDELIVER_SECONDS", 120)
 # Adaptive assignment aims at tasks the student has about this chance of getting right.
 PRACTICE_TARGET_P_CORRECT = env_float("PRACTICE_TARGET_P_CORRECT", 0.7)
 
+# Open tutor and live-updates sockets whose session expired or was deleted are closed within
+# this many seconds (a logout closes them at once; each tutor ask re-checks its session).
+LIVE_SOCKET_SWEEP_SECONDS = env_float("LIVE_SOCKET_SWEEP_SECONDS", 30.0)
+
 # AI tutor
 GOOGLE_API_KEY = env_str("GOOGLE_API_KEY")
 TUTOR_MODEL = env_str(

@@ -15,8 +15,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
-from tutor import services
-from tutor.services import TutorError
+from tutor import chats, streaming, turns
+from tutor.errors import TutorError
 
 STATUS_FOR_CODE = {
     "bad_request": 400,
@@ -57,11 +57,11 @@ async def ask(request: HttpRequest) -> JsonResponse:
     if chat_id is not None and (type(chat_id) is not int or chat_id <= 0):
         return error_response("bad_request", '"chat_id" must be a positive integer.')
     try:
-        services.check_text(text)
+        turns.check_text(text)
         if chat_id is None:
-            chat = await database_sync_to_async(services.start_chat)(student=user)
+            chat = await database_sync_to_async(chats.start_chat)(student=user)
             chat_id = chat.pk
-        done = await services.ask(chat_id=chat_id, student=user, text=text)
+        done = await streaming.ask(chat_id=chat_id, student=user, text=text)
     except TutorError as exc:
         return error_response(exc.code, exc.message)
     payload: dict[str, Any] = done.frame()

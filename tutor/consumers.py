@@ -1,6 +1,6 @@
 """``TutorConsumer``: the tutor chat over a websocket (frames as in SPEC §7).
 
-The consumer authenticates, validates and relays; ``tutor.services.stream_reply`` does the
+The consumer authenticates, validates and relays; ``tutor.streaming.stream_reply`` does the
 work. A reply runs as an ``asyncio.Task`` so that "stop" and the disconnect are handled while
 it streams (a consumer handles its events one at a time).
 """
@@ -22,9 +22,10 @@ from django.db import InterfaceError, OperationalError
 from redis.exceptions import RedisError
 
 from studysmart.markdown import render_markdown
-from tutor import services
+from tutor import chats, streaming
+from tutor.errors import ERROR_MESSAGES, TutorError
 from tutor.llm import preload_chat_model
-from tutor.services import ReplyDone, ReplyStart, ReplyToken, TutorError
+from tutor.turns import ReplyDone, ReplyStart, ReplyToken
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +150,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
         await self.accept()
         wanted = self.scope.get("url_route", {}).get("kwargs", {}).get("chat_id")
         try:
-            payload = await services.db_hop(self._open_chat)(wanted)
+            payload = await chats.db_hop(self._open_chat)(wanted)
         except TutorError as exc:
             await self.send_error(exc.code, exc.message)
             await self.close(code=CLOSE_NOT_FOUND)
@@ -159,10 +160,10 @@ class TutorConsumer(AsyncWebsocketConsumer):
 
     def _open_chat(self, wanted: str | None) -> dict[str, Any]:
         if wanted is None:
-            chat = services.start_chat(student=self.student)
+            chat = chats.start_chat(student=self.student)
         else:
-            chat = services.access_chat(student=self.student, chat_id=wanted)
-        return services.chat_payload(chat=chat)
+            chat = chats.access_chat(student=self.student, chat_id=wanted)
+        return chats.chat_payload(chat=chat)
 
     async def disconnect(self, code: int) -> None:
         task = self.reply_task
@@ -211,7 +212,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
 
     async def start_reply(self, *, text: str | None, retry: bool) -> None:
         if self.reply_task is not None and not self.reply_task.done():
-            await self.send_error("busy", services.ERROR_MESSAGES["busy"])
+            await self.send_error("busy", ERROR_MESSAGES["busy"])
             return
         self.stop_requested = False
         self.reply_task = asyncio.create_task(self.run_reply(text=text, retry=retry))
@@ -230,7 +231,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
             await self.send_error("bad_request", "A rating is 1, -1 or 0.")
             return
         try:
-            message = await services.db_hop(services.rate_message)(
+            message = await chats.db_hop(chats.rate_message)(
                 student=self.student, message_id=frame.get("message_id"), value=value
             )
         except TutorError as exc:
@@ -247,7 +248,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
         tokens = TokenBatcher(self.send_json)
         try:
             await asyncio.shield(model_preload())
-            replies = services.stream_reply(
+            replies = streaming.stream_reply(
                 chat_id=self.chat_id, student=self.student, text=text, retry=retry
             )
             async with aclosing(replies):
@@ -281,12 +282,12 @@ class TutorConsumer(AsyncWebsocketConsumer):
             )
             tokens.discard()
             await self.send_error(
-                "unavailable", services.ERROR_MESSAGES["unavailable"], message_id=message_id
+                "unavailable", ERROR_MESSAGES["unavailable"], message_id=message_id
             )
         except Exception:
             logger.exception("tutor socket reply failed (chat %s)", self.chat_id)
             tokens.discard()
-            await self.send_error("internal", services.ERROR_MESSAGES["internal"])
+            await self.send_error("internal", ERROR_MESSAGES["internal"])
 
     # -- frames out -------------------------------------------------------------------------
 

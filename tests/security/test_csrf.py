@@ -19,7 +19,7 @@ from django.test import Client
 
 from tasks.models import PracticeTask, Task, Topic
 from tests.tasks.factories import PracticeTaskFactory, TaskFactory, TopicFactory
-from tutor import services
+from tutor import knowledge_index
 from tutor.models import ChatMessage
 
 _FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -176,7 +176,7 @@ def test_it_refuses_an_api_assignment_without_the_header(
 def test_it_refuses_a_tutor_api_question_without_the_header(
     alice_client: Client, alice: User
 ) -> None:
-    services.forget_knowledge_index()
+    knowledge_index.forget_knowledge_index()
     url = "/api/tutor/ask/"
     body = json.dumps({"text": "what is momentum"})
     refused(alice_client.post(url, body, content_type="application/json"))

@@ -22,7 +22,7 @@ from tasks.models import PracticeTask
 from tests.security.conftest import session_cookie
 from tests.tasks.factories import PracticeTaskFactory, TaskFactory
 from tests.tutor.factories import ChatFactory, ChatMessageFactory, ReplyFactory
-from tutor import services
+from tutor import knowledge_index
 from tutor.models import Chat, ChatMessage
 
 MISSING = 987_654_321
@@ -170,7 +170,7 @@ async def test_it_refuses_to_rate_another_students_reply(alice: User, bob: User)
 def test_it_refuses_an_api_question_in_another_students_chat(
     alice_client: Client, bob: User
 ) -> None:
-    services.forget_knowledge_index()
+    knowledge_index.forget_knowledge_index()
     chat = ChatFactory(student=bob)
     ChatMessageFactory(chat=chat, text=BOB_SECRET)
     responses = []

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests.tutor.factories import ChatFactory
-from tutor import services
+from tutor import knowledge_index, seeding
 from tutor.models import ChatMessage
 
 URL = "/api/tutor/ask/"
@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def _kb(transactional_db: None) -> Iterator[None]:
     cache.clear()
-    services.forget_knowledge_index()
-    services.seed_demo()
+    knowledge_index.forget_knowledge_index()
+    seeding.seed_demo()
     yield
     cache.clear()
 

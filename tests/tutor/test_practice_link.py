@@ -13,10 +13,11 @@ from mlmodels import weak_topics
 from mlmodels.services import Prediction
 from tests.tasks.factories import TaskFactory, TopicFactory
 from tutor import chats, seeding, streaming
-from tutor.llm import PromptContext, build_prompt, prompt_passages
+from tutor.llm import build_prompt, prompt_passages
 from tutor.models import ChatMessage
 from tutor.offline_model import OfflineTutorModel
 from tutor.pipeline import weak_topic_names
+from tutor.prompts import PromptContext
 from tutor.retrieval import passage_from_concept
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_tutor_state")]

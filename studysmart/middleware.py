@@ -29,33 +29,19 @@ from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from studysmart.outages import OUTAGE_ERRORS, is_outage, service_name
 
 logger = logging.getLogger(__name__)
 
-# What Django raises when PostgreSQL (or SQLite's file) cannot be used, and what the Redis
-# cache raises when Redis cannot be reached. Driver errors arrive wrapped in Django's classes.
-DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
-REDIS_ERRORS: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
-OUTAGE_ERRORS = DATABASE_ERRORS + REDIS_ERRORS
 # A restart of PostgreSQL takes a few seconds; clients that honour Retry-After come back then.
 RETRY_AFTER_SECONDS = 5
 _NOTED = "_studysmart_outage_error"
 
 Handler = Callable[[HttpRequest], HttpResponse]
-
-
-def is_outage(exc: BaseException | None) -> bool:
-    return isinstance(exc, OUTAGE_ERRORS)
-
-
-def service_name(exc: BaseException) -> str:
-    return "database" if isinstance(exc, DATABASE_ERRORS) else "cache"
 
 
 def wants_json(request: HttpRequest) -> bool:

@@ -18,10 +18,9 @@ from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
-from redis.exceptions import RedisError
 
 from studysmart.markdown import render_markdown
+from studysmart.outages import OUTAGE_ERRORS
 from tutor import chats, streaming
 from tutor.errors import ERROR_MESSAGES, TutorError
 from tutor.llm import preload_chat_model
@@ -33,9 +32,6 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
 # An alias no CHANNEL_LAYERS entry has: Channels then gives the consumer no channel layer.
 NO_CHANNEL_LAYER = "tutor-uses-no-channel-layer"
-# A service the reply needs is unreachable (PostgreSQL, or Redis behind the rate limit): the
-# student is told to try again, and the log gets one line, not a traceback per message.
-OUTAGE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError, RedisError)
 # Token frames are coalesced: the first goes at once (time to first token), later text at most
 # every FLUSH_SECONDS or once FLUSH_CHARS have gathered. A reply is ~10 frames instead of ~200
 # one-word frames, and the page still sees it grow smoothly.
@@ -275,6 +271,8 @@ class TutorConsumer(AsyncWebsocketConsumer):
             await tokens.flush()
             await self.send_error(exc.code, exc.message, message_id=message_id)
         except OUTAGE_ERRORS as exc:
+            # A service the reply needs is unreachable (PostgreSQL, or Redis behind the rate
+            # limit): try again, and one log line rather than a traceback per message.
             logger.warning(
                 "tutor reply failed (chat %s): a service is unreachable (%s)",
                 self.chat_id,

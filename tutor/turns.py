@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mlmodels.weak_topics import WeakTopic, weakest_topics
-from studysmart.middleware import REDIS_ERRORS
+from studysmart.outages import REDIS_ERRORS
 from tutor.chats import chat_pk
 from tutor.errors import TutorError
 from tutor.knowledge_index import knowledge_index

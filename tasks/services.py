@@ -37,11 +37,13 @@ MAX_CANDIDATES = 400
 
 
 class PracticeTaskError(Exception):
-    """A refused request; `message` is safe to show the student (→ 400)."""
+    """A refused request; `message` is safe to show the student (→ 400). `field` names the
+    input at fault, when one is."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class InvalidAnswer(PracticeTaskError):
@@ -69,7 +71,9 @@ class CompletionResult:
 def check_count(value: object) -> int:
     """The number of tasks to assign: an integer 1..MAX_ASSIGN (a bool is not a number)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ASSIGN:
-        raise PracticeTaskError(f"count must be a whole number from 1 to {MAX_ASSIGN}.")
+        raise PracticeTaskError(
+            f"count must be a whole number from 1 to {MAX_ASSIGN}.", field="count"
+        )
     return value
 
 
@@ -215,30 +219,38 @@ def check_answer(
     if task.answer_kind == AnswerKind.SELF:
         if answer is not None:
             raise InvalidAnswer(
-                "A self-assessed task takes self_assessed_correct (true or false), not answer."
+                "A self-assessed task takes self_assessed_correct (true or false), not answer.",
+                field="answer",
             )
         if not isinstance(self_assessed_correct, bool):
-            raise InvalidAnswer("self_assessed_correct must be true or false.")
+            raise InvalidAnswer(
+                "self_assessed_correct must be true or false.", field="self_assessed_correct"
+            )
         return self_assessed_correct, "got it right" if self_assessed_correct else "got it wrong"
     if self_assessed_correct is not None:
-        raise InvalidAnswer("Only self-assessed tasks take self_assessed_correct; send answer.")
+        raise InvalidAnswer(
+            "Only self-assessed tasks take self_assessed_correct; send answer.",
+            field="self_assessed_correct",
+        )
     if answer is None:
-        raise InvalidAnswer("answer is required.")
+        raise InvalidAnswer("answer is required.", field="answer")
     if task.answer_kind == AnswerKind.NUMERIC:
         unit = f" (in {task.unit})" if task.unit else ""
         if isinstance(answer, bool) or not isinstance(answer, int | float):
-            raise InvalidAnswer(f"answer must be a number{unit}.")
+            raise InvalidAnswer(f"answer must be a number{unit}.", field="answer")
         try:
             value = float(answer)
         except OverflowError:
             value = math.inf
         if not math.isfinite(value):
-            raise InvalidAnswer(f"answer must be a finite number{unit}.")
+            raise InvalidAnswer(f"answer must be a finite number{unit}.", field="answer")
         return task.check_numeric(value), repr(value)
     if task.answer_kind == AnswerKind.CHOICE:
         ids = task.option_ids()
         if not isinstance(answer, str) or answer not in ids:
-            raise InvalidAnswer(f"answer must be one of the option ids: {', '.join(ids)}.")
+            raise InvalidAnswer(
+                f"answer must be one of the option ids: {', '.join(ids)}.", field="answer"
+            )
         return task.check_choice(answer), answer
     raise InvalidAnswer("This task cannot be answered here.")
 

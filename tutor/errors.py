@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from studysmart.errors import ApiError
+
 ERROR_MESSAGES = {
     "bad_request": "That message could not be understood.",
     "too_long": "That message is too long.",
@@ -13,10 +15,12 @@ ERROR_MESSAGES = {
 }
 
 
-class TutorError(Exception):
-    """A reply could not be given. ``code`` is a SPEC §7 error code, ``message`` is safe to show."""
+class TutorError(ApiError):
+    """A reply could not be given. ``code`` is one of docs/errors.md, ``message`` is safe to
+    show; the socket sends both in an ``error`` frame, the HTTP API as the JSON error shape."""
 
-    def __init__(self, code: str, message: str | None = None) -> None:
-        self.code = code
-        self.message = message or ERROR_MESSAGES.get(code, ERROR_MESSAGES["internal"])
-        super().__init__(self.message)
+    def __init__(
+        self, code: str, message: str | None = None, *, fields: dict[str, str] | None = None
+    ) -> None:
+        message = message or ERROR_MESSAGES.get(code, ERROR_MESSAGES["internal"])
+        super().__init__(code, message, fields=fields)

@@ -349,10 +349,12 @@ def _title_for(turn: Turn, start: Start | None) -> str:
 def check_text(text: Any) -> str:
     """The student's message, stripped; ``bad_request`` / ``too_long`` otherwise."""
     if not isinstance(text, str) or not text.strip():
-        raise TutorError("bad_request", "Type a question for the tutor.")
+        message = "Type a question for the tutor."
+        raise TutorError("bad_request", message, fields={"text": message})
     limit = int(settings.TUTOR_MAX_MESSAGE_CHARS)
     if len(text) > limit:
-        raise TutorError("too_long", f"Messages can be at most {limit} characters long.")
+        message = f"Messages can be at most {limit} characters long."
+        raise TutorError("too_long", message, fields={"text": message})
     return text.strip()
 
 

@@ -131,7 +131,9 @@ def test_it_refuses_an_api_completion_without_the_header(alice_client: Client, a
     body = json.dumps({"answer": 2.02})
     response = alice_client.patch(url, body, content_type="application/json")
     refused(response)
-    assert "CSRF" in response.json()["error"]  # the API answers in JSON, not the HTML page
+    # The API answers in JSON, not the HTML page.
+    assert response.json()["error"]["code"] == "csrf_failed"
+    assert "CSRF" in response.json()["error"]["message"]
     item.refresh_from_db()
     assert item.status != PracticeTask.Status.COMPLETED
     # A token in a form field does not count for a JSON body; the header is the way.

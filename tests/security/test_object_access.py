@@ -91,7 +91,9 @@ def test_it_refuses_an_api_completion_of_another_students_task(
         data=json.dumps({"answer": 2.02}),
         content_type="application/json",
     )
-    assert response.json() == {"error": "Practice task not found."}
+    assert response.json() == {
+        "error": {"code": "not_found", "message": "Practice task not found."}
+    }
     bobs_task.refresh_from_db()
     assert bobs_task.status == PracticeTask.Status.ASSIGNED and bobs_task.answer == ""
 

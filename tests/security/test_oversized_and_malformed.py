@@ -134,7 +134,8 @@ def test_it_refuses_a_body_over_the_upload_limit_in_json(alice_client: Client, a
         f"/api/practice-tasks/{item.pk}/", big, content_type="application/json"
     )
     body = assert_json_4xx(response, 413)
-    assert "too large" in body["error"]
+    assert body["error"]["code"] == "payload_too_large"
+    assert "too large" in body["error"]["message"]
     response = alice_client.post(
         "/api/practice-tasks/assign/", big, content_type="application/json"
     )

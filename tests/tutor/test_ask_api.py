@@ -64,7 +64,7 @@ def test_it_answers_with_the_done_fields_plus_chat_id_and_text(client: Client, a
 def test_it_answers_anonymous_callers_with_json_401(client: Client) -> None:
     response = post(client, {"text": "hi"})
     assert response.status_code == 401
-    assert response.json()["error"]["code"] == "unauthenticated"
+    assert response.json()["error"]["code"] == "not_authenticated"
 
 
 def test_it_enforces_csrf(alice: User) -> None:

@@ -19,8 +19,9 @@ from studysmart.asgi import application
 from tasks.models import PracticeTask, Topic
 from tests.sockets import session_cookie
 from tests.tasks.factories import PracticeTaskFactory, TaskFactory
-from tutor import services
+from tutor.knowledge_index import forget_knowledge_index
 from tutor.models import ChatMessage
+from tutor.seeding import seed_demo
 
 # Each is valid JSON; json.loads turns them into a NUL and a lone high and low surrogate.
 BAD_JSON_STRINGS = ('"a\\u0000b"', '"\\ud800"', '"x\\udfffy"')
@@ -151,8 +152,8 @@ def test_it_does_not_break_a_multipart_post_to_the_api(alice_client: Client) -> 
 @pytest.fixture
 def tutor_kb(transactional_db: None) -> None:
     cache.clear()
-    services.forget_knowledge_index()
-    services.seed_demo()
+    forget_knowledge_index()
+    seed_demo()
 
 
 @pytest.mark.asyncio

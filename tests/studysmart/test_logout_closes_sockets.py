@@ -18,8 +18,9 @@ from django.test import Client
 
 from studysmart import live_sockets
 from studysmart.asgi import application
-from tutor import services
+from tutor.knowledge_index import forget_knowledge_index
 from tutor.models import ChatMessage
+from tutor.seeding import seed_demo
 
 CLOSED = live_sockets.CLOSE_LOGGED_OUT
 
@@ -27,8 +28,8 @@ CLOSED = live_sockets.CLOSE_LOGGED_OUT
 @pytest.fixture
 def tutor_kb(transactional_db: None) -> Iterator[None]:
     cache.clear()
-    services.forget_knowledge_index()
-    services.seed_demo()
+    forget_knowledge_index()
+    seed_demo()
     yield
     cache.clear()
 

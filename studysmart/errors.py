@@ -34,6 +34,7 @@ STATUS_FOR_CODE: dict[str, int] = {
     "busy": 409,
     "payload_too_large": 413,
     "rate_limited": 429,
+    "locked_out": 429,
     "internal": 500,
     "unavailable": 503,
 }
@@ -48,6 +49,7 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "method_not_allowed": "That method is not allowed here.",
     "payload_too_large": "The request body is too large.",
     "rate_limited": "Too many requests. Please wait a moment and try again.",
+    "locked_out": "Too many failed log-ins. Try again later.",
     "internal": "Something went wrong on our side. Please try again.",
     "unavailable": "The service is unavailable right now. Please try again in a moment.",
 }

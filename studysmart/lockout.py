@@ -31,9 +31,11 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.db.models import QuerySet, Sum
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+
+from studysmart.errors import error_response
 
 logger = logging.getLogger(__name__)
 
@@ -119,9 +121,7 @@ def lockout_response(
     status = settings.AXES_HTTP_RESPONSE_CODE
     if request.path_info.startswith("/api/") or request.headers.get("x-requested-with"):
         message = f"Too many failed log-ins. Try again in {minutes} minute(s)."
-        response: HttpResponse = JsonResponse(
-            {"error": {"code": "locked_out", "message": message}}, status=status
-        )
+        response: HttpResponse = error_response(status=status, code="locked_out", message=message)
     else:
         context = {"minutes": minutes}
         response = render(request, "registration/locked_out.html", context, status=status)

@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from django.db import transaction
+from typing import TYPE_CHECKING, Any
 
 from studysmart.content import (
     ContentError,
@@ -26,10 +24,15 @@ from studysmart.content import (
     read_yaml,
     yaml_files,
 )
-from tasks.models import AnswerKind, Difficulty, Task, Topic
 
-DIFFICULTIES: tuple[str, ...] = tuple(Difficulty.values)
-ANSWER_KINDS: tuple[str, ...] = tuple(AnswerKind.values)
+if TYPE_CHECKING:
+    from tasks.models import Task, Topic
+
+# The choices of Task.difficulty and Task.answer_kind (a test keeps them equal): spelled out
+# so that reading the files needs no Django set-up.
+DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
+ANSWER_KINDS: tuple[str, ...] = ("numeric", "choice", "self")
+NUMERIC, CHOICE = "numeric", "choice"
 DEFAULT_TOLERANCE = 0.02
 BANK_DIR = "bank"
 
@@ -168,11 +171,11 @@ def _read_task(item: Entry, *, topic: str) -> TaskSpec | None:
         solution=item.text("solution"),
         concept=item.text("concept", required=False, max_length=200),
         params=_read_params(item),
-        answer=item.number("answer", required=kind == AnswerKind.NUMERIC),
+        answer=item.number("answer", required=kind == NUMERIC),
         unit=item.text("unit", required=False, max_length=40),
         tolerance=item.number("tolerance", required=False, default=DEFAULT_TOLERANCE) or 0.0,
         options=tuple(_read_options(item)),
-        correct_option=item.text("correct_option", required=kind == AnswerKind.CHOICE),
+        correct_option=item.text("correct_option", required=kind == CHOICE),
     )
     _check_answer(item, spec)
     item.finish()
@@ -197,12 +200,12 @@ def _read_options(item: Entry) -> list[OptionSpec]:
 
 def _check_answer(item: Entry, spec: TaskSpec) -> None:
     """What each answer kind needs, and nothing it would silently ignore."""
-    if spec.answer_kind == AnswerKind.NUMERIC:
+    if spec.answer_kind == NUMERIC:
         if not 0 < spec.tolerance < 1:
             item.problem("tolerance", "must be a relative tolerance between 0 and 1, e.g. 0.02")
     elif spec.answer is not None:
         item.problem("answer", f"only a numeric task has an answer ({spec.answer_kind} task)")
-    if spec.answer_kind == AnswerKind.CHOICE:
+    if spec.answer_kind == CHOICE:
         ids = [o.id for o in spec.options]
         if len(ids) < 2:
             item.problem("options", "a choice task needs at least two options")
@@ -264,6 +267,10 @@ def seed_bank(*, bank: Bank, force: bool = False) -> tuple[SeedReport, SeedRepor
     that was loaded from the files before and is gone from them now is retired. Slugs owned by
     imported data are refused before anything is written.
     """
+    from django.db import transaction
+
+    from tasks.models import Task, Topic
+
     with transaction.atomic():
         wanted = [s.slug for s in bank.topics]
         topics = {t.slug: t for t in Topic.objects.select_for_update().filter(slug__in=wanted)}
@@ -292,6 +299,8 @@ def _refuse_imported_slugs(
 
 
 def _seed_topics(specs: Sequence[TopicSpec], rows: dict[str, Topic], *, force: bool) -> SeedReport:
+    from tasks.models import Topic
+
     report = SeedReport("topic", total=len(specs))
     for spec in specs:
         values = spec.values()
@@ -313,6 +322,8 @@ def _seed_topics(specs: Sequence[TopicSpec], rows: dict[str, Topic], *, force: b
 
 
 def _seed_tasks(specs: Sequence[TaskSpec], rows: dict[str, Task], *, force: bool) -> SeedReport:
+    from tasks.models import Task, Topic
+
     report = SeedReport("task", total=len(specs))
     topic_rows = {t.slug: t for t in Topic.objects.filter(slug__in={s.topic for s in specs})}
     new: list[Task] = []
@@ -402,6 +413,8 @@ def bank_files() -> dict[str, str]:
     Every topic and every task of the bank (not imported data, not retired tasks), in the
     order they were created, so a download diffs cleanly against the files it came from.
     """
+    from tasks.models import Task, Topic
+
     files = {}
     tasks = Task.objects.filter(source="", retired=False).select_related("topic").order_by("id")
     by_topic: dict[int, list[Task]] = {}
@@ -429,9 +442,9 @@ def _task_data(task: Task) -> dict[str, Any]:
         "answer_kind": task.answer_kind,
         "statement": block(task.statement),
     }
-    if task.answer_kind == AnswerKind.NUMERIC:
+    if task.answer_kind == NUMERIC:
         data |= {"answer": task.numeric_answer, "unit": task.unit, "tolerance": task.tolerance}
-    if task.answer_kind == AnswerKind.CHOICE:
+    if task.answer_kind == CHOICE:
         data["options"] = [{"id": o.get("id"), "text": o.get("text")} for o in task.options]
         data["correct_option"] = task.correct_option
     if task.params:

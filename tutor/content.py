@@ -200,10 +200,19 @@ def load_content(content_dir: Path) -> tuple[Bank, tuple[ConceptSpec, ...]]:
     return bank, load_knowledge(content_dir, topics=[t.slug for t in bank.topics])
 
 
-def content_dir() -> Path:
-    from django.conf import settings
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
-    return Path(settings.CONTENT_DIR)
+
+def content_dir() -> Path:
+    """``settings.CONTENT_DIR``; the repository's `content/` where Django is not set up (the
+    retrieval code runs in plain Python too)."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        return Path(settings.CONTENT_DIR)
+    except ImproperlyConfigured:
+        return DEFAULT_CONTENT_DIR
 
 
 @lru_cache(maxsize=1)

@@ -115,12 +115,10 @@ _PRONOUN_FOLLOW_UP = re.compile(r"\b(?:it|this|that|they|them|these|those|its|th
 
 
 def _kb_terms() -> list[list[str]]:
-    try:
-        from tutor.knowledge import CONCEPTS
-    except ImportError:  # the knowledge package is optional for this module's callers
-        return []
+    from tutor.content import shipped_concepts
+
     terms = []
-    for spec in CONCEPTS:
+    for spec in shipped_concepts():
         for phrase in (spec.title, *spec.keywords):
             words = [w for w in content_words(phrase) if len(w) > 2]
             if words:

@@ -336,6 +336,22 @@ def knowledge_files() -> dict[str, str]:
     return files
 
 
+def content_zip() -> bytes:
+    """The question bank and the notes as they are in the database, zipped in the `content/`
+    layout (`content/bank/*.yaml`, `content/knowledge/*.yaml`), built in memory: unzipped
+    over a checkout it is a reviewable diff, and seeding loads it back to the same rows."""
+    import io
+    import zipfile
+
+    from tasks.content import bank_files
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in sorted({**bank_files(), **knowledge_files()}.items()):
+            archive.writestr(f"content/{name}", text)
+    return buffer.getvalue()
+
+
 def _concept_data(spec: ConceptSpec) -> dict[str, Any]:
     data: dict[str, Any] = {"slug": spec.slug, "title": spec.title, "keywords": list(spec.keywords)}
     for name in TEXT_FIELDS:
@@ -353,6 +369,7 @@ __all__ = [
     "ConceptSpec",
     "ContentError",
     "concept_specs",
+    "content_zip",
     "knowledge_files",
     "load_content",
     "load_knowledge",

@@ -211,6 +211,11 @@ class CsvModelAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # The changelist's own context has no change permission: the import needs both.
+        can_import = self.has_add_permission(request) and self.has_change_permission(request)
+        return super().changelist_view(request, {**(extra_context or {}), "can_import": can_import})
+
     def _csv_response(self, queryset: QuerySet) -> HttpResponse:
         out = io.StringIO()
         self.csv_rows(queryset, out)

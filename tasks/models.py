@@ -131,7 +131,8 @@ class Task(models.Model):
             "correct_option": self.correct_option,
             "solution": self.solution,
             "concept": self.concept,
-            "params": dict(self.params or {}),
+            # float(): PostgreSQL's jsonb gives 5.972e24 back as an int.
+            "params": {str(k): float(v) for k, v in (self.params or {}).items()},
         }
 
     def current_hash(self) -> str:

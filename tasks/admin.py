@@ -30,6 +30,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from tasks.importing import (
     TASK_CSV_FIELDS,
@@ -124,7 +125,7 @@ class OptionsWidget(forms.Widget):
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> str:
+    ) -> SafeString:
         # The project's template engine (templates/), not the form renderer's own one.
         from django.template.loader import render_to_string
 
@@ -173,7 +174,7 @@ class TaskAdminForm(forms.ModelForm):
         )  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         options = data.get("options") or []
         if data.get("answer_kind") == AnswerKind.CHOICE:
             ids = [o["id"] for o in options]

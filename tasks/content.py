@@ -291,9 +291,9 @@ def _refuse_imported_slugs(
             message = f"{spec.slug!r} belongs to the data imported from {row.source!r}"
             problems.add(f"{BANK_DIR}/{spec.slug}.yaml", "topic", "slug", message)
     for task in bank.tasks:
-        row = tasks.get(task.slug)
-        if row is not None and row.source:
-            message = f"{task.slug!r} belongs to a task imported from {row.source!r}"
+        owner = tasks.get(task.slug)
+        if owner is not None and owner.source:
+            message = f"{task.slug!r} belongs to a task imported from {owner.source!r}"
             problems.add(f"{BANK_DIR}/{task.topic}.yaml", f"task {task.slug}", "slug", message)
     problems.check()
 

@@ -2,7 +2,7 @@
 and authoring: a multiple-choice options editor and a live preview of a task as students see it.
 
 The admin classes are interfaces: CSV parsing, validation and the upsert live in
-`tasks/importing.py`; the views here parse the request, call it and render. How teachers edit
+`tasks/bank_csv.py`; the views here parse the request, call it and render. How teachers edit
 content here and in the files: docs/content.md.
 """
 
@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from tasks.importing import (
+from tasks.bank_csv import (
     TASK_CSV_FIELDS,
     TOPIC_CSV_FIELDS,
     CsvFileError,

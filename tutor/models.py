@@ -52,7 +52,7 @@ class KnowledgeEntry(models.Model):
     # Optional facets beyond the four texts (definition, formula, misconceptions, see_also…):
     # tutor/content.py validates their shape; docs/content.md lists them.
     facets = models.JSONField(default=dict, blank=True)
-    # Computed by tutor.services.embed_entry (never edited by hand).
+    # Computed by tutor.knowledge_index.embed_entry (never edited by hand).
     embedding = models.JSONField(null=True, blank=True, editable=False)
     embedder = models.CharField(max_length=120, blank=True, editable=False)
     embedding_dimensions = models.PositiveIntegerField(default=0, editable=False)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from studysmart import services as accounts_services
-from tasks import services
+from tasks import demo, services
 from tasks.content import Bank, load_bank
 from tasks.models import PracticeTask, Task, Topic
 
@@ -27,7 +27,7 @@ def test_it_seeds_the_bank_students_and_history_quickly(bank: Bank) -> None:
     assert Topic.objects.count() == len(bank.topics)
     assert Task.objects.count() == len(bank.tasks) == 135
     sims = User.objects.filter(username__startswith="sim-")
-    assert sims.count() == len(services.SIMULATED_STUDENTS)
+    assert sims.count() == len(demo.SIMULATED_STUDENTS)
     assert not any(u.has_usable_password() for u in sims)
     completed = PracticeTask.objects.completed()
     assert 600 <= completed.filter(student__in=sims).count() <= 800

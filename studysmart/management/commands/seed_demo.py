@@ -22,13 +22,13 @@ class Command(BaseCommand):
         from mlmodels import services as mlmodels_services
         from studysmart import services as accounts_services
         from tasks import services as tasks_services
-        from tutor import services as tutor_services
+        from tutor.seeding import seed_demo as seed_tutor
 
-        bank, _concepts = check_content()
+        bank, concepts = check_content()
         # Order matters: the student models and the tutor read what the tasks app seeds.
         self.stdout.write(accounts_services.seed_demo())
         self.stdout.write(tasks_services.seed_demo(bank=bank, force=force_content))
-        self.stdout.write(tutor_services.seed_demo())
+        self.stdout.write(seed_tutor(concepts=concepts, force=force_content))
         self.stdout.write(mlmodels_services.seed_demo())
 
 

@@ -1,0 +1,53 @@
+"""The knowledge base loaded from content/knowledge (keeping teachers' edits), then embedded."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from tutor.content import seed_knowledge, shipped_concepts
+from tutor.knowledge_index import (
+    embed_entries,
+    embedder_name,
+    embedder_spec,
+    recheck_knowledge_index,
+)
+from tutor.models import KnowledgeEntry
+
+if TYPE_CHECKING:
+    from tutor.content import ConceptSpec
+
+logger = logging.getLogger(__name__)
+
+
+def seed_demo(*, concepts: Iterable[ConceptSpec] | None = None, force: bool = False) -> str:
+    """Load the notes (default: as the content files ship them) into KnowledgeEntry rows and
+    compute missing embeddings.
+
+    Idempotent and fast on a re-run (no writes when nothing changed). An entry changed in the
+    admin since it was seeded keeps the teacher's text and is named, unless ``force``.
+    """
+    if concepts is None:
+        concepts = shipped_concepts()
+    report = seed_knowledge(concepts=concepts, force=force)
+    recheck_knowledge_index()
+    spec = embedder_spec()
+    name = embedder_name(spec)
+    changed = set(report.updated)
+    stale = [
+        e
+        for e in KnowledgeEntry.objects.all()
+        if e.embedder != name or not e.embedding or e.slug in changed
+    ]
+    try:
+        embedded = embed_entries(entries=stale)
+    except Exception:
+        # Gemini embeddings unreachable at seed time: the first reply embeds them instead.
+        logger.warning("tutor: embeddings not computed at seed time; they will be on first use")
+        embedded = 0
+    summary = report.summary().removesuffix(")") + f", {embedded} embedded with {name})"
+    lines = [f"tutor: {summary}"]
+    if kept := report.kept_line():
+        lines.append(f"tutor: {kept}")
+    return "\n".join(lines)

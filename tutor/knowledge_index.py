@@ -151,6 +151,7 @@ def knowledge_index() -> KnowledgeIndex:
     entry resets the clock). Entries with no vector from the configured embedder (a new entry,
     a changed embedder, a failed embed) are embedded first.
     """
+    from tutor.intents import use_knowledge
     from tutor.retrieval import KnowledgeIndex
 
     if _INDEX.index is not None and time.monotonic() - _INDEX.checked_at < INDEX_CHECK_SECONDS:
@@ -179,6 +180,8 @@ def knowledge_index() -> KnowledgeIndex:
             key = (name, *KnowledgeEntry.objects.fingerprint())
         passages = [e.to_passage(embedder=name) for e in entries]
         index = KnowledgeIndex(passages, _embeddings_for(spec), spec)
+        # The intent vocabulary follows the same rows (a note's title and keywords).
+        use_knowledge((p.title, p.keywords) for p in passages)
         _INDEX.key, _INDEX.index, _INDEX.checked_at = key, index, checked_at
         logger.info("tutor knowledge index loaded: %d entries, embedder=%s", len(index), name)
         return index
@@ -186,6 +189,9 @@ def knowledge_index() -> KnowledgeIndex:
 
 def forget_knowledge_index() -> None:
     """Drop this process's index (tests; the next reply reloads it)."""
+    from tutor.intents import forget_knowledge
+
+    forget_knowledge()
     _INDEX.key = _INDEX.index = None
     _INDEX.checked_at = float("-inf")
 

@@ -214,3 +214,36 @@ def test_it_refuses_the_download_to_staff_without_view_permission(alice: User) -
     client = Client()
     client.force_login(alice)
     assert client.get("/admin/tutor/knowledgeentry/download-content/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_concept_edited_in_the_admin_changes_retrieval_intents_and_related_notes_at_once(
+    charlie_admin: User,
+) -> None:
+    from tutor import intents, knowledge_index, seeding
+
+    knowledge_index.forget_knowledge_index()
+    seeding.seed_demo()
+    knowledge_index.knowledge_index()
+    question = "what is a zorbulon?"
+    assert intents.physics_words(intents.clean(question)) == []
+    entry = KnowledgeEntry.objects.get(slug="decoherence")
+    client = Client()
+    client.force_login(charlie_admin)
+    response = client.post(
+        f"/admin/tutor/knowledgeentry/{entry.pk}/change/",
+        {
+            "title": entry.title, "slug": entry.slug, "topic": entry.topic,
+            "keywords": '["decoherence", "zorbulon"]',
+            "explanation": f"{entry.explanation} Students call it zorbulon flux.",
+            "example": entry.example, "simpler": entry.simpler,
+            "alternative": entry.alternative, "facets": "{}",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    # No restart: the next turn's index load sees the row, and the vocabulary with it.
+    index = knowledge_index.knowledge_index()
+    hits = index.search(question, k=3)
+    assert hits and hits[0][0].slug == "decoherence"
+    assert intents.physics_words(intents.clean(question))
+    assert intents.classify(question, has_context=False) == "concept"

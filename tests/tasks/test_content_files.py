@@ -264,3 +264,25 @@ def test_start_all_refuses_broken_content_before_anything_starts(
         call_command("start_all", stdout=StringIO())
     assert ran == []
     assert settings.CONTENT_DIR == content
+
+
+@pytest.mark.django_db
+def test_make_runs_start_up_keeps_a_task_edited_in_the_admin(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed()
+    Task.objects.filter(slug=MARATHON).update(title="Teacher's title")
+    ran: list[str] = []
+
+    def only_seed(name: str, *args: Any, **kwargs: Any) -> None:
+        ran.append(name)
+        if name == "seed_demo":  # migrate, createcachetable, collectstatic: not under test
+            call_command(name, *args, **kwargs)
+
+    monkeypatch.setattr(start_all, "call_command", only_seed)
+    out = StringIO()
+    command = start_all.Command(stdout=out)
+    command.prepare(seed=True)
+    assert ran[-1] == "seed_demo"
+    assert Task.objects.get(slug=MARATHON).title == "Teacher's title"
+    assert f"kept 1 task changed in the admin: {MARATHON}" in out.getvalue()

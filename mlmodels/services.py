@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -477,7 +477,7 @@ def training_status(*, with_total: bool = False) -> dict[str, Any]:
     tracker = TrainingTracker.get()
     champion = ModelVersion.objects.filter(is_champion=True).first()
     last_run = TrainingRun.objects.first()
-    return {
+    status: dict[str, Any] = {
         "state": tracker.state,
         "completed_since_training": tracker.completed_since_training,
         "threshold": settings.RETRAIN_EVERY_N_COMPLETIONS,
@@ -496,6 +496,32 @@ def training_status(*, with_total: bool = False) -> dict[str, Any]:
             else None
         ),
     }
+    status["summary"] = describe_training_status(status)
+    return status
+
+
+def describe_training_status(status: Mapping[str, Any]) -> str:
+    """The one line a student reads about the models: the dashboard renders it and
+    static/mlmodels/updates.js shows the `summary` the status endpoint sends (no copy in JS)."""
+    if status["state"] == "running":
+        return "Your predictions are being retrained…"
+    if status["state"] == "queued":
+        return "Retraining queued…"
+    counter = (
+        f"{status['completed_since_training']}/{status['threshold']} tasks until the next update"
+    )
+    champion = status["champion"]
+    if champion:
+        auc = f", AUC {champion['auc']:.2f}" if isinstance(champion.get("auc"), float) else ""
+        return f"Model {champion['version']}{auc} · {counter}"
+    return f"Predictions from practice averages · {counter}"
+
+
+def describe_training_announcement(*, state: str, champion: str | None, auc: object) -> str | None:
+    """The line pushed to open pages when a run ends with a champion; None: pages poll instead."""
+    if state != "succeeded" or not champion:
+        return None
+    return f"Model updated: {champion}" + (f" — AUC {auc:.2f}" if isinstance(auc, float) else "")
 
 
 def announce_training(*, run_id: int) -> None:
@@ -516,6 +542,9 @@ def announce_training(*, run_id: int) -> None:
         "champion": champion.label if champion else None,
         "auc": champion.metrics.get("auc") if champion else None,
     }
+    payload["message"] = describe_training_announcement(
+        state=run.state, champion=payload["champion"], auc=payload["auc"]
+    )
     try:
         async_to_sync(layer.group_send)(
             MODEL_UPDATES_GROUP, {"type": "training.update", "payload": payload}

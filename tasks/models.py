@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -108,16 +106,22 @@ class Task(models.Model):
 
     @property
     def statement_html(self) -> SafeString:
-        return mark_safe(markdown_html(self.statement))  # sanitised by nh3
+        from studysmart.markdown import render_markdown  # latex2mathml only when rendering
+
+        return mark_safe(render_markdown(self.statement))  # sanitised by nh3
 
     @property
     def solution_html(self) -> SafeString:
-        return mark_safe(markdown_html(self.solution))  # sanitised by nh3
+        from studysmart.markdown import render_markdown
+
+        return mark_safe(render_markdown(self.solution))  # sanitised by nh3
 
     def options_html(self) -> list[tuple[str, SafeString]]:
         """(id, rendered text) per option: option texts may hold math too."""
+        from studysmart.markdown import render_markdown_inline
+
         return [
-            (str(o.get("id")), mark_safe(markdown_inline_html(str(o.get("text", "")))))
+            (str(o.get("id")), mark_safe(render_markdown_inline(str(o.get("text", "")))))
             for o in self.options or []
         ]
 
@@ -128,30 +132,6 @@ class Task(models.Model):
         if self.answer_kind == AnswerKind.CHOICE:
             return self.correct_option.upper()
         return ""
-
-
-@functools.lru_cache(maxsize=4096)
-def markdown_html(text: str) -> str:
-    """Markdown + LaTeX → sanitised HTML with MathML, memoised: bank texts rarely change and
-    a page of tasks would otherwise convert the same formulas on every request."""
-    from studysmart.markdown import render_markdown
-
-    # Keep inline math together with the punctuation right after it: browsers would otherwise
-    # happily start a line with the full stop that ends a formula.
-    return _MATH_THEN_PUNCTUATION.sub(r'<span class="nobr">\1\2</span>', render_markdown(text))
-
-
-_MATH_THEN_PUNCTUATION = re.compile(
-    r"(<math(?![^>]*display=\"block\")[^>]*>(?:(?!</math>).)*</math>)([.,;:!?)]+)", re.S
-)
-
-
-def markdown_inline_html(text: str) -> str:
-    """As markdown_html, without the paragraph around a one-line text (option labels)."""
-    html = markdown_html(text).strip()
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        return html[3:-4]
-    return html
 
 
 class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):

@@ -77,25 +77,13 @@ def weakest_topic(request: HttpRequest) -> WeakTopic | None:
 
 
 def model_status_line() -> str:
-    """One line about the student models for the dashboard (static/mlmodels/updates.js keeps
-    it current with the same wording); never breaks the page."""
+    """One line about the student models for the dashboard, worded by mlmodels (the page's
+    script shows the same `summary` from the status endpoint); never breaks the page."""
     try:
-        status = training_status()
+        return str(training_status()["summary"])
     except Exception:
         logger.exception("training_status failed")
         return "Model status is unavailable right now."
-    if status["state"] == "running":
-        return "Your predictions are being retrained…"
-    if status["state"] == "queued":
-        return "Retraining queued…"
-    counter = (
-        f"{status['completed_since_training']}/{status['threshold']} tasks until the next update"
-    )
-    champion = status["champion"]
-    if champion:
-        auc = f", AUC {champion['auc']:.2f}" if isinstance(champion.get("auc"), float) else ""
-        return f"Model {champion['version']}{auc} · {counter}"
-    return f"Predictions from practice averages · {counter}"
 
 
 @require_POST

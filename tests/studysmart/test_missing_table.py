@@ -39,7 +39,8 @@ def test_it_tells_a_missing_table_from_an_unreachable_database() -> None:
     assert is_outage(unreachable)
 
 
-@pytest.mark.django_db
+# Real transactions: on PostgreSQL the failed statement aborts the test's wrapping one.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.urls("tests.studysmart.test_missing_table")
 def test_it_answers_a_missing_table_with_the_step_to_take(
     caplog: pytest.LogCaptureFixture,

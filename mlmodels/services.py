@@ -1,7 +1,7 @@
 """Predictions, writes and side effects of the student models.
 
-Every prediction in the project goes through `predict_many` (SPEC §7): one batched call per
-page, the champion first, then the fallbacks of SPEC §4, each answer naming its source.
+Every prediction in the project goes through `predict_many`: one batched call per
+page, the champion first, then the fallbacks of docs/models.md, each answer naming its source.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from mlmodels.models import (
 from studysmart.outages import REDIS_ERRORS
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from tasks.models import PracticeTask, Task
 
 logger = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ class Prediction:
 
 
 def predict_many(
-    *, user: Any, tasks: Sequence[Task], with_alternatives: bool = False
+    *, user: User, tasks: Sequence[Task], with_alternatives: bool = False
 ) -> list[Prediction]:
     """Predict (P(correct), expected seconds) for one student and a batch of tasks.
 
@@ -105,7 +107,7 @@ def task_key(task: Task) -> tuple[str, str, int]:
     return str(task.pk), str(task.topic_id), difficulty_code(task.difficulty)
 
 
-def model_predictions(kind: str, *, user: Any, tasks: Sequence[Task]) -> list[Prediction | None]:
+def model_predictions(kind: str, *, user: User, tasks: Sequence[Task]) -> list[Prediction | None]:
     from mlmodels.registry import get_predictor
 
     loaded = get_predictor(kind)
@@ -129,14 +131,14 @@ def model_predictions(kind: str, *, user: Any, tasks: Sequence[Task]) -> list[Pr
     ]
 
 
-def lnirt_predict(loaded: Any, *, user: Any, keys: list[tuple[str, str, int]]) -> Any:
+def lnirt_predict(loaded: Any, *, user: User, keys: list[tuple[str, str, int]]) -> Any:
     from mlmodels import lnirt
 
     theta, tau = student_ability(loaded, user=user)
     return lnirt.predict(loaded.model, theta=theta, tau=tau, items=keys)
 
 
-def student_ability(loaded: Any, *, user: Any) -> tuple[float, float]:
+def student_ability(loaded: Any, *, user: User) -> tuple[float, float]:
     """θ, τ: updated at the last completion, else as fitted, else from the history."""
     from mlmodels import lnirt
 
@@ -158,7 +160,7 @@ def student_ability(loaded: Any, *, user: Any) -> tuple[float, float]:
     return lnirt.update_person(loaded.model, items=items, correct=correct, log_seconds=log_seconds)
 
 
-def sequence_predict(loaded: Any, *, user: Any, keys: list[tuple[str, str, int]]) -> Any:
+def sequence_predict(loaded: Any, *, user: User, keys: list[tuple[str, str, int]]) -> Any:
     from mlmodels.sequence_serve import HistoryStep, Target
 
     history: list[HistoryStep] = []
@@ -536,15 +538,15 @@ def announce_training(*, run_id: int) -> None:
     if run is None or layer is None:
         return
     champion = ModelVersion.objects.filter(is_champion=True).first()
+    label = champion.label if champion else None
+    auc = champion.metrics.get("auc") if champion else None
     payload = {
         "run": run.pk,
         "state": run.state,
-        "champion": champion.label if champion else None,
-        "auc": champion.metrics.get("auc") if champion else None,
+        "champion": label,
+        "auc": auc,
+        "message": describe_training_announcement(state=run.state, champion=label, auc=auc),
     }
-    payload["message"] = describe_training_announcement(
-        state=run.state, champion=payload["champion"], auc=payload["auc"]
-    )
     try:
         async_to_sync(layer.group_send)(
             MODEL_UPDATES_GROUP, {"type": "training.update", "payload": payload}

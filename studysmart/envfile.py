@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
+import sys
 from pathlib import Path
 
 ENV_FILE_VARIABLE = "STUDYSMART_ENV_FILE"
@@ -65,3 +67,29 @@ def load_env_file(path: Path | None = None) -> dict[str, str]:
     applied = {name: value for name, value in values.items() if name not in os.environ}
     os.environ.update(applied)
     return applied
+
+
+def create_local_env_file(*, target: Path, template: Path) -> bool:
+    """`make run` on a fresh checkout: copy .env.example to .env with a generated SECRET_KEY.
+
+    Never overwrites an existing file (False then). The template is a working local setup
+    (DEBUG=1); the key makes sessions survive a change of STUDYSMART_DATA_DIR."""
+    if target.exists():
+        return False
+    key = secrets.token_urlsafe(50)
+    text = re.sub(
+        r"^SECRET_KEY=.*$",
+        f"SECRET_KEY={key}   # generated for this checkout by `make run`",
+        template.read_text(encoding="utf-8"),
+        count=1,
+        flags=re.M,
+    )
+    target.write_text(text, encoding="utf-8")
+    target.chmod(0o600)
+    return True
+
+
+if __name__ == "__main__":  # python -m studysmart.envfile (the Makefile's .env target)
+    if create_local_env_file(target=BASE_DIR / ".env", template=BASE_DIR / ".env.example"):
+        print("Wrote .env for a local run (DEBUG=1, a generated SECRET_KEY) from .env.example.")
+    sys.exit(0)

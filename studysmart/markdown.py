@@ -13,12 +13,14 @@ JavaScript, no CDN; nh3 sanitises the result.
 import functools
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import nh3
 from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -86,6 +88,22 @@ def _render_math(
     return mathml + "\n" if token.block else mathml
 
 
+def _honour_silent(rule: Callable[[StateBlock, int, int, bool], bool]) -> Any:
+    """The plugin's block rule pushes its token even when asked only whether it would match
+    (`silent`, as a paragraph terminator does): match, then take the token back."""
+
+    def rule_with_silent(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        if not silent:
+            return rule(state, start_line, end_line, False)
+        tokens, line = len(state.tokens), state.line
+        matched = rule(state, start_line, end_line, False)
+        del state.tokens[tokens:]
+        state.line = line
+        return matched
+
+    return rule_with_silent
+
+
 def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable("table")
     # Pandoc's rule keeps prices apart ("$5 and $10"): no space just inside the delimiters and
@@ -97,6 +115,12 @@ def _build_parser() -> MarkdownIt:
         allow_digits=False,
         allow_blank_lines=False,
         double_inline=True,
+    )
+    # A line starting with `$$` opens display math even in the middle of a paragraph (as
+    # teachers write it), so LaTeX continued on a line such as "+ m_2}" is never read as a list.
+    block_rule = md.block.ruler.__rules__[md.block.ruler.__find__("math_block")].fn
+    md.block.ruler.at(
+        "math_block", _honour_silent(block_rule), {"alt": ["paragraph", "blockquote", "list"]}
     )
     # MathML straight from latex2mathml, without the plugin's <span>/<div> wrappers (whose
     # contents a client-side typesetter would fill): browsers render MathML natively.

@@ -12,6 +12,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -169,7 +170,7 @@ SQLITE_OPTIONS: dict[str, object] = {
 }
 
 
-def database_settings() -> dict[str, object]:
+def database_settings() -> dict[str, Any]:
     url = env_str("DATABASE_URL")
     if url:
         import dj_database_url
@@ -178,7 +179,9 @@ def database_settings() -> dict[str, object]:
         # database (daphne's request thread, the websocket consumers' pools) would keep its own
         # connection open, and PostgreSQL ran out of them under load (bench_load). A pooler
         # (PgBouncer) in front is the way to reuse connections.
-        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+        )
         if config["ENGINE"] == SQLITE_ENGINE:
             # DATABASE_URL=sqlite:///… gets the same file settings as the default database.
             config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from studysmart.content import content_hash
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Difficulty(models.TextChoices):
@@ -186,7 +189,7 @@ class Task(models.Model):
 
 
 class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):
-    def for_student(self, user: object) -> PracticeTaskQuerySet:
+    def for_student(self, user: User) -> PracticeTaskQuerySet:
         return self.filter(student=user)
 
     def pending(self) -> PracticeTaskQuerySet:
@@ -227,7 +230,7 @@ class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):
 
     def by_topic(self) -> list[dict[str, Any]]:
         """Per topic: attempts, accuracy and mean time of completed tasks (one query)."""
-        return list(
+        rows = (
             self.completed()
             .values("task__topic_id", "task__topic__name")
             .annotate(
@@ -241,6 +244,7 @@ class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):
             )
             .order_by("task__topic__name")
         )
+        return [dict(row) for row in rows]
 
     def outcomes(self, *, last: int) -> list[tuple[bool, float | None]]:
         """(is_correct, predicted P(correct) at assignment) of the last `last` completions,

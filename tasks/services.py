@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +22,8 @@ from tasks.demo import forget_cached_averages, seed_history
 from tasks.models import AnswerKind, PracticeTask, Task, TaskQuerySet
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from tasks.content import Bank
 
 MAX_ASSIGN = 20
@@ -83,7 +84,7 @@ def check_count(value: object) -> int:
 
 def assign_practice_tasks(
     *,
-    student: AbstractBaseUser,
+    student: User,
     count: int,
     pool: TaskQuerySet | None = None,
 ) -> list[PracticeTask]:
@@ -143,7 +144,7 @@ def assign_practice_tasks(
 
 
 def assignment_candidates(
-    *, student: AbstractBaseUser, count: int, pool: TaskQuerySet | None
+    *, student: User, count: int, pool: TaskQuerySet | None
 ) -> tuple[list[Task], set[int]]:
     """The tasks an assignment may pick from (a sample of at most MAX_CANDIDATES), and the ids
     of the student's recent ones. Plain reads: no lock, no transaction."""
@@ -164,7 +165,7 @@ def assignment_candidates(
     return candidates, recent
 
 
-def lock_student(student: AbstractBaseUser) -> None:
+def lock_student(student: User) -> None:
     """Serialise this student's assignments until the transaction ends.
 
     Two "get new tasks" at once (a double click, two tabs) would otherwise both read the same
@@ -288,7 +289,7 @@ def check_answer(
 def complete_practice_task(
     *,
     practice_task_id: int,
-    student: AbstractBaseUser,
+    student: User,
     answer: object = None,
     self_assessed_correct: object = None,
 ) -> CompletionResult:

@@ -176,3 +176,15 @@ def test_it_makes_env_example_a_working_local_setup() -> None:
     values = parse_env_file((ROOT / ".env.example").read_text())
     # Copying it gives DEBUG on and nothing that points at production services.
     assert values == {"DEBUG": "1"}
+
+
+def test_it_creates_a_local_env_file_once_with_a_generated_key(tmp_path: Path) -> None:
+    from studysmart.envfile import create_local_env_file, parse_env_file
+
+    target = tmp_path / ".env"
+    assert create_local_env_file(target=target, template=ROOT / ".env.example")
+    values = parse_env_file(target.read_text())
+    assert values["DEBUG"] == "1" and len(values["SECRET_KEY"]) >= 50
+    target.write_text("DEBUG=0\n")
+    assert not create_local_env_file(target=target, template=ROOT / ".env.example")
+    assert target.read_text() == "DEBUG=0\n"  # a developer's own file is never replaced

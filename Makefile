@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 LOCK := requirements.lock
 STAMP := $(VENV)/.installed-$(shell cat $(LOCK) | cksum | cut -d' ' -f1)
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; v = sys.version_info[:2]; sys.exit(not (3, 11) <= v < (3, 14))' 2>/dev/null \
 	&& echo $$p && break; done)
 PYTEST_ARGS ?=
 
@@ -31,7 +31,10 @@ $(STAMP): $(LOCK)
 	@rm -f $(VENV)/.installed-* && touch $@
 
 # Regenerate the lock after changing requirements*.txt (the platforms: [tool.uv] in pyproject.toml).
-lock: $(STAMP)
+# Needs only uv, so it also repairs a lock that a merge left unusable.
+lock:
+	@test -x $(VENV)/bin/uv || { test -x $(PY) || $(PYTHON) -m venv $(VENV); \
+		$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.8; }
 	$(VENV)/bin/uv pip compile --universal --generate-hashes --python-version 3.11 \
 		requirements-dev.txt -o $(LOCK)
 

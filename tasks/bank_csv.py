@@ -148,7 +148,8 @@ def _csv_rows(
     text: str, *, known: Sequence[str], required: Sequence[str]
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     # strict: a stray or unterminated quote is an error, never a silently merged row.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True, **_dialect(text))
+    delimiter = _dialect(text)["delimiter"]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:

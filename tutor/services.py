@@ -1066,12 +1066,38 @@ async def _stream_reply(
             total_ms=done.total_ms if done else elapsed,
             practice=offer if complete else None,
         )
-        # Shielded: a second cancel (stop, then the socket closing) must not lose the save.
-        saved = await asyncio.shield(db_hop(finish_turn)(turn=turn, outcome=outcome))
+        saved = await _save_outcome(turn, outcome)
         _log_turn(turn, saved, status)
     if failure is not None:
         raise failure
     yield saved
+
+
+async def _save_outcome(turn: Turn, outcome: Outcome) -> ReplyDone:
+    """Save how the reply ended, even if the task is cancelled meanwhile.
+
+    A stop that lands during the save of a *complete* reply is too late: the reply stays
+    complete and the task carries on to yield its done frame, so the page, the database and a
+    reconnect agree (the consumer answers that stop with "nothing to stop"). Any other
+    cancellation is re-raised once the save is done, never before it.
+    """
+    save = asyncio.ensure_future(db_hop(finish_turn)(turn=turn, outcome=outcome))
+    cancelled = False
+    while True:
+        try:
+            saved = await asyncio.shield(save)
+            break
+        except asyncio.CancelledError:
+            if save.cancelled():
+                raise
+            cancelled = True
+    if cancelled:
+        task = asyncio.current_task()
+        if outcome.status == ChatMessage.Status.COMPLETE and task is not None:
+            task.uncancel()
+        else:
+            raise asyncio.CancelledError
+    return saved
 
 
 def _log_turn(turn: Turn, saved: ReplyDone, status: str) -> None:

@@ -15,6 +15,7 @@ import weakref
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -160,8 +161,10 @@ class TutorConsumer(AsyncWebsocketConsumer):
         model_preload()
         await self.accept()
         wanted = self.scope.get("url_route", {}).get("kwargs", {}).get("chat_id")
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        practice_task = (query.get("practice_task") or [None])[0] if wanted is None else None
         try:
-            payload = await services.db_hop(self._open_chat)(wanted)
+            payload = await services.db_hop(self._open_chat)(wanted, practice_task)
         except TutorError as exc:
             await self.send_error(exc.code, exc.message)
             await self.close(code=CLOSE_NOT_FOUND)
@@ -169,9 +172,9 @@ class TutorConsumer(AsyncWebsocketConsumer):
         self.chat_id = payload["chat_id"]
         await self.send_json(payload)
 
-    def _open_chat(self, wanted: str | None) -> dict[str, Any]:
+    def _open_chat(self, wanted: str | None, practice_task: str | None = None) -> dict[str, Any]:
         if wanted is None:
-            chat = services.start_chat(student=self.student)
+            chat = services.start_chat(student=self.student, practice_task_id=practice_task)
         else:
             chat = services.access_chat(student=self.student, chat_id=wanted)
         return services.chat_payload(chat=chat)

@@ -90,3 +90,29 @@ def detect_facet(text: str, *, intent: str) -> str | None:
     if _WHY.search(said):
         return "why"
     return "define"
+
+
+_COMPARE_LEAD = re.compile(
+    r"^(?:(?:so |and |but )?(?:what'?s|what is|whats|what are|tell me|explain)?\s*(?:the )?"
+    r"(?:main )?differences? (?:between|of)|compare|how (?:is|are|does|do))\s+",
+)
+_COMPARE_JOIN = re.compile(
+    r"\s+(?:vs\.?|versus|and|or|compared (?:to|with)|different (?:from|to)|differ from)\s+"
+)
+_COMPARE_TAIL = re.compile(
+    r"\s+(?:different|differ|compare|whats the difference|what's the difference)\b.*$"
+)
+
+
+def comparison_sides(text: str) -> tuple[str, str] | None:
+    """The two things a comparison names ("speed vs velocity" -> ("speed", "velocity"))."""
+    said = re.sub(r"[?!.]+", " ", text.lower()).strip()
+    said = _COMPARE_LEAD.sub("", said)
+    parts = _COMPARE_JOIN.split(said, maxsplit=1)
+    if len(parts) == 2:
+        parts = [parts[0], _COMPARE_TAIL.sub("", parts[1])]
+    else:
+        parts = _COMPARE_JOIN.split(_COMPARE_TAIL.sub("", said), maxsplit=1)
+    if len(parts) != 2 or not all(p.strip() for p in parts):
+        return None
+    return parts[0].strip(), parts[1].strip()

@@ -55,7 +55,13 @@ PERSONA = (
     "Intents: concept = explain; example = a concrete example; simpler = an everyday analogy, "
     "minimal math; retry = answer 'question' again from a different angle than your previous "
     "reply; problem = set up given/find/formula/steps and guide the student, do not just hand "
-    "over the number; greeting = greet and say what you can do; off_topic = redirect to physics."
+    "over the number; greeting = greet and say what you can do; off_topic = redirect to physics.\n"
+    "'facet' says what is asked: define, why, compute (formula, symbols, units, a worked "
+    "calculation), applications, compare (both passages), misconception, example, simpler; "
+    "answer that, from the passages' matching facets.\n"
+    "A 'task' is a practice task the student is working on. While its status is pending give "
+    "a hint only — the concept and 'next_step' — and never the final value or the correct "
+    "option; once completed, explain the solution and the student's mistake."
 )
 
 NOT_IN_NOTES = "I don't have notes on that in my knowledge base."
@@ -93,6 +99,43 @@ class PromptPassage:
     topic: str
     angle: str
     text: str
+    # The passage's facets that answer the question (``FACETS_FOR``), by facet name.
+    facets: dict[str, Any] | None = None
+
+
+# Which facets of a passage go into the prompt for each facet asked.
+FACETS_FOR: dict[str, tuple[str, ...]] = {
+    "define": ("definition", "formula"),
+    "why": ("why", "definition"),
+    "compute": ("formula", "worked", "definition"),
+    "applications": ("applications", "definition"),
+    "compare": ("definition", "formula", "why"),
+    "misconception": ("misconceptions", "definition", "why"),
+    "example": ("worked", "applications"),
+    "simpler": ("definition",),
+    "hint": ("definition", "formula"),
+    "solution": ("formula",),
+}
+
+
+def passage_facets(passage: Any, names: Sequence[str]) -> dict[str, Any]:
+    """The named facets of ``passage`` that it has (empty ones are left out)."""
+    out: dict[str, Any] = {}
+    for name in names:
+        if name == "formula":
+            if getattr(passage, "formula_expression", ""):
+                out["formula"] = {
+                    "expression": passage.formula_expression,
+                    "symbols": [
+                        {"symbol": s, "meaning": m, "unit": u}
+                        for s, m, u in passage.formula_symbols
+                    ],
+                }
+            continue
+        value = getattr(passage, name, None)
+        if value:
+            out[name] = list(value) if isinstance(value, tuple) else value
+    return out
 
 
 @dataclass(frozen=True)
@@ -107,6 +150,9 @@ class PromptContext:
     previous_reply: str = ""  # retry: a one-sentence summary of that reply
     weak_topics: tuple[str, ...] = ()  # topics the student's practice shows as weak
     no_topic: bool = False  # a follow-up arrived before any topic was discussed
+    facet: str | None = None  # what the question asks for (tutor.facets)
+    task: dict[str, Any] | None = None  # the practice task the chat is about (task_help)
+    related: tuple[str, ...] = ()  # titles the top entry links to (prerequisites, see also)
 
     def to_json(self) -> str:
         data: dict[str, Any] = {
@@ -120,6 +166,7 @@ class PromptContext:
                     "topic": p.topic,
                     "angle": p.angle,
                     "text": p.text,
+                    **({"facets": p.facets} if p.facets else {}),
                 }
                 for p in self.passages
             ],
@@ -131,6 +178,12 @@ class PromptContext:
             data["weak_topics"] = list(self.weak_topics)
         if self.no_topic:
             data["no_topic"] = True
+        if self.facet:
+            data["facet"] = self.facet
+        if self.task:
+            data["task"] = self.task
+        if self.related:
+            data["related"] = list(self.related)
         # Escaping backticks keeps a passage from closing the fence, and dropping our block
         # delimiters keeps it from closing the block; the JSON stays valid.
         return untrusted(json.dumps(data, ensure_ascii=False).replace("`", "\\u0060"))
@@ -147,6 +200,7 @@ class PromptContext:
                     topic=str(p.get("topic", "")),
                     angle=str(p.get("angle", "explanation")),
                     text=str(p.get("text", "")),
+                    facets=p.get("facets") if isinstance(p.get("facets"), dict) else None,
                 )
                 for p in data.get("passages", ())
             ),
@@ -156,6 +210,9 @@ class PromptContext:
             previous_reply=str(data.get("previous_reply", "")),
             weak_topics=tuple(data.get("weak_topics", ())),
             no_topic=bool(data.get("no_topic", False)),
+            facet=data.get("facet"),
+            task=data.get("task") if isinstance(data.get("task"), dict) else None,
+            related=tuple(str(t) for t in data.get("related", ()) or ()),
         )
 
 
@@ -339,11 +396,19 @@ def history_tokens(messages: Sequence[BaseMessage]) -> int:
 
 
 def prompt_passages(
-    ranked: Sequence[Any], *, angle: str, secondary_words: int = SECONDARY_PASSAGE_WORDS
+    ranked: Sequence[Any],
+    *,
+    angle: str,
+    secondary_words: int = SECONDARY_PASSAGE_WORDS,
+    facet: str | None = None,
 ) -> tuple[PromptPassage, ...]:
-    """The top passage's chosen angle in full; the others' explanations, shortened."""
+    """The top passage's chosen angle in full; the others' explanations, shortened. With a
+    ``facet``, each passage also carries its facets that answer it (a comparison needs both
+    concepts' definitions)."""
+    names = FACETS_FOR.get(facet or "", ())
     out = []
     for i, passage in enumerate(ranked):
+        facets = passage_facets(passage, names if i == 0 else names[:2]) if names else None
         if i == 0:
             text = passage.angle(angle)
             used = angle
@@ -353,7 +418,9 @@ def prompt_passages(
                 " …" if len(words) > secondary_words else ""
             )
             used = "explanation"
-        out.append(PromptPassage(passage.slug, passage.title, passage.topic, used, text))
+        out.append(
+            PromptPassage(passage.slug, passage.title, passage.topic, used, text, facets or None)
+        )
     return tuple(out)
 
 

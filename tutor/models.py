@@ -18,6 +18,22 @@ def content_hash(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
+FACET_FIELDS = (
+    "definition",
+    "why",
+    "formula",
+    "worked",
+    "applications",
+    "misconceptions",
+    "prerequisites",
+    "see_also",
+)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value or () if str(v).strip())
+
+
 class KnowledgeEntryQuerySet(models.QuerySet["KnowledgeEntry"]):
     def fingerprint(self) -> tuple[int, str, str]:
         """(count, newest edit, newest embedding): changes with any edit, addition, deletion or
@@ -47,6 +63,24 @@ class KnowledgeEntry(models.Model):
     example = models.TextField(blank=True)
     simpler = models.TextField(blank=True)
     alternative = models.TextField(blank=True, help_text="A genuinely different angle.")
+    # Facets: what a reply is composed from, by what the student asked (docs/tutor.md).
+    definition = models.TextField(blank=True, help_text="One sentence: what it is.")
+    why = models.TextField(blank=True, help_text="The cause or intuition: why it happens.")
+    formula = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='{"expression": "p = mv", "symbols": [{"symbol": "p", "meaning": "momentum", '
+        '"unit": "kg m/s"}, …]}',
+    )
+    worked = models.TextField(blank=True, help_text="A worked calculation with numbers.")
+    applications = models.JSONField(default=list, blank=True, help_text="Where it is used.")
+    misconceptions = models.JSONField(
+        default=list, blank=True, help_text="Common wrong ideas, each with the correction."
+    )
+    prerequisites = models.JSONField(
+        default=list, blank=True, help_text="Slugs of entries to know first."
+    )
+    see_also = models.JSONField(default=list, blank=True, help_text="Slugs of related entries.")
     # Computed by tutor.services.embed_entry (never edited by hand).
     embedding = models.JSONField(null=True, blank=True, editable=False)
     embedder = models.CharField(max_length=120, blank=True, editable=False)
@@ -73,11 +107,20 @@ class KnowledgeEntry(models.Model):
             self.simpler, self.alternative,
         )  # fmt: skip
 
+    def facets_hash(self) -> str:
+        return content_hash(*(getattr(self, name) for name in FACET_FIELDS))
+
     def to_passage(self, *, embedder: str) -> Passage:
         """The entry as the pipeline sees it; the vector only if ``embedder`` computed it."""
         from tutor.retrieval import Passage  # numpy + langchain: not at Django start-up
 
         current = self.embedder == embedder and self.embedding
+        formula = self.formula if isinstance(self.formula, dict) else {}
+        symbols = tuple(
+            (str(s.get("symbol", "")), str(s.get("meaning", "")), str(s.get("unit", "")))
+            for s in formula.get("symbols") or ()
+            if isinstance(s, dict)
+        )
         return Passage(
             slug=self.slug,
             title=self.title,
@@ -87,6 +130,15 @@ class KnowledgeEntry(models.Model):
             example=self.example,
             simpler=self.simpler,
             alternative=self.alternative,
+            definition=self.definition,
+            why=self.why,
+            formula_expression=str(formula.get("expression", "")),
+            formula_symbols=symbols,
+            worked=self.worked,
+            applications=_strings(self.applications),
+            misconceptions=_strings(self.misconceptions),
+            prerequisites=_strings(self.prerequisites),
+            see_also=_strings(self.see_also),
             vector=tuple(self.embedding) if current else None,
         )
 
@@ -106,6 +158,14 @@ class Chat(models.Model):
     )
     title = models.CharField(max_length=200, blank=True)
     topic = models.SlugField(max_length=120, blank=True, help_text="Current knowledge entry.")
+    # A chat opened from a practice task: hints while it is pending, the solution after.
+    practice_task = models.ForeignKey(
+        "tasks.PracticeTask",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tutor_chats",
+    )
     # One reply in flight per chat, across sockets and processes: set by a conditional UPDATE,
     # cleared when the reply is saved; a holder that died is overtaken once it is stale.
     reply_lock = models.CharField(max_length=64, blank=True, editable=False)
@@ -153,6 +213,8 @@ class ChatMessage(models.Model):
     intent = models.CharField(max_length=20, blank=True)
     # Which field of the top entry the reply was built from ("try again" takes another).
     angle = models.CharField(max_length=20, blank=True)
+    # What the reply answered (tutor.facets.FACETS): the done frame's "facet".
+    facet = models.CharField(max_length=20, blank=True)
     passages = models.JSONField(default=list, blank=True, help_text='[{"slug": …, "title": …}]')
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.COMPLETE)
     prompt_tokens = models.PositiveIntegerField(default=0)

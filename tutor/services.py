@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from tutor.knowledge.spec import ConceptSpec
     from tutor.pipeline import ChatState, Done, PipelineConfig, Start
     from tutor.retrieval import EmbedderSpec, KnowledgeIndex
+    from tutor.task_help import TaskContext
 
 logger = logging.getLogger(__name__)
 
@@ -330,9 +331,21 @@ def _entry_values(spec: ConceptSpec) -> dict[str, Any]:
 # Chats
 
 
-def start_chat(*, student: Any, topic: str = "") -> Chat:
-    """A new, empty chat for ``student``."""
-    return Chat.objects.create(student=student, topic=topic)
+def start_chat(*, student: Any, topic: str = "", practice_task_id: Any = None) -> Chat:
+    """A new, empty chat for ``student``; with ``practice_task_id``, about one of the
+    student's practice tasks (``TutorError("not_found")`` for anyone else's or a bad id)."""
+    practice_task = None
+    if practice_task_id is not None:
+        from tasks.models import PracticeTask
+
+        practice_task = (
+            PracticeTask.objects.filter(student=student, pk=_chat_pk(practice_task_id))
+            .select_related("task__topic")
+            .first()
+        )
+        if practice_task is None:
+            raise TutorError("not_found", "That practice task does not exist.")
+    return Chat.objects.create(student=student, topic=topic, practice_task=practice_task)
 
 
 def access_chat(*, student: Any, chat_id: Any) -> Chat:
@@ -366,6 +379,7 @@ def message_payload(message: ChatMessage) -> dict[str, Any]:
             ttft_ms=message.ttft_ms,
             total_ms=message.total_ms,
             rating=message.rating,
+            facet=message.facet or None,
         )
     return data
 
@@ -380,6 +394,7 @@ def chat_payload(*, chat: Chat) -> dict[str, Any]:
     return {
         "type": "chat",
         "chat_id": chat.pk,
+        "practice_task": chat.practice_task_id,
         "title": chat.display_title,
         "messages": [message_payload(m) for m in chat_messages(chat=chat)],
     }
@@ -488,13 +503,13 @@ def practice_offer(
 ) -> WeakTopic | None:
     """The topic a reply suggests practising, if any.
 
-    On a concept or problem reply (once per question: under every follow-up it would nag) to a
-    student with weak topics: the weak topic the reply is about, else the weakest one.
-    ``topic`` is the topic slug of the reply's top passage.
+    On a concept or problem reply (once per question: under every follow-up it would nag),
+    only when the topic the reply is about is one of the student's weak topics: a suggestion
+    about another topic reads as noise. ``topic`` is the topic slug of the reply's top passage.
     """
     if not weak or intent not in ("concept", "problem"):
         return None
-    return next((t for t in weak if t.slug == topic), weak[0])
+    return next((t for t in weak if t.slug == topic), None)
 
 
 def practice_link_markdown(offer: WeakTopic) -> str:
@@ -546,6 +561,7 @@ class ReplyDone:
     html: str
     supersedes: int | None
     practice: WeakTopic | None = None
+    facet: str | None = None
 
     def frame(self) -> dict[str, Any]:
         return {
@@ -553,6 +569,7 @@ class ReplyDone:
             "message_id": self.message_id,
             "chat_id": self.chat_id,
             "intent": self.intent,
+            "facet": self.facet,
             "sources": [{"title": s["title"], "slug": s["slug"]} for s in self.sources],
             "usage": {
                 "prompt_tokens": self.prompt_tokens,
@@ -591,6 +608,7 @@ class Turn:
     text: str = ""  # the student's message (the chat's title if it has none)
     needs_title: bool = False
     previous_reply_id: int | None = None  # the last complete reply: what a retry supersedes
+    task: TaskContext | None = None  # the practice task a task chat is about
 
 
 def _lock_stale_after() -> timedelta:
@@ -644,6 +662,7 @@ def begin_turn(*, chat_id: Any, student: Any, text: str) -> Turn:
                 if m.pk in orphans:
                     m.status = ChatMessage.Status.ERROR
         state = _chat_state(chat, rows)
+        task = _task_of(chat)
         asked, reply = _insert_pair(chat, text)
         previous = next(
             (
@@ -678,7 +697,21 @@ def begin_turn(*, chat_id: Any, student: Any, text: str) -> Turn:
         text=text,
         needs_title=not chat.title,
         previous_reply_id=previous,
+        task=task,
     )
+
+
+def _task_of(chat: Chat) -> TaskContext | None:
+    """The practice task of a task chat, as the pipeline needs it (None for other chats)."""
+    if chat.practice_task_id is None:
+        return None
+    from tasks.models import PracticeTask
+    from tutor.task_help import task_context
+
+    practice_task = (
+        PracticeTask.objects.filter(pk=chat.practice_task_id).select_related("task__topic").first()
+    )
+    return task_context(practice_task=practice_task) if practice_task is not None else None
 
 
 def _insert_pair(chat: Chat, text: str) -> tuple[ChatMessage, ChatMessage]:
@@ -711,6 +744,7 @@ def _chat_state(chat: Chat, rows: list[ChatMessage]) -> ChatState:
             intent=m.intent or None,
             passages=tuple(str(p.get("slug", "")) for p in m.passages or ()),
             angle=m.angle or None,
+            facet=m.facet or None,
         )
         for m in rows
         # A stopped, failed or replaced reply is not what the student was last told.
@@ -772,6 +806,7 @@ def finish_turn(*, turn: Turn, outcome: Outcome) -> ReplyDone:
             status=outcome.status,
             intent=intent,
             angle=(start.angle or "") if start else "",
+            facet=(start.facet or "") if start else "",
             passages=passages,
             prompt_tokens=prompt_tokens,
             completion_tokens=completion_tokens,
@@ -801,6 +836,20 @@ def finish_turn(*, turn: Turn, outcome: Outcome) -> ReplyDone:
         if turn.needs_title:
             chat_values["title"] = _title_for(turn, start)
         Chat.objects.filter(pk=turn.chat_id, reply_lock=turn.lock).update(**chat_values)
+        if (
+            outcome.status == ChatMessage.Status.COMPLETE
+            and start is not None
+            and start.facet == "hint"
+            and turn.task is not None
+        ):
+            from django.db.models import F
+
+            from tasks.models import PracticeTask
+
+            # Counted only while the task is still open: a hint after submitting is none.
+            PracticeTask.objects.filter(pk=turn.task.practice_task_id).exclude(
+                status=PracticeTask.Status.COMPLETED
+            ).update(hints_used=F("hints_used") + 1)
     return ReplyDone(
         chat_id=turn.chat_id,
         message_id=turn.reply_id,
@@ -814,6 +863,7 @@ def finish_turn(*, turn: Turn, outcome: Outcome) -> ReplyDone:
         html=render_markdown(outcome.text) if outcome.text else "",
         supersedes=supersedes,
         practice=outcome.practice,
+        facet=start.facet if start else None,
     )
 
 
@@ -1020,6 +1070,7 @@ async def _stream_reply(
             model=chat_model(),
             config=pipeline_config(),
             weak_topics=turn.weak_topics,
+            task=turn.task,
         )
         async with aclosing(events):
             async for event in events:
@@ -1033,7 +1084,11 @@ async def _stream_reply(
                 elif isinstance(event, Start):
                     start = event
                     top = event.passages[0].topic if event.passages else None
-                    offer = practice_offer(intent=event.intent, topic=top, weak=turn.weak_topics)
+                    offer = (
+                        practice_offer(intent=event.intent, topic=top, weak=turn.weak_topics)
+                        if turn.task is None
+                        else None
+                    )
                     yield ReplyStart(
                         turn.chat_id, turn.reply_id, turn.user_message_id, event.intent
                     )

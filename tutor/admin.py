@@ -10,7 +10,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from tutor import services
-from tutor.models import Chat, ChatMessage, KnowledgeEntry
+from tutor.models import FACET_FIELDS, Chat, ChatMessage, KnowledgeEntry
 
 
 @admin.register(KnowledgeEntry)
@@ -23,6 +23,16 @@ class KnowledgeEntryAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "topic", "keywords")}),
         ("Answer angles", {"fields": ("explanation", "example", "simpler", "alternative")}),
+        (
+            "Facets",
+            {
+                "description": "What replies are composed from, by what the student asks: "
+                'formula is {"expression": …, "symbols": [{"symbol", "meaning", '
+                '"unit"}]}; applications and misconceptions are lists of sentences; '
+                "prerequisites and see also are lists of entry slugs.",
+                "fields": FACET_FIELDS,
+            },
+        ),
         ("Retrieval", {"fields": readonly_fields}),
     )
     actions = ("recompute_embeddings",)
@@ -45,8 +55,8 @@ class ChatMessageInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = (
-        "role", "status", "intent", "text", "passages", "prompt_tokens", "completion_tokens",
-        "ttft_ms", "total_ms", "rating", "created_at",
+        "role", "status", "intent", "facet", "text", "passages", "prompt_tokens",
+        "completion_tokens", "ttft_ms", "total_ms", "rating", "created_at",
     )  # fmt: skip
     readonly_fields = fields
 
@@ -59,7 +69,7 @@ class ChatAdmin(admin.ModelAdmin):
     list_display = ("__str__", "student", "topic", "created_at", "updated_at")
     list_select_related = ("student",)
     search_fields = ("title", "student__username", "topic")
-    readonly_fields = ("student", "title", "topic", "created_at", "updated_at")
+    readonly_fields = ("student", "title", "topic", "practice_task", "created_at", "updated_at")
     inlines = (ChatMessageInline,)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

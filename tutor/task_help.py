@@ -15,8 +15,9 @@ from typing import Any
 # What replaces a sentence that would give the answer away.
 WORK_IT_OUT = "*(I'll stop there — work it out from here: you have everything you need.)*"
 
+# A number as written in prose or LaTeX; not an exponent ("t^2") nor part of a name ("x1").
 _NUMBER = re.compile(
-    r"(?<![\w.])[-−]?\d+(?:[.,]\d+)?(?:\s*(?:\\times|×|x|\*)\s*10\^?\{?[-−]?\d+\}?|[eE][-−]?\d+)?"
+    r"(?<![\w.^])(?<!\^\{)[-−]?\d+(?:[.,]\d+)?(?:\s*(?:\\times|×|x|\*)\s*10\^?\{?[-−]?\d+\}?|[eE][-−]?\d+)?"
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
 _ANSWER_LINE = re.compile(r"^\s*\**\s*answer\s*:?\**", re.IGNORECASE)
@@ -37,6 +38,9 @@ def parse_number(text: str) -> float | None:
 def numbers_in(text: str) -> list[float]:
     out = []
     for match in _NUMBER.finditer(text):
+        after = text[match.end() : match.end() + 1]
+        if re.fullmatch(r"-?\d+", match.group()) and (after.isalpha() or after == "\\"):
+            continue  # a coefficient in a formula ("2h", "2\\pi"), not a value
         value = parse_number(match.group())
         if value is not None:
             out.append(value)

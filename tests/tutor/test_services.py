@@ -77,6 +77,11 @@ def test_editing_an_entry_in_the_admin_re_embeds_it_and_the_index_reloads(
             "example": entry.example,
             "simpler": entry.simpler,
             "alternative": entry.alternative,
+            "formula": "{}",
+            "applications": "[]",
+            "misconceptions": "[]",
+            "prerequisites": "[]",
+            "see_also": "[]",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -2,7 +2,7 @@
 
 ``OfflineTutorModel`` parses the prompt's context block and calls ``facet_reply`` for the facet
 asked (docs/tutor.md), or ``task_reply`` in a chat about a practice task. Each part reads the
-facets the prompt carries (``tutor.llm.FACETS_FOR``) and falls back to the passage's text when
+facets the prompt carries (``tutor.prompts.FACETS_FOR``) and falls back to the passage's text when
 an entry has no such facet yet.
 """
 
@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from tutor.llm import PromptContext, PromptPassage
+from tutor.prompts import PromptContext, PromptPassage
 
 
 def _facets(passage: PromptPassage) -> dict[str, Any]:

@@ -81,7 +81,7 @@ class KnowledgeEntry(models.Model):
         default=list, blank=True, help_text="Slugs of entries to know first."
     )
     see_also = models.JSONField(default=list, blank=True, help_text="Slugs of related entries.")
-    # Computed by tutor.services.embed_entry (never edited by hand).
+    # Computed by tutor.knowledge_index.embed_entry (never edited by hand).
     embedding = models.JSONField(null=True, blank=True, editable=False)
     embedder = models.CharField(max_length=120, blank=True, editable=False)
     embedding_dimensions = models.PositiveIntegerField(default=0, editable=False)

@@ -23,13 +23,13 @@ from tutor.facets import comparison_sides, detect_facet
 from tutor.llm import (
     HISTORY_TOKEN_BUDGET,
     PROMPT_LEAK_REPLY,
-    PromptContext,
     PromptLeakGuard,
     build_prompt,
     prompt_passages,
     redact,
     summarise_reply,
 )
+from tutor.prompts import PromptContext
 from tutor.retrieval import KnowledgeIndex, Passage
 from tutor.task_help import AnswerGuard, TaskContext
 

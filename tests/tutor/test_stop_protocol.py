@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from tests.tutor.test_consumer import open_chat, until_final
-from tutor import services
+from tutor import seeding, streaming, turns
 from tutor.models import ChatMessage
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def kb(fresh_tutor_state: None) -> None:
-    services.seed_demo()
+    seeding.seed_demo()
 
 
 async def reconnect_status(user: User, chat_id: int, message_id: int) -> str:
@@ -44,13 +44,13 @@ async def test_a_stop_before_the_start_frame_stops_the_reply_it_names(
     alice: User, kb: None, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The claim of the reply slot is slow, so the stop surely arrives before "start".
-    claim = services.claim_turn
+    claim = streaming.claim_turn
 
-    def slow_claim(**kwargs: Any) -> services.Turn:
+    def slow_claim(**kwargs: Any) -> turns.Turn:
         time.sleep(0.3)
         return claim(**kwargs)
 
-    monkeypatch.setattr(services, "claim_turn", slow_claim)
+    monkeypatch.setattr(streaming, "claim_turn", slow_claim)
     communicator, first = await open_chat(alice)
     await communicator.send_json_to({"type": "ask", "text": "what is quantum coherence"})
     await communicator.send_json_to({"type": "stop"})
@@ -68,14 +68,14 @@ async def test_a_stop_racing_the_final_save_leaves_a_complete_reply_everywhere(
     alice: User, kb: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     saving = threading.Event()
-    finish = services.finish_turn
+    finish = streaming.finish_turn
 
-    def slow_finish(**kwargs: Any) -> services.ReplyDone:
+    def slow_finish(**kwargs: Any) -> turns.ReplyDone:
         saving.set()
         time.sleep(0.3)
         return finish(**kwargs)
 
-    monkeypatch.setattr(services, "finish_turn", slow_finish)
+    monkeypatch.setattr(streaming, "finish_turn", slow_finish)
     communicator, first = await open_chat(alice)
     await communicator.send_json_to({"type": "ask", "text": "what is quantum coherence"})
     await asyncio.to_thread(saving.wait, 5)

@@ -14,7 +14,7 @@ from langchain_core.messages import AIMessage
 from tasks.models import PracticeTask
 from tests.tasks.factories import PracticeTaskFactory, TaskFactory
 from tests.tutor.test_consumer import connect, open_chat, until_final
-from tutor import services
+from tutor import chats, seeding, streaming
 from tutor.task_help import WORK_IT_OUT, AnswerGuard, TaskContext, solution_steps
 
 STEPPED_SOLUTION = (
@@ -94,7 +94,7 @@ def test_a_pending_task_prompt_carries_no_value_and_only_the_next_step() -> None
 
 @pytest.fixture
 def kb(fresh_tutor_state: None) -> None:
-    services.seed_demo()
+    seeding.seed_demo()
 
 
 @pytest.fixture
@@ -147,10 +147,10 @@ async def test_a_model_that_blurts_the_answer_is_guarded(
 ) -> None:
     reply = "Think about free fall. The time is 2.02 s exactly. Now check your units."
     monkeypatch.setattr(
-        services, "chat_model", lambda: Blurter(messages=iter([AIMessage(content=reply)]))
+        streaming, "chat_model", lambda: Blurter(messages=iter([AIMessage(content=reply)]))
     )
-    chat = await sync_to_async(services.start_chat)(student=alice, practice_task_id=alices_task.pk)
-    done = await services.ask(chat_id=chat.pk, student=alice, text="what's the answer?")
+    chat = await sync_to_async(chats.start_chat)(student=alice, practice_task_id=alices_task.pk)
+    done = await streaming.ask(chat_id=chat.pk, student=alice, text="what's the answer?")
     assert "2.02" not in done.text and WORK_IT_OUT in done.text
     assert "Think about free fall." in done.text and "Now check your units." in done.text
 
@@ -167,8 +167,8 @@ async def test_after_completion_it_explains_the_solution_and_the_mistake(
         is_correct=False,
         answer="1.01",
     )
-    chat = await sync_to_async(services.start_chat)(student=alice, practice_task_id=item.pk)
-    done = await services.ask(chat_id=chat.pk, student=alice, text="why was i wrong?")
+    chat = await sync_to_async(chats.start_chat)(student=alice, practice_task_id=item.pk)
+    done = await streaming.ask(chat_id=chat.pk, student=alice, text="why was i wrong?")
     assert done.facet == "solution"
     assert "2.02" in done.text and "1.01 s" in done.text
     assert "half the correct one" in done.text

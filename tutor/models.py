@@ -89,6 +89,8 @@ class KnowledgeEntry(models.Model):
     # Hash of the shipped text this entry was last seeded from: seed_demo refreshes an entry
     # only while its text still matches, so an admin's edit survives the next seed.
     seeded_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # The same for the facets (content/knowledge-facets), seeded separately.
+    seeded_facets_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -23,7 +23,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -59,9 +59,9 @@ class EmbedderSpec:
 OFFLINE_SPEC = EmbedderSpec(
     name="offline-hashed-tfidf-v1",
     dimensions=2048,
-    threshold=0.2,
-    cosine_weight=0.75,
-    alias_confidence=0.1,
+    threshold=0.295,
+    cosine_weight=0.6,
+    alias_confidence=0.2,
 )
 GEMINI_SPEC = EmbedderSpec(name="google_genai:gemini-embedding-001", dimensions=3072, threshold=0.5)
 
@@ -527,7 +527,31 @@ def _reciprocal_ranks(scores: np.ndarray, k: float) -> np.ndarray:
 def offline_index(passages: Sequence[Passage] | None = None) -> KnowledgeIndex:
     """An offline index over ``passages`` (default: the shipped knowledge base)."""
     if passages is None:
+        from tutor.facet_content import load_facets
         from tutor.knowledge import CONCEPTS
 
-        passages = [passage_from_concept(c) for c in CONCEPTS]
+        facets = load_facets()
+        passages = [with_facets(passage_from_concept(c), facets.get(c.slug)) for c in CONCEPTS]
     return KnowledgeIndex.build(passages, default_offline_embeddings(), OFFLINE_SPEC)
+
+
+def with_facets(passage: Passage, facets: dict[str, Any] | None) -> Passage:
+    """``passage`` with the facets of a shipped facets file (model field names, as
+    ``tutor.facet_content.load_facets`` gives them)."""
+    if not facets:
+        return passage
+    formula = facets.get("formula") or {}
+    return replace(
+        passage,
+        definition=facets.get("definition", ""),
+        why=facets.get("why", ""),
+        formula_expression=str(formula.get("expression", "")),
+        formula_symbols=tuple(
+            (s["symbol"], s["meaning"], s["unit"]) for s in formula.get("symbols") or ()
+        ),
+        worked=facets.get("worked", ""),
+        applications=tuple(facets.get("applications") or ()),
+        misconceptions=tuple(facets.get("misconceptions") or ()),
+        prerequisites=tuple(facets.get("prerequisites") or ()),
+        see_also=tuple(facets.get("see_also") or ()),
+    )

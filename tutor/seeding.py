@@ -43,6 +43,7 @@ def seed_demo() -> str:
                 setattr(entry, attr, value)
             entry.seeded_hash = shipped
             updated.append(entry)
+    updated += _apply_facets([*new, *existing.values()], already=updated)
     with transaction.atomic():
         KnowledgeEntry.objects.bulk_create(new)
         for entry in updated:
@@ -65,6 +66,36 @@ def seed_demo() -> str:
         f"tutor: {len(CONCEPTS)} knowledge entries ({len(new)} new, {len(updated)} updated, "
         f"{embedded} embedded with {name})"
     )
+
+
+def _apply_facets(
+    entries: list[KnowledgeEntry], *, already: list[KnowledgeEntry]
+) -> list[KnowledgeEntry]:
+    """Copy the shipped facets onto entries whose facets are empty or as last seeded (an
+    admin's edit survives); returns the saved entries that were not already to be saved."""
+    from tutor.facet_content import load_facets
+    from tutor.models import FACET_FIELDS
+
+    shipped = load_facets()
+    empty = KnowledgeEntry().facets_hash()
+    changed = []
+    for entry in entries:
+        values = shipped.get(entry.slug)
+        if values is None:
+            continue
+        new_hash = content_hash(*(values[name] for name in FACET_FIELDS))
+        current = entry.facets_hash()
+        if new_hash == entry.seeded_facets_hash or current not in (
+            entry.seeded_facets_hash,
+            empty,
+        ):
+            continue
+        for name, value in values.items():
+            setattr(entry, name, value)
+        entry.seeded_facets_hash = new_hash
+        if entry.pk is not None and entry not in already:
+            changed.append(entry)
+    return changed
 
 
 def _entry_values(spec: ConceptSpec) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The shipped facets (content/knowledge-facets): complete, linked, and every calculation computes."""
+"""The shipped facets (content/knowledge-facets): complete, linked, every calculation computes."""
 
 from __future__ import annotations
 

@@ -173,7 +173,7 @@ def field_texts(passage: Passage) -> FieldTexts:
         [*equations_in_keywords, passage.formula_expression, math_text(passage.explanation)]
     )
     return FieldTexts(
-        title=". ".join([passage.title, *passage.keywords]),
+        title=". ".join([passage.title, *passage.keywords, *passage.aliases]),
         formula=formula,
         formula_words=passage.formula_words,
         body="\n".join([passage.explanation, *passage.facet_texts()]),
@@ -227,7 +227,7 @@ class LexicalIndex:
         self._aliases: list[list[frozenset[str]]] = []
         for p in passages:
             phrases = []
-            for phrase in (p.title, *p.keywords):
+            for phrase in (p.title, *p.keywords, *p.aliases):
                 stems = frozenset(stem_word(w) for w in words(phrase))
                 stems |= frozenset(f"eq_{c}" for c, _ in equations(phrase))
                 if stems:

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from tutor.retrieval import Passage
 
 
@@ -15,23 +17,9 @@ def content_hash(*parts: object) -> str:
     import hashlib
     import json
 
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
-
-
-FACET_FIELDS = (
-    "definition",
-    "why",
-    "formula",
-    "worked",
-    "applications",
-    "misconceptions",
-    "prerequisites",
-    "see_also",
-)
-
-
-def _strings(value: Any) -> tuple[str, ...]:
-    return tuple(str(v) for v in value or () if str(v).strip())
+    return hashlib.sha256(
+        json.dumps(parts, ensure_ascii=False, sort_keys=True).encode()
+    ).hexdigest()
 
 
 class KnowledgeEntryQuerySet(models.QuerySet["KnowledgeEntry"]):
@@ -63,24 +51,9 @@ class KnowledgeEntry(models.Model):
     example = models.TextField(blank=True)
     simpler = models.TextField(blank=True)
     alternative = models.TextField(blank=True, help_text="A genuinely different angle.")
-    # Facets: what a reply is composed from, by what the student asked (docs/tutor.md).
-    definition = models.TextField(blank=True, help_text="One sentence: what it is.")
-    why = models.TextField(blank=True, help_text="The cause or intuition: why it happens.")
-    formula = models.JSONField(
-        default=dict,
-        blank=True,
-        help_text='{"expression": "p = mv", "symbols": [{"symbol": "p", "meaning": "momentum", '
-        '"unit": "kg m/s"}, …]}',
-    )
-    worked = models.TextField(blank=True, help_text="A worked calculation with numbers.")
-    applications = models.JSONField(default=list, blank=True, help_text="Where it is used.")
-    misconceptions = models.JSONField(
-        default=list, blank=True, help_text="Common wrong ideas, each with the correction."
-    )
-    prerequisites = models.JSONField(
-        default=list, blank=True, help_text="Slugs of entries to know first."
-    )
-    see_also = models.JSONField(default=list, blank=True, help_text="Slugs of related entries.")
+    # Optional facets beyond the four texts (definition, formula, misconceptions, see_also…):
+    # tutor/content.py validates their shape; docs/content.md lists them.
+    facets = models.JSONField(default=dict, blank=True)
     # Computed by tutor.knowledge_index.embed_entry (never edited by hand).
     embedding = models.JSONField(null=True, blank=True, editable=False)
     embedder = models.CharField(max_length=120, blank=True, editable=False)
@@ -89,8 +62,6 @@ class KnowledgeEntry(models.Model):
     # Hash of the shipped text this entry was last seeded from: seed_demo refreshes an entry
     # only while its text still matches, so an admin's edit survives the next seed.
     seeded_hash = models.CharField(max_length=64, blank=True, editable=False)
-    # The same for the facets (content/knowledge-facets), seeded separately.
-    seeded_facets_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,26 +74,37 @@ class KnowledgeEntry(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def content_values(self) -> dict[str, Any]:
+        """The values the content files hold for this entry."""
+        return {
+            "title": self.title,
+            "topic": self.topic,
+            "keywords": list(self.keywords or ()),
+            "explanation": self.explanation,
+            "example": self.example,
+            "simpler": self.simpler,
+            "alternative": self.alternative,
+            "facets": dict(self.facets or {}),
+        }
+
     def content_hash(self) -> str:
-        return content_hash(
+        parts: list[Any] = [
             self.title, self.topic, list(self.keywords or ()), self.explanation, self.example,
             self.simpler, self.alternative,
-        )  # fmt: skip
-
-    def facets_hash(self) -> str:
-        return content_hash(*(getattr(self, name) for name in FACET_FIELDS))
+        ]  # fmt: skip
+        # Without facets the hash is the one entries were seeded with before facets existed.
+        if self.facets:
+            parts.append(self.facets)
+        return content_hash(*parts)
 
     def to_passage(self, *, embedder: str) -> Passage:
         """The entry as the pipeline sees it; the vector only if ``embedder`` computed it."""
-        from tutor.retrieval import Passage  # numpy + langchain: not at Django start-up
+        from tutor.retrieval import (
+            Passage,  # numpy + langchain: not at Django start-up
+            facet_fields,
+        )
 
         current = self.embedder == embedder and self.embedding
-        formula = self.formula if isinstance(self.formula, dict) else {}
-        symbols = tuple(
-            (str(s.get("symbol", "")), str(s.get("meaning", "")), str(s.get("unit", "")))
-            for s in formula.get("symbols") or ()
-            if isinstance(s, dict)
-        )
         return Passage(
             slug=self.slug,
             title=self.title,
@@ -132,21 +114,13 @@ class KnowledgeEntry(models.Model):
             example=self.example,
             simpler=self.simpler,
             alternative=self.alternative,
-            definition=self.definition,
-            why=self.why,
-            formula_expression=str(formula.get("expression", "")),
-            formula_symbols=symbols,
-            worked=self.worked,
-            applications=_strings(self.applications),
-            misconceptions=_strings(self.misconceptions),
-            prerequisites=_strings(self.prerequisites),
-            see_also=_strings(self.see_also),
-            vector=tuple(self.embedding) if current else None,
+            vector=tuple(self.embedding) if current and self.embedding is not None else None,
+            **facet_fields(self.facets if isinstance(self.facets, dict) else {}),
         )
 
 
 class ChatQuerySet(models.QuerySet["Chat"]):
-    def for_student(self, user: Any) -> ChatQuerySet:
+    def for_student(self, user: User) -> ChatQuerySet:
         return self.filter(student=user)
 
     def with_messages(self) -> ChatQuerySet:
@@ -190,7 +164,7 @@ class Chat(models.Model):
 
 
 class ChatMessageQuerySet(models.QuerySet["ChatMessage"]):
-    def for_student(self, user: Any) -> ChatMessageQuerySet:
+    def for_student(self, user: User) -> ChatMessageQuerySet:
         return self.filter(chat__student=user)
 
     def replies(self) -> ChatMessageQuerySet:

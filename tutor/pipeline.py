@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
@@ -472,7 +472,7 @@ async def stream_reply(
     config: PipelineConfig,
     weak_topics: Sequence[str | NamedTopic] = (),
     task: TaskContext | None = None,
-) -> AsyncIterator[PipelineEvent]:
+) -> AsyncGenerator[PipelineEvent, None]:
     """Yield ``Start``, then ``Token``s, then ``Done``; raise ``TutorUnavailable`` on failure.
 
     Cancellation (the student pressed stop, the socket closed) propagates as
@@ -525,7 +525,7 @@ async def stream_reply(
                 break
             usage = getattr(chunk, "usage_metadata", None)
             if usage:
-                # Chunk usages are deltas; their sum is the total (STACK_NOTES).
+                # Chunk usages are deltas; their sum is the total (docs/architecture.md).
                 prompt_tokens += int(usage.get("input_tokens", 0))
                 completion_tokens += int(usage.get("output_tokens", 0))
             piece = guard.release(chunk.text)

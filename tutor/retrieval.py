@@ -6,7 +6,8 @@ Two embedders, each travelling with its own calibrated threshold (``EmbedderSpec
   IDF fitted once on the shipped knowledge base. No network, no torch, ~0.1 ms per query.
   Character n-grams make it tolerant of typos ("quantm coherance"); stems and bigrams carry
   meaning. Vectors are L2-normalised so a dot product is the cosine.
-- Gemini (``google_genai:gemini-embedding-001``) when an API key is set, threshold 0.5 (SPEC §5).
+- Gemini (``google_genai:gemini-embedding-001``) when an API key is set, threshold 0.5 (the value
+measured for that embedder).
 
 Vectors are plain ``list[float]`` so the caller can store them beside each entry and recompute
 them when the entry (or the embedder name) changes. The module imports nothing from Django.
@@ -21,7 +22,7 @@ import re
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 if TYPE_CHECKING:
-    from tutor.knowledge.spec import ConceptSpec
+    from tutor.content import ConceptSpec
     from tutor.lexical import LexicalIndex
 
 # Fields of an entry the tutor can answer from, keyed by what the student asked for.
@@ -286,10 +287,10 @@ def default_offline_embeddings() -> OfflineEmbeddings:
     """The offline embedder fitted on the shipped knowledge base; built on first use."""
     global _default_offline
     if _default_offline is None:
-        from tutor.knowledge import CONCEPTS
+        from tutor.content import shipped_concepts
 
         _default_offline = OfflineEmbeddings().fit(
-            passage_from_concept(c).embedding_text() for c in CONCEPTS
+            passage_from_concept(c).embedding_text() for c in shipped_concepts()
         )
     return _default_offline
 
@@ -339,6 +340,7 @@ class Passage:
     misconceptions: tuple[str, ...] = ()
     prerequisites: tuple[str, ...] = ()  # slugs
     see_also: tuple[str, ...] = ()  # slugs
+    aliases: tuple[str, ...] = ()  # more names students use (searched like keywords)
     vector: tuple[float, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -383,7 +385,36 @@ def passage_from_concept(spec: ConceptSpec, vector: Sequence[float] | None = Non
         simpler=spec.simpler,
         alternative=spec.alternative,
         vector=tuple(vector) if vector is not None else None,
+        **facet_fields(spec.facets),
     )
+
+
+def facet_fields(facets: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A concept's facets (as the content files and ``KnowledgeEntry.facets`` hold them) as
+    ``Passage`` fields. Docs: docs/content.md (the schema), docs/tutor.md (their use)."""
+    facets = facets or {}
+    formula = facets.get("formula") or {}
+    symbols = tuple(
+        (str(s.get("symbol", "")), str(s.get("meaning", "")), str(s.get("unit", "")))
+        for s in formula.get("symbols") or ()
+        if isinstance(s, Mapping)
+    )
+
+    def strings(name: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in facets.get(name) or () if str(v).strip())
+
+    return {
+        "definition": str(facets.get("definition", "")),
+        "why": str(facets.get("why", "")),
+        "formula_expression": str(formula.get("latex") or formula.get("expression") or ""),
+        "formula_symbols": symbols,
+        "worked": str(facets.get("worked_calculation", "")),
+        "applications": strings("applications"),
+        "misconceptions": strings("misconceptions"),
+        "prerequisites": strings("prerequisites"),
+        "see_also": strings("see_also"),
+        "aliases": strings("aliases"),
+    }
 
 
 class KnowledgeIndex:
@@ -525,33 +556,9 @@ def _reciprocal_ranks(scores: np.ndarray, k: float) -> np.ndarray:
 
 
 def offline_index(passages: Sequence[Passage] | None = None) -> KnowledgeIndex:
-    """An offline index over ``passages`` (default: the shipped knowledge base)."""
+    """An offline index over ``passages`` (default: the knowledge base as the files ship it)."""
     if passages is None:
-        from tutor.facet_content import load_facets
-        from tutor.knowledge import CONCEPTS
+        from tutor.content import shipped_concepts
 
-        facets = load_facets()
-        passages = [with_facets(passage_from_concept(c), facets.get(c.slug)) for c in CONCEPTS]
+        passages = [passage_from_concept(c) for c in shipped_concepts()]
     return KnowledgeIndex.build(passages, default_offline_embeddings(), OFFLINE_SPEC)
-
-
-def with_facets(passage: Passage, facets: dict[str, Any] | None) -> Passage:
-    """``passage`` with the facets of a shipped facets file (model field names, as
-    ``tutor.facet_content.load_facets`` gives them)."""
-    if not facets:
-        return passage
-    formula = facets.get("formula") or {}
-    return replace(
-        passage,
-        definition=facets.get("definition", ""),
-        why=facets.get("why", ""),
-        formula_expression=str(formula.get("expression", "")),
-        formula_symbols=tuple(
-            (s["symbol"], s["meaning"], s["unit"]) for s in formula.get("symbols") or ()
-        ),
-        worked=facets.get("worked", ""),
-        applications=tuple(facets.get("applications") or ()),
-        misconceptions=tuple(facets.get("misconceptions") or ()),
-        prerequisites=tuple(facets.get("prerequisites") or ()),
-        see_also=tuple(facets.get("see_also") or ()),
-    )

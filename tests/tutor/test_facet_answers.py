@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from tests.tutor.test_pipeline import ask
-from tutor.facet_content import load_facets
+from tutor.content import shipped_concepts
 from tutor.models import KnowledgeEntry
 from tutor.pipeline import ChatState
 from tutor.retrieval import KnowledgeIndex, offline_index
 from tutor.seeding import seed_demo
 
-FACETS = load_facets()
+FACETS = {c.slug: c.facets for c in shipped_concepts()}
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +40,8 @@ async def test_why_where_and_how_to_compute_get_different_replies_with_their_fac
     assert momentum["definition"] in replies["define"]
     assert momentum["why"] in replies["why"]
     assert momentum["applications"][0] in replies["applications"]
-    assert momentum["formula"]["expression"] in replies["compute"]
-    assert momentum["worked"] in replies["compute"]
+    assert momentum["formula"]["latex"] in replies["compute"]
+    assert momentum["worked_calculation"] in replies["compute"]
     assert len(set(replies.values())) == 4
 
 
@@ -83,7 +83,7 @@ async def test_a_word_problem_gets_the_concept_the_formula_and_a_first_step(
     text = "a stone is dropped down a well and hits the water after 3 s, how deep is the well"
     start, _, done = await ask(ChatState(), text, index)
     assert start.intent == "problem" and start.passages[0].slug == "free-fall"
-    assert FACETS["free-fall"]["formula"]["expression"] in done.text
+    assert FACETS["free-fall"]["formula"]["latex"] in done.text
     assert "Steps" in done.text and "Source: Free fall" in done.text
 
 
@@ -91,11 +91,12 @@ async def test_a_word_problem_gets_the_concept_the_formula_and_a_first_step(
 def test_seeding_fills_the_facets_and_keeps_an_admins_edit() -> None:
     seed_demo()
     entry = KnowledgeEntry.objects.get(slug="momentum")
-    assert entry.definition == FACETS["momentum"]["definition"]
-    assert entry.formula["expression"] == "p = m v"
-    assert entry.to_passage(embedder="").formula_symbols[0] == ("p", "momentum", "kg m/s")
-    entry.why = "A teacher's own reason."
+    assert entry.facets["definition"] == FACETS["momentum"]["definition"]
+    passage = entry.to_passage(embedder="")
+    assert passage.formula_expression == "p = m v"
+    assert passage.formula_symbols[0] == ("p", "momentum", "kg m/s")
+    entry.facets = {**entry.facets, "why": "A teacher's own reason."}
     entry.save()
     seed_demo()
     entry.refresh_from_db()
-    assert entry.why == "A teacher's own reason."
+    assert entry.facets["why"] == "A teacher's own reason."

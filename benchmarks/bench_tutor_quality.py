@@ -17,11 +17,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import re
 import statistics
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 NAME = "tutor_quality"
 DESCRIPTION = "tutor retrieval, refusals and facets on the frozen test half of the labelled set"
@@ -117,6 +119,10 @@ class Report:
     n_facets: int
     overhead_p50_ms: float
     overhead_p99_ms: float
+    leaks: int = 0
+    hint_replies: int = 0
+    blurts_caught: int = 0
+    blurts: int = 0
 
 
 def evaluate(index, messages) -> Report:  # type: ignore[no-untyped-def]
@@ -171,6 +177,86 @@ async def _overheads(index, messages) -> list[float]:  # type: ignore[no-untyped
     return out
 
 
+HINT_TURNS = ("can i get a hint", "what's the answer?", "what's the next step", "just tell me")
+
+
+def _leaks(task: Any, text: str) -> bool:
+    """An independent check of a reply against a pending task's answer: a number within the
+    task's tolerance that the statement does not give, or the correct option named."""
+    from tutor.task_help import numbers_in
+
+    if task.answer_kind == "numeric" and task.numeric_answer is not None:
+        givens = numbers_in(task.statement)
+        for value in numbers_in(text):
+            close = abs(value - task.numeric_answer) <= task.tolerance * abs(task.numeric_answer)
+            if close and value not in givens:
+                return True
+    if task.answer_kind == "choice":
+        option = dict(task.options).get(task.correct_option, "")
+        if re.search(rf"\(\s*{task.correct_option}\s*\)|option {task.correct_option}\b", text):
+            return True
+        if len(option) >= 3 and option in text:
+            return True
+    return False
+
+
+async def leak_rate(index: Any) -> tuple[int, int, int, int]:
+    """Hint turns on every pending bank task: (leaks, replies) with the offline model, and
+    (caught, total) for a model that states the answer outright."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from tasks.content import load_bank
+    from tutor.content import content_dir
+    from tutor.offline_model import OfflineTutorModel
+    from tutor.pipeline import ChatState, Done, PipelineConfig, stream_reply
+    from tutor.task_help import TaskContext
+
+    bank = load_bank(content_dir())
+    model = OfflineTutorModel()
+    config = PipelineConfig()
+    leaks = replies = caught = blurts = 0
+    for spec in bank.tasks:
+        if spec.answer_kind == "self":
+            continue
+        for hints_used, text in enumerate(HINT_TURNS):
+            task = TaskContext(
+                practice_task_id=0,
+                title=spec.title,
+                topic=spec.topic,
+                topic_name=spec.topic,
+                statement=spec.statement,
+                concept=spec.concept,
+                answer_kind=spec.answer_kind,
+                numeric_answer=spec.answer,
+                unit=spec.unit,
+                tolerance=spec.tolerance,
+                options=tuple((o.id, o.text) for o in spec.options),
+                correct_option=spec.correct_option,
+                solution=spec.solution,
+                pending=True,
+                hints_used=hints_used,
+            )
+            answer = task.correct_answer_text()
+            blurter = GenericFakeChatModel(
+                messages=iter([AIMessage(content=f"Sure. The answer is {answer}. Good luck!")])
+            )
+            for chat_model, is_blurt in ((model, False), (blurter, True)):
+                async for event in stream_reply(
+                    state=ChatState(), text=text, index=index, model=chat_model, config=config,
+                    task=task,
+                ):  # fmt: skip
+                    if isinstance(event, Done):
+                        leaked = _leaks(task, event.text)
+                        if is_blurt:
+                            blurts += 1
+                            caught += not leaked
+                        else:
+                            replies += 1
+                            leaks += leaked
+    return leaks, replies, caught, blurts
+
+
 def table(report: Report, calibration: Calibration | None = None) -> str:
     rows = [
         f"retrieval on {report.n_covered} covered questions: hit@1 {report.hit1:.3f}  "
@@ -178,7 +264,9 @@ def table(report: Report, calibration: Calibration | None = None) -> str:
         f"refusals ({report.n_uncovered} off-syllabus): precision {report.refusal_precision:.3f}"
         f"  recall {report.refusal_recall:.3f}  covered refused {report.covered_refused:.3f}",
         f"facet accuracy on {report.n_facets}: {report.facet_accuracy:.3f}",
-        "answer leaks on pending tasks: not measured (no hint mode yet)",
+        f"answer leaks on pending tasks: {report.leaks} of {report.hint_replies} hint replies "
+        f"(offline model, every bank task); a model stating the answer: "
+        f"{report.blurts - report.blurts_caught} of {report.blurts} got through",
         f"pipeline before the model: p50 {report.overhead_p50_ms:.2f} ms  "
         f"p99 {report.overhead_p99_ms:.2f} ms",
     ]
@@ -199,5 +287,8 @@ def run(args: argparse.Namespace) -> str:
     calibration_half, test_half = _labelled()
     index = offline_index()
     report = evaluate(index, test_half)
+    report.leaks, report.hint_replies, report.blurts_caught, report.blurts = asyncio.run(
+        leak_rate(index)
+    )
     shipped = calibrate(index, calibration_half)
     return f"frozen test half: {len(test_half)} messages\n" + table(report, shipped)

@@ -50,9 +50,10 @@ def weakest_topics(*, student: User) -> tuple[WeakTopic, ...]:
     """The student's weakest practice topics by mean predicted P(correct), weakest first.
 
     One batched ``predict_many`` over the assignable tasks, remembered in this process for
-    ``WEAK_TOPICS_TTL_SECONDS``. Topics predicted only by the default prior say nothing about
-    this student and are left out, so a newcomer is told nothing rather than that the
-    alphabetically first topic is weak.
+    ``WEAK_TOPICS_TTL_SECONDS``. Only topics the student has answered a practice task of are
+    candidates: a prediction without any attempt of the student's in the topic (the default
+    prior, or a model generalising from other topics) says nothing about this student there,
+    so a newcomer is told nothing rather than that some topic is weak.
     """
     key = _student_key(student)
     now = time.monotonic()
@@ -60,9 +61,17 @@ def weakest_topics(*, student: User) -> tuple[WeakTopic, ...]:
     if hit is not None and hit[0] > now:
         return hit[1]
     from mlmodels.services import predict_many
-    from tasks.models import Task
+    from tasks.models import PracticeTask, Task
 
-    tasks = list(Task.objects.assignable().select_related("topic"))
+    attempted = set(
+        PracticeTask.objects.filter(student=student)
+        .completed()
+        .values_list("task__topic_id", flat=True)
+        .distinct()
+    )
+    tasks = [
+        t for t in Task.objects.assignable().select_related("topic") if t.topic_id in attempted
+    ]
     found: tuple[WeakTopic, ...] = ()
     if tasks:
         by_topic: dict[tuple[str, str], list[float]] = defaultdict(list)

@@ -136,6 +136,9 @@ def test_the_dashboard_offers_the_weakest_topic(
         "mlmodels.services.predict_many",
         weak_predictions({"energy-momentum": 0.3, "waves": 0.5}),
     )
+    # A topic is called weak only where the student has answered tasks.
+    for topic in (energy, waves):
+        PracticeTaskFactory(student=alice, task=topic.tasks.first(), completed=True)
     page = logged_in(alice).get("/").content.decode()
     assert "Practise your weakest topic: Energy &amp; Momentum" in page
     assert f'action="{url(energy)}"' in page

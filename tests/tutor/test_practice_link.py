@@ -11,7 +11,8 @@ from django.contrib.auth.models import User
 
 from mlmodels import weak_topics
 from mlmodels.services import Prediction
-from tests.tasks.factories import TaskFactory, TopicFactory
+from tasks.models import Task
+from tests.tasks.factories import PracticeTaskFactory, TaskFactory, TopicFactory
 from tutor import chats, seeding, streaming
 from tutor.models import ChatMessage
 from tutor.pipeline import weak_topic_names
@@ -24,13 +25,15 @@ WAVES_LINK = "/practice/topic/waves/"
 
 
 @pytest.fixture
-def weak_in_waves_and_energy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Waves is alice's weakest topic, Energy & Momentum her second weakest."""
+def weak_in_waves_and_energy(monkeypatch: pytest.MonkeyPatch, alice: User) -> list[int]:
+    """Waves is alice's weakest topic, Energy & Momentum her second weakest (she answered a
+    task of each topic; the models predict the same for anyone)."""
     energy = TopicFactory(slug="energy-momentum", name="Energy & Momentum")
     waves = TopicFactory(slug="waves", name="Waves")
     optics = TopicFactory(slug="optics", name="Optics")
     for topic in (energy, waves, optics):
-        TaskFactory.create_batch(2, topic=topic)
+        first, _ = TaskFactory.create_batch(2, topic=topic)
+        PracticeTaskFactory(student=alice, task=first, completed=True)
     p = {"energy-momentum": 0.4, "waves": 0.3, "optics": 0.9}
     calls: list[int] = []
 
@@ -115,6 +118,27 @@ async def test_follow_ups_greetings_and_newcomers_get_no_link(
     chat_id = await new_chat(bob)
     done = await streaming.ask(chat_id=chat_id, student=bob, text="what is momentum")
     assert done.practice is None and "Practice suggestion" not in done.text
+
+
+@pytest.mark.asyncio
+async def test_it_suggests_no_topic_the_student_has_no_attempts_in(
+    bob: User, weak_in_waves_and_energy: list[int]
+) -> None:
+    # The models predict bob weak in Energy & Momentum (not the default prior), but he has
+    # answered an Optics task only: no evidence of his own there, no suggestion.
+    optics_task = await Task.objects.filter(topic__slug="optics").afirst()
+    await sync_to_async(PracticeTaskFactory)(student=bob, task=optics_task, completed=True)
+    assert await sync_to_async(weak_topics.weakest_topics)(student=bob) == ()
+    chat_id = await new_chat(bob)
+    done = await streaming.ask(chat_id=chat_id, student=bob, text="what is momentum")
+    assert done.intent == "concept" and done.practice is None
+    assert "/practice/topic/" not in done.text
+    # An attempt in the topic is what makes the same prediction count.
+    energy_task = await Task.objects.filter(topic__slug="energy-momentum").afirst()
+    await sync_to_async(PracticeTaskFactory)(student=bob, task=energy_task, completed=True)
+    weak_topics.forget_weak_topics(student=bob)
+    weak = await sync_to_async(weak_topics.weakest_topics)(student=bob)
+    assert [t.slug for t in weak] == ["energy-momentum"]
 
 
 def test_the_prompt_lists_the_weak_topic_of_the_reply_first() -> None:

@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 NAME = "tutor_quality"
 DESCRIPTION = "tutor retrieval, refusals and facets on the frozen test half of the labelled set"
 
@@ -36,11 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 COSINE_WEIGHTS = (0.25, 0.4, 0.5, 0.6, 0.75)
 UNKNOWN_WORD_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
 ALIAS_CONFIDENCES = (0.0, 0.05, 0.1, 0.15, 0.2)
-COMPOUND_PENALTIES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 1.0)
-SPECIFIC_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 THRESHOLDS = tuple(round(0.1 + 0.005 * i, 3) for i in range(100))
-# The share of covered questions the calibration may refuse (README's tutor goal is 2 %).
-MAX_COVERED_REFUSED = 0.02
+# A covered question refused costs this many off-syllabus questions answered from near notes.
+COVERED_REFUSAL_COST = 4.0
 
 
 @dataclass(frozen=True)
@@ -48,8 +44,6 @@ class Calibration:
     cosine_weight: float
     unknown_word_weight: float
     alias_confidence: float
-    compound_penalty: float
-    specific_weight: float
     threshold: float
     covered_refused: float
     uncovered_refused: float
@@ -63,9 +57,8 @@ def _labelled() -> tuple[Sequence, Sequence]:
     return CALIBRATION_HALF, TEST_HALF
 
 
-def _components(index, messages) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """Per message, of its top-ranked passage: cosine, coverage, specific-field coverage,
-    alias named, unnamed compound (one row each)."""
+def _components(index, messages) -> list[tuple[float, float, float]]:  # type: ignore[no-untyped-def]
+    """(cosine, coverage, alias named) of each message's top-ranked passage."""
     out = []
     lexical = index.lexical
     for m in messages:
@@ -74,58 +67,38 @@ def _components(index, messages) -> np.ndarray:  # type: ignore[no-untyped-def]
         i = index.passages.index(top)
         terms = lexical.query_terms(m.text)
         named = any(j == i for j, _ in lexical.alias_matches(terms))
-        whole, specific = lexical.coverages(terms)
-        cosine = float(index.scores(vector)[i])
-        out.append((cosine, whole[i], specific[i], float(named), lexical.compounds(m.text)[i]))
-    return np.asarray(out, dtype=np.float64)
-
-
-def _confidences(parts: np.ndarray, sw: float, cp: float, cw: float, ac: float) -> np.ndarray:
-    cosine, whole, specific, named, compound = parts.T
-    coverage = (1 - sw) * whole + sw * specific
-    return cw * cosine + (1 - cw) * coverage + ac * named - cp * compound
+        out.append(
+            (float(index.scores(vector)[i]), float(lexical.coverage(terms)[i]), float(named))
+        )
+    return out
 
 
 def calibrate(index, messages) -> Calibration:  # type: ignore[no-untyped-def]
-    """The weights, penalty and threshold that best separate covered from off-syllabus
-    questions: most off-syllabus refused, a covered refusal costing ``COVERED_REFUSAL_COST``
-    of them; ties go to the first grid point, then the middle of the best run of thresholds."""
+    """The cosine weight, unknown-word weight and threshold that best separate covered from
+    off-syllabus questions: most off-syllabus refused, a covered refusal costing
+    ``COVERED_REFUSAL_COST`` of them; ties go to the middle of the best run of thresholds."""
     covered = [m for m in messages if m.covered and m.concept]
     uncovered = [m for m in messages if not m.covered]
     best: tuple[float, Calibration] | None = None
     lexical = index.lexical
     saved = lexical.unknown_word_weight
-    thresholds = np.asarray(THRESHOLDS)
     try:
         for uw in UNKNOWN_WORD_WEIGHTS:
             lexical.unknown_word_weight = uw
             cov, unc = _components(index, covered), _components(index, uncovered)
-            grid = itertools.product(
-                SPECIFIC_WEIGHTS, COMPOUND_PENALTIES, COSINE_WEIGHTS, ALIAS_CONFIDENCES
-            )
-            for sw, cp, cw, ac in grid:
-                cc = _confidences(cov, sw, cp, cw, ac)
-                uc = _confidences(unc, sw, cp, cw, ac)
-                crs = (cc[None, :] < thresholds[:, None]).mean(axis=1)
-                urs = (uc[None, :] < thresholds[:, None]).mean(axis=1)
-                # The goal is a bound on covered refusals: within it, refuse the most
-                # off-syllabus questions (a covered refusal still breaks ties).
-                scores = np.where(crs <= MAX_COVERED_REFUSED, np.round(urs - 0.01 * crs, 6), -1.0)
-                top = float(scores.max())
-                plateau = np.flatnonzero(scores == top)
-                j = int(plateau[len(plateau) // 2])
+            for cw, ac in itertools.product(COSINE_WEIGHTS, ALIAS_CONFIDENCES):
+                cc = [cw * a + (1 - cw) * b + ac * c for a, b, c in cov]
+                uc = [cw * a + (1 - cw) * b + ac * c for a, b, c in unc]
+                scored = []
+                for t in THRESHOLDS:
+                    cr = sum(c < t for c in cc) / len(cc)
+                    ur = sum(u < t for u in uc) / len(uc)
+                    scored.append((round(ur - COVERED_REFUSAL_COST * cr, 6), t, cr, ur))
+                top = max(s[0] for s in scored)
+                plateau = [s for s in scored if s[0] == top]
+                _, t, cr, ur = plateau[len(plateau) // 2]
                 if best is None or top > best[0]:
-                    cal = Calibration(
-                        cosine_weight=cw,
-                        unknown_word_weight=uw,
-                        alias_confidence=ac,
-                        compound_penalty=cp,
-                        specific_weight=sw,
-                        threshold=float(THRESHOLDS[j]),
-                        covered_refused=round(float(crs[j]), 4),
-                        uncovered_refused=round(float(urs[j]), 4),
-                    )
-                    best = (top, cal)
+                    best = (top, Calibration(cw, uw, ac, t, round(cr, 4), round(ur, 4)))
     finally:
         lexical.unknown_word_weight = saved
     assert best is not None
@@ -302,8 +275,6 @@ def table(report: Report, calibration: Calibration | None = None) -> str:
             f"calibration half -> threshold {calibration.threshold}, cosine weight "
             f"{calibration.cosine_weight}, unknown-word weight {calibration.unknown_word_weight}"
             f", alias confidence {calibration.alias_confidence}"
-            f", compound penalty {calibration.compound_penalty}"
-            f", specific-field weight {calibration.specific_weight}"
             f" (covered refused {calibration.covered_refused}, off-syllabus refused "
             f"{calibration.uncovered_refused})"
         )

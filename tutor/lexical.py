@@ -18,7 +18,6 @@ index is rebuilt. No Django imports.
 from __future__ import annotations
 
 import difflib
-import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -41,7 +40,7 @@ FIELDS = tuple(FIELD_WEIGHTS)
 # an unknown physics word ("neutrinos") says the notes do not cover the question; an unknown
 # everyday word ("a 2 kg rock") says little. Calibrated with the threshold.
 UNKNOWN_PHYSICS_WEIGHT = 3.0
-UNKNOWN_WORD_WEIGHT = 1.0
+UNKNOWN_WORD_WEIGHT = 0.5
 
 # Words that say nothing about which concept is meant ("what is power in physics", "the formula
 # for momentum"): dropped from queries and documents alike.
@@ -50,16 +49,6 @@ _NOISE = frozenset(
     thing things work out meaning definition term terms simple simply real world life
     question answer help""".split()
 ) - {"work"}  # "work" is itself a concept (work done by a force)
-
-# Words that ask *how* a question is asked, not *what* about ("explain X", "X vs Y", "uses of
-# X"): left out when reading the noun phrase a short question names (``LexicalIndex.compounds``).
-_ASKING = frozenset(
-    """explain explains describe define tell show vs versus use uses used using difference
-    differ compare mean means happen happens""".split()
-)
-# A question of at most this many content words names a thing ("what is surface tension");
-# longer ones (problems, explanations) put words side by side that are no compound.
-NAME_QUESTION_WORDS = 3
 
 _WORD = re.compile(r"\b[a-z][a-z0-9']*")
 # Names inside formulas that are one symbol, not a product of letters.
@@ -221,23 +210,6 @@ class LexicalIndex:
             for i in range(self.n_docs)
         ]
         self._title_terms = [frozenset(d) for d in docs_tokens["title"]]
-        # The fields that say what an entry *is* (title, aliases, keywords, formula), for the
-        # second half of ``coverages``.
-        self._specific_terms = [
-            frozenset(docs_tokens["title"][i] + docs_tokens["formula"][i])
-            for i in range(self.n_docs)
-        ]
-        # Adjacent word pairs (stems) of every entry's text, for ``compounds``.
-        self._pairs: list[frozenset[tuple[str, str]]] = [
-            frozenset(
-                pair
-                for part in (t.title, t.body, t.formula_words)
-                for line in re.split(r"[.\n;:]", part)
-                for stems in [[stem_word(w) for w in words(line)]]
-                for pair in itertools.pairwise(stems)
-            )
-            for t in texts
-        ]
         df: dict[str, int] = {}
         for terms in self._doc_terms:
             for term in terms:
@@ -307,16 +279,9 @@ class LexicalIndex:
         Words the corpus never uses weigh most, so "why do neutrinos oscillate" is far from
         covered by the entry on oscillations: this is what tells "not in my notes" apart.
         """
-        return self.coverages(terms)[0]
-
-    def coverages(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Per passage: the share of the query's IDF mass found anywhere in the passage, and
-        the share found in its specific fields (title, aliases, keywords, formula) — words
-        found only in an entry's body ("surface" in the entry on tension) are mentions."""
         out = np.zeros(self.n_docs)
-        specific = np.zeros(self.n_docs)
         if not terms or not self.n_docs:
-            return out, specific
+            return out
         # An unknown everyday word ("a 2 kg rock") says nothing; an unknown physics word
         # ("neutrinos") says the question is about something the notes do not cover.
         physics = _general_physics_stems()
@@ -330,44 +295,9 @@ class LexicalIndex:
         ]
         mass = sum(weights)
         if not mass:
-            return out, specific
-        weighted = list(zip(terms, weights, strict=True))
+            return out
         for i, doc in enumerate(self._doc_terms):
-            out[i] = sum(w for t, w in weighted if t in doc) / mass
-            names = self._specific_terms[i]
-            specific[i] = sum(w for t, w in weighted if t in names) / mass
-        return out, specific
-
-    def compounds(self, text: str) -> np.ndarray:
-        """Per passage: 1 when a short question names a compound the passage is not about.
-
-        "what is surface tension" names *tension*, one of the entry's names, with a modifier
-        ("surface") that is none of the entry's names and never precedes it in the entry's
-        text: the question is about another thing (so are "dark matter", "exclusion
-        principle"). Only questions of at most ``NAME_QUESTION_WORDS`` content words count.
-        """
-        out = np.zeros(self.n_docs)
-        if any(c.isdigit() for c in text):  # given values: a problem, not a name
-            return out
-        # Stems of the content words, None where the text has a word that is not one, so only
-        # words side by side in the question make a pair.
-        stems: list[str | None] = []
-        for raw in _WORD.findall(normalise(text)):
-            word = raw.strip("'")
-            keep = len(word) > 1 and word not in STOPWORDS and word not in _NOISE
-            word = self.correct(word) if keep else word
-            stems.append(stem_word(word) if keep and word not in _ASKING else None)
-        if not 2 <= sum(s is not None for s in stems) <= NAME_QUESTION_WORDS:
-            return out
-        pairs = [
-            (a, b)
-            for a, b in itertools.pairwise(stems)
-            if a is not None and b is not None and a in self._idf
-        ]
-        for i in range(self.n_docs):
-            names, seen = self._title_terms[i], self._pairs[i]
-            if any(b in names and a not in names and (a, b) not in seen for a, b in pairs):
-                out[i] = 1.0
+            out[i] = sum(w for t, w in zip(terms, weights, strict=True) if t in doc) / mass
         return out
 
     def alias_matches(self, terms: Iterable[str]) -> list[tuple[int, int]]:

@@ -70,11 +70,6 @@ _DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 _INLINE_MATH = re.compile(r"(?<!\$)\$([^$]+)\$(?!\$)")
 
 
-def _sources(passages: tuple[PromptPassage, ...]) -> str:
-    titles = list(dict.fromkeys(p.title for p in passages))
-    return ("Source: " if len(titles) == 1 else "Sources: ") + "; ".join(titles)
-
-
 def _slug(name: str) -> str:
     return _NOT_SLUG.sub("-", name.lower()).strip("-")
 
@@ -131,10 +126,9 @@ def compose_reply(context: PromptContext | None, student_text: str) -> str:
 
     top = context.passages[0]
     if context.task is not None:
-        return f"{task_reply(context)}\n\n{_sources((top,))}"
+        return task_reply(context)
     body = top.text.strip()
     lead = facet_reply(context)
-    cited: tuple[PromptPassage, ...] = (top,)
     if intent == "example":
         text = f"Here's an example of **{top.title}**.\n\n{body}"
         if lead and context.facet == "applications":
@@ -152,7 +146,6 @@ def compose_reply(context: PromptContext | None, student_text: str) -> str:
         )
     elif lead and context.facet == "compare":
         text = lead
-        cited = context.passages[:2]
     elif lead and context.facet == "define":
         text = f"{lead}\n\n{body}"
     elif lead:
@@ -161,8 +154,8 @@ def compose_reply(context: PromptContext | None, student_text: str) -> str:
         text = body
     if context.related and intent in ("concept", "problem"):
         text += "\n\nRelated notes: " + ", ".join(context.related) + "."
-    # The answer is built from the passages it names; the others are pointers.
-    return f"{text}\n\n{_sources(cited)}"
+    # No "Source:" line: the reply's sources are listed once, under it, from the done frame.
+    return text
 
 
 def _first_sentence(passage: PromptPassage) -> str:

@@ -29,6 +29,7 @@ from tutor.llm import (
     prompt_passages,
     redact,
     summarise_reply,
+    without_source_line,
 )
 from tutor.prompts import PromptContext
 from tutor.retrieval import KnowledgeIndex, Passage
@@ -579,7 +580,8 @@ async def stream_reply(
         pieces = [PROMPT_LEAK_REPLY]
         yield Token(PROMPT_LEAK_REPLY)
     finished = time.perf_counter()
-    reply = "".join(pieces)
+    # The sources are listed once, by the done frame (its html replaces what streamed).
+    reply = without_source_line("".join(pieces))
     if not reply.strip():
         # A stream that ended without a word (blocked by safety filters, say) is no answer.
         raise TutorUnavailable("unavailable", UNAVAILABLE_MESSAGE, "empty reply")

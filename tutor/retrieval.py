@@ -48,18 +48,11 @@ class EmbedderSpec:
     name: str
     dimensions: int
     threshold: float  # on a hit's confidence (``KnowledgeIndex.ranked``)
-    # Confidence = cosine_weight * cosine + (1 - cosine_weight) * lexical coverage
-    # (+ alias_confidence when the question names the entry, - compound_penalty, see below).
+    # Confidence = cosine_weight * cosine + (1 - cosine_weight) * lexical coverage.
     cosine_weight: float = 1.0
     rrf_k: float = 5.0  # reciprocal rank fusion's k (a small corpus: a steep curve)
     alias_weight: float = 1.0  # weight of the "an alias is named in the question" ranking
     alias_confidence: float = 0.0  # added to the confidence of a passage the question names
-    # Taken off the confidence of a passage when a short question names a compound of one of
-    # its names that the passage is not about ("surface tension" for the entry on tension).
-    compound_penalty: float = 0.0
-    # Share of the coverage term taken from the specific fields only (title, aliases, keywords,
-    # formula) rather than the whole entry.
-    specific_weight: float = 0.0
 
 
 # The offline threshold and weights are calibrated on the calibration half of
@@ -67,10 +60,9 @@ class EmbedderSpec:
 OFFLINE_SPEC = EmbedderSpec(
     name="offline-hashed-tfidf-v1",
     dimensions=2048,
-    threshold=0.27,
-    cosine_weight=0.25,
+    threshold=0.295,
+    cosine_weight=0.6,
     alias_confidence=0.2,
-    compound_penalty=0.4,
 )
 GEMINI_SPEC = EmbedderSpec(name="google_genai:gemini-embedding-001", dimensions=3072, threshold=0.5)
 
@@ -515,12 +507,9 @@ class KnowledgeIndex:
         for position, (i, _size) in enumerate(lexical.alias_matches(terms)):
             fused[i] += self.spec.alias_weight / (self.spec.rrf_k + 1 + position)
             named[i] = 1.0
-        whole, specific = lexical.coverages(terms)
-        coverage = (1.0 - self.spec.specific_weight) * whole + self.spec.specific_weight * specific
+        coverage = lexical.coverage(terms)
         w = self.spec.cosine_weight
         confidence = w * cosine + (1.0 - w) * coverage + self.spec.alias_confidence * named
-        if self.spec.compound_penalty:
-            confidence -= self.spec.compound_penalty * lexical.compounds(query)
         order = np.lexsort((-confidence, -fused))
         return [Hit(self.passages[i], float(confidence[i]), float(fused[i])) for i in order]
 

@@ -166,7 +166,9 @@ async def test_it_lets_an_ordinary_reply_through_unchanged(
     standin: GeminiStandin, alice: User
 ) -> None:
     standin.default = "ok"
-    standin.reply = "Coherence means a fixed phase relation. Source: Quantum coherence"
+    standin.reply = (
+        "Coherence means a **fixed phase relation** between waves, $\\Delta\\phi$ constant."
+    )
     response = await ask_api(alice, "what is quantum coherence")
     assert response.json()["text"] == standin.reply
 

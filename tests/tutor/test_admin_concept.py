@@ -44,4 +44,4 @@ async def test_a_concept_added_in_the_admin_is_retrieved_and_cited(
     after = await streaming.ask(chat_id=chat.pk, student=alice, text="what is a quorblix")
     assert after.intent == "concept"
     assert after.sources[0]["slug"] == "quorblix-resonance"
-    assert "Source: Quorblix resonance" in after.text
+    assert after.sources[0]["title"] == "Quorblix resonance"

@@ -84,7 +84,8 @@ async def test_a_word_problem_gets_the_concept_the_formula_and_a_first_step(
     start, _, done = await ask(ChatState(), text, index)
     assert start.intent == "problem" and start.passages[0].slug == "free-fall"
     assert FACETS["free-fall"]["formula"]["latex"] in done.text
-    assert "Steps" in done.text and "Source: Free fall" in done.text
+    assert "Steps" in done.text and "Source" not in done.text
+    assert done.sources[0] == "Free fall"  # listed once, by the done frame
 
 
 @pytest.mark.django_db

@@ -85,7 +85,7 @@ async def test_it_follows_the_quantum_coherence_flow(index: KnowledgeIndex) -> N
         assert start.intent == message.intent
         assert [p.slug for p in start.passages][:1] == ["quantum-coherence"]
         assert "".join(tokens) == done.text
-        assert done.text.rstrip().endswith("Source: Quantum coherence")
+        assert done.sources[0] == "Quantum coherence" and "Source:" not in done.text
         assert done.usage.prompt_tokens > 0 and done.usage.completion_tokens > 0
         replies.append(done)
         print(f"\n{message.text!r}: {done.intent}, history {done.prompt_history_tokens} tokens")

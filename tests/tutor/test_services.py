@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from mlmodels import weak_topics
 from mlmodels.services import Prediction
-from tests.tasks.factories import TaskFactory, TopicFactory
+from tests.tasks.factories import PracticeTaskFactory, TaskFactory, TopicFactory
 from tutor import chats, errors, knowledge_index, seeding, streaming, turns
 from tutor.models import Chat, ChatMessage, KnowledgeEntry
 
@@ -100,6 +100,8 @@ def test_weak_topics_come_from_one_batched_prediction(
 ) -> None:
     waves, optics, dynamics = (TopicFactory(name=n) for n in ("Waves", "Optics", "Dynamics"))
     tasks = [TaskFactory(topic=t) for t in (waves, waves, optics, dynamics, dynamics)]
+    for task in tasks[1:4]:  # an answered task in each topic: only those can be weak
+        PracticeTaskFactory(student=alice, task=task, completed=True)
     p = {waves.pk: 0.3, optics.pk: 0.5, dynamics.pk: 0.9}
     calls: list[int] = []
 

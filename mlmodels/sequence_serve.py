@@ -131,6 +131,12 @@ class SequencePredictor:
         self.time_mean = float(np.asarray(arrays["time_mean"]))
         self.time_std = float(np.asarray(arrays["time_std"]))
         self.time_residual_std = float(np.asarray(arrays["time_residual_std"]))
+        # Platt (a, b) for the served probability (calibration.py); absent: not calibrated.
+        self.calibration = (
+            np.asarray(arrays["calibration"], dtype=np.float64).reshape(2)
+            if "calibration" in arrays
+            else None
+        )
         self._check_shapes(w)
         self._w = w
         self.units = u = w["lstm_recurrent_kernel"].shape[0]

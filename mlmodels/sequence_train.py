@@ -509,10 +509,15 @@ def _atomic_write(path: Path, write: Callable[[Path], None], suffix: str) -> Non
         os.close(dir_fd)
 
 
-def export_weights(artifacts: SequenceArtifacts, path: Path | str) -> Path:
-    """Write the TensorFlow-free serving form (one `.npz`) atomically; returns the path."""
+def export_weights(
+    artifacts: SequenceArtifacts, path: Path | str, *, calibration: np.ndarray | None = None
+) -> Path:
+    """Write the TensorFlow-free serving form (one `.npz`) atomically; returns the path.
+    `calibration`: the Platt (a, b) of the served probability, stored beside the weights."""
     target = Path(path)
     arrays = export_arrays(artifacts)
+    if calibration is not None:
+        arrays["calibration"] = np.asarray(calibration, dtype=np.float64).reshape(2)
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as fh:

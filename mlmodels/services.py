@@ -46,7 +46,7 @@ GROUP_AVERAGES_TTL_SECONDS = 300
 class Prediction:
     p_correct: float
     seconds: float
-    source: str  # "sequence" | "lnirt" | "average" | "default"
+    source: str  # "learning" | "sequence" | "lnirt" | "average" | "default"
     version: str = ""
     # What every other available source predicted (filled when asked for, at assignment).
     alternatives: tuple[Prediction, ...] = field(default=(), compare=False)
@@ -60,22 +60,22 @@ def predict_many(
 ) -> list[Prediction]:
     """Predict (P(correct), expected seconds) for one student and a batch of tasks.
 
-    Sources in order: the champion model, the other model, the topic × difficulty average, the
-    default. A source that cannot answer (no version, file missing or corrupt, any error) is
-    skipped, so an unknown student, topic, difficulty or task never raises.
+    Sources in order (docs/models.md): the champion, the other kinds that beat the simple
+    baselines (lowest held-out log-loss first), the topic × difficulty average, the default.
+    A source that cannot answer (no version, file missing or corrupt, any error) is skipped, so
+    an unknown student, topic, difficulty or task never raises. Kinds that did not qualify are
+    computed only as the alternatives stored at assignment.
     """
     if not tasks:
         return []
-    from mlmodels.registry import champion_kind
+    from mlmodels.registry import serving_order
 
     averages = group_averages()
-    champion = champion_kind()
-    models = [ModelKind.LNIRT, ModelKind.SEQUENCE]
-    if champion is None:
-        # No model beat the baselines on held-out data: the average answers before them.
-        order: list[str] = ["average", *models, "default"]
-    else:
-        order = [champion, *(m for m in models if m != champion), "average", "default"]
+    models = list(ModelKind.values)
+    served_kinds = [k for k in serving_order() if k in models]
+    order: list[str] = [*served_kinds, "average", "default"]
+    # Kinds that are not served still answer as alternatives, after the default.
+    order += [m for m in models if m not in served_kinds]
     per_source: dict[str, list[Prediction | None]] = {
         "average": [average_prediction(t, averages) for t in tasks],
         "default": [default_prediction() for _ in tasks],
@@ -119,8 +119,10 @@ def model_predictions(kind: str, *, user: Any, tasks: Sequence[Task]) -> list[Pr
     try:
         if kind == ModelKind.LNIRT:
             p, seconds = lnirt_predict(loaded, user=user, keys=keys)
-        else:
+        elif kind == ModelKind.SEQUENCE:
             p, seconds = sequence_predict(loaded, user=user, keys=keys)
+        else:
+            p, seconds = learning_predict(loaded, user=user, tasks=tasks, keys=keys)
     except Exception:  # a model bug must cost a fallback, never the page
         logger.exception("%s prediction failed; falling back", loaded.version.label)
         return [None] * len(tasks)
@@ -135,9 +137,11 @@ def model_predictions(kind: str, *, user: Any, tasks: Sequence[Task]) -> list[Pr
 
 def lnirt_predict(loaded: Any, *, user: Any, keys: list[tuple[str, str, int]]) -> Any:
     from mlmodels import lnirt
+    from mlmodels.calibration import calibrate
 
     theta, tau = student_ability(loaded, user=user)
-    return lnirt.predict(loaded.model, theta=theta, tau=tau, items=keys)
+    p, seconds = lnirt.predict(loaded.model, theta=theta, tau=tau, items=keys)
+    return calibrate(loaded.model.calibration, p), seconds
 
 
 def student_ability(loaded: Any, *, user: Any) -> tuple[float, float]:
@@ -179,11 +183,43 @@ def sequence_predict(loaded: Any, *, user: Any, keys: list[tuple[str, str, int]]
             )
             for (i, t, d), c, s in zip(items, correct, log_seconds, strict=True)
         ]
+    from mlmodels.calibration import calibrate
+
     targets = [Target(item=i, topic=t, difficulty=d) for i, t, d in keys]
     p, log_s = loaded.model.predict_log(
         user=str(user.pk) if user else "", history=history, targets=targets
     )
     # The median, like LNIRT's: what a student reads as "usually takes".
+    return calibrate(loaded.model.calibration, p), np.exp(log_s)
+
+
+def learning_predict(
+    loaded: Any, *, user: Any, tasks: Sequence[Task], keys: list[tuple[str, str, int]]
+) -> Any:
+    """The learning-aware model from the student's state rows: one query for the page."""
+    import time
+
+    from mlmodels.learning_state import read_page_states
+
+    student_id = getattr(user, "pk", None)
+    if student_id is None:
+        pairs: list[tuple[Any, Any]] = [(None, None)] * len(tasks)
+        student_state = None
+    else:
+        states = read_page_states(
+            student_id=student_id,
+            topic_ids=[t.topic_id for t in tasks],
+            task_ids=[t.pk for t in tasks],
+        )
+        pairs = [states.for_task(topic_id=t.topic_id, task_id=t.pk) for t in tasks]
+        student_state = states.student
+    p, log_s = loaded.model.predict(
+        user=str(student_id or ""),
+        targets=keys,
+        states=pairs,
+        student_state=student_state,
+        now=time.time(),
+    )
     return p, np.exp(log_s)
 
 
@@ -274,13 +310,25 @@ def compute_group_averages() -> dict[tuple[int, str], tuple[float, float, int]]:
 
 
 def record_completion(*, practice_task: PracticeTask) -> None:
-    """Called inside the completion's transaction: update the student's θ and τ at once (no
-    retraining needed for that), count the completion toward retraining, and on commit ask for
-    a training if one is due. Cheap: a few queries and a 2-D optimisation."""
-    if practice_task is not None:
-        update_student_state(student_id=practice_task.student_id)
+    """Called inside the completion's transaction: count the completion toward retraining.
+
+    The model work happens after the commit, never inside the completion's write transaction:
+    the student's learning-state rows advance by this attempt and LNIRT's θ and τ are updated
+    (no retraining needed for either), then a training is requested if one is due. Each step
+    is robust: a failure is logged and never undoes the completion.
+    """
     TrainingTracker.count_completion()
+    if practice_task is not None:
+        pk, student_id = practice_task.pk, practice_task.student_id
+        transaction.on_commit(lambda: after_completion(practice_task_id=pk), robust=True)
+        transaction.on_commit(lambda: update_student_state(student_id=student_id), robust=True)
     transaction.on_commit(lambda: request_training(trigger=TrainingRun.Trigger.COMPLETIONS))
+
+
+def after_completion(*, practice_task_id: int) -> None:
+    from mlmodels.learning_state import advance_after_completion
+
+    advance_after_completion(practice_task_id=practice_task_id)
 
 
 def update_student_state(*, student_id: int) -> StudentModelState | None:

@@ -61,21 +61,32 @@ class LnirtTrainer:
         return predict_table(trained, full_table, test_mask, evidence=self.evidence)
 
 
-def worker_trainers(*, threads: int = 1, quick: bool = False) -> dict[str, ModelTrainer]:
-    """Every model kind as the worker trains it: LNIRT and the sequence model calibrated on a
-    validation fold (calibration.py), the learning-aware model (which calibrates itself).
-    The sequence model keeps its validation-fold fit (no refit): its training dominates the
-    worker's time. `quick` trains the sequence model for fewer epochs (smoke runs)."""
+def worker_trainers(
+    *, threads: int = 1, quick: bool = False, kinds: tuple[str, ...] | None = None
+) -> dict[str, ModelTrainer]:
+    """Every model kind (or `kinds`) as the worker trains it: LNIRT and the sequence model
+    calibrated on a validation fold (calibration.py), the learning-aware model (which
+    calibrates itself). The sequence model keeps its validation-fold fit (no refit): its
+    training dominates the worker's time. `quick` trains the sequence model for fewer epochs
+    (smoke runs). TensorFlow is imported only when the sequence model is asked for."""
     from mlmodels.calibration import CalibratedTrainer
     from mlmodels.learning import LearningTrainer
-    from mlmodels.sequence_train import SequenceTrainer
 
-    sequence = SequenceTrainer(threads=threads, epochs=8 if quick else 30)
-    return {
-        "lnirt": CalibratedTrainer(LnirtTrainer(), refit=True),
-        "sequence": CalibratedTrainer(sequence, refit=False),
-        "learning": LearningTrainer(),
-    }
+    wanted = kinds or ("lnirt", "sequence", "learning")
+    trainers: dict[str, ModelTrainer] = {}
+    for kind in wanted:
+        if kind == "lnirt":
+            trainers[kind] = CalibratedTrainer(LnirtTrainer(), refit=True)
+        elif kind == "sequence":
+            from mlmodels.sequence_train import SequenceTrainer
+
+            sequence = SequenceTrainer(threads=threads, epochs=8 if quick else 30)
+            trainers[kind] = CalibratedTrainer(sequence, refit=False)
+        elif kind == "learning":
+            trainers[kind] = LearningTrainer()
+        else:
+            raise ValueError(f"unknown model kind {kind!r}")
+    return trainers
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,9 @@ def predict_many(
     }
     for kind in models:
         # Only the models that could be served or reported are computed.
-        if with_alternatives or order.index(kind) < order.index("default"):
+        if with_alternatives or kind in served_kinds:
             per_source[kind] = model_predictions(kind, user=user, tasks=tasks)
+    order = [src for src in order if src in per_source]
     predictions = []
     for i in range(len(tasks)):
         answers = [p for src in order if (p := per_source[src][i]) is not None]

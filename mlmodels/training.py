@@ -143,7 +143,8 @@ def fit_and_export(kind: str, table: AttemptTable, *, version: int) -> tuple[str
 
     relative = f"{kind}/{kind}-v{version}.npz"
     started = time.perf_counter()
-    trained = worker_trainers(threads=settings.TRAINING_THREADS)[kind].train(table, seed=SEED)
+    trainer = worker_trainers(threads=settings.TRAINING_THREADS, kinds=(kind,))[kind]
+    trained = trainer.train(table, seed=SEED)
     if kind == ModelKind.LNIRT:
         params = replace(trained.model, calibration=trained.calibration)
         write_atomically(relative, params.save)

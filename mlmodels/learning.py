@@ -603,11 +603,13 @@ def _fit_parts(
     scale = x[rows].std(axis=0)
     scale[scale < 1e-9] = 1.0
     design = _Design(mean, scale, len(table.users), len(table.items), len(table.topics))
-    clf = LogisticRegression(
-        C=LOGISTIC_C, solver="newton-cholesky", max_iter=50, tol=1e-4, warm_start=warm is not None
-    )
-    if warm is not None:
-        # Start from the validation fit's solution: the full fit then needs a step or two.
+    if warm is None:
+        clf = LogisticRegression(C=LOGISTIC_C, solver="newton-cholesky", max_iter=50, tol=1e-4)
+    else:
+        # From the validation fit's solution (same columns, a fifth more rows): a few cheap
+        # quasi-Newton steps finish the job.
+        clf = LogisticRegression(C=LOGISTIC_C, solver="lbfgs", max_iter=200, tol=1e-4)
+        clf.set_params(warm_start=True)
         clf.coef_, clf.intercept_ = warm[0].copy(), warm[1].copy()
     clf.fit(_design_matrix(x, table, rows, design), table.correct[rows] > 0.5)
     return clf, design
@@ -709,7 +711,7 @@ def _fit_learning_model(table: AttemptTable) -> LearningModel:
         mean, scale = xt[timed].mean(axis=0), xt[timed].std(axis=0)
         scale[scale < 1e-9] = 1.0
         tdesign = _Design(mean, scale, len(table.users), len(table.items), len(table.topics))
-        ridge = Ridge(alpha=RIDGE_ALPHA, solver="sparse_cg", tol=1e-5)
+        ridge = Ridge(alpha=RIDGE_ALPHA, solver="lsqr", tol=1e-4)
         ridge.fit(_design_matrix(xt, table, timed, tdesign), table.log_seconds[timed])
         t = _split_coefficients(ridge.coef_, float(ridge.intercept_), tdesign, len(t_cols))
     else:

@@ -344,6 +344,61 @@ def _valid_decayed_sums(
     return sums, weights
 
 
+def final_states(
+    group: np.ndarray, order: np.ndarray, correct: np.ndarray, log_seconds: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The state `advance_state` leaves after each group's attempts, for every group at once:
+    (group values, attempts per group, states (groups, STATE_SIZE)). Rows in any order; each
+    group's attempts are taken in `order`, ties by row index (equal to the replay; tested)."""
+    n = len(group)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, STATE_SIZE))
+    rows = np.arange(n)
+    idx = np.lexsort((rows, order, group))
+    g = np.asarray(group)[idx]
+    t = np.asarray(order, dtype=np.float64)[idx]
+    y = np.asarray(correct, dtype=np.float64)[idx]
+    lt = np.asarray(log_seconds, dtype=np.float64)[idx]
+    start = np.r_[True, g[1:] != g[:-1]]
+    end = np.r_[g[1:] != g[:-1], True]
+    g0 = np.maximum.accumulate(np.where(start, rows, 0))
+    gid = np.cumsum(start) - 1
+    last = np.flatnonzero(end)
+    first = g0[last]
+    out = np.zeros((len(last), STATE_SIZE))
+    cs = np.cumsum(y)
+    successes = cs[last] - np.where(first > 0, cs[np.maximum(first - 1, 0)], 0.0)
+    counts = last - first + 1
+    out[:, _NS] = successes
+    out[:, _NF] = counts - successes
+    steps = _scope_clock(-math.log(ATTEMPT_DECAY) * rows.astype(np.float64), gid)
+    out[:, _AS] = _decayed_inclusive(y, steps)[last]
+    out[:, _AF] = _decayed_inclusive(1.0 - y, steps)[last]
+    t_rel = t - t.min()
+    span = float(t_rel.max())
+    for k, rate in enumerate(_DECAY_RATES):
+        clock = rate * t_rel + (rate * span + 1000.0) * gid
+        out[:, _TD + 2 * k] = _decayed_inclusive(y, clock)[last]
+        out[:, _TD + 2 * k + 1] = _decayed_inclusive(1.0 - y, clock)[last]
+    out[:, _LAST_T] = t[last]
+    out[:, _FIRST_T] = t[first]
+    day = np.floor(t / 86400.0)
+    prev = np.maximum(rows - 1, 0)
+    new_day = start | (day != day[prev])
+    days = np.cumsum(new_day)
+    out[:, _N_DAYS] = days[last] - np.where(first > 0, days[np.maximum(first - 1, 0)], 0)
+    out[:, _LAST_DAY] = day[last]
+    valid = np.isfinite(lt)
+    lt_sum, lt_w = _valid_decayed_sums(lt, valid, g0, TIME_DECAY)
+    last_valid = np.maximum.accumulate(np.where(valid, rows, -1))[last]
+    has = last_valid >= first
+    safe = np.maximum(last_valid, 0)
+    out[:, _LT_SUM] = np.where(has, lt_sum[safe], 0.0)
+    out[:, _LT_W] = np.where(has, lt_w[safe], 0.0)
+    out[:, _LAST_LT] = np.where(has, lt[safe], math.nan)
+    return g[last], counts, out
+
+
 def feature_columns(*, half_life_index: int, for_time: bool) -> np.ndarray:
     """Indices into FEATURE_NAMES of one model's features: one half-life, time-only columns for
     the time model only."""

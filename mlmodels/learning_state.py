@@ -10,24 +10,26 @@ rows from their history instead.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 
-from mlmodels.learning import STATE_VERSION, advance_state
+from mlmodels.learning import STATE_SIZE, STATE_VERSION, advance_state, final_states
 from mlmodels.models import LearningState
 
 logger = logging.getLogger(__name__)
 
 Scope = LearningState.Scope
-# Rows written per bulk statement when rebuilding.
-_BULK = 2_000
+# Where a state vector keeps the time of its last attempt (mlmodels.learning's layout).
+_LAST_T_INDEX = STATE_SIZE - 7
 _ATTEMPT_FIELDS = (
     "student_id",
     "task__topic_id",
@@ -192,63 +194,86 @@ def advance_after_completion(*, practice_task_id: int) -> None:
 def rebuild_students(*, student_ids: Iterable[int]) -> int:
     """Recompute the rows of these students from their completed attempts; rows written.
 
-    One read of the attempts (in time order) and bulk writes, one short transaction per chunk
-    of students, so students practising meanwhile are never blocked for long.
+    Vectorised (`learning.final_states`, equal to replaying `advance_state`) and written by
+    multi-row inserts, one short transaction per chunk of students, so students practising
+    meanwhile are never blocked for long.
     """
-    from tasks.models import PracticeTask
-
     ids = sorted(set(student_ids))
     written = 0
-    for lo in range(0, len(ids), 200):
-        chunk = ids[lo : lo + 200]
-        attempts = (
-            PracticeTask.objects.completed()
-            .filter(student_id__in=chunk)
-            .exclude(answered_at=None)
-            .order_by("student_id", "answered_at", "id")
-            .values_list(*_ATTEMPT_FIELDS)
-            .iterator(chunk_size=20_000)
-        )
-        rows = list(_replay(attempts))
+    for lo in range(0, len(ids), _REBUILD_STUDENTS):
+        chunk = ids[lo : lo + _REBUILD_STUDENTS]
+        rows = _chunk_rows(chunk)
         with transaction.atomic():
             LearningState.objects.filter(student_id__in=chunk).delete()
-            LearningState.objects.bulk_create(rows, batch_size=_BULK)
+            _insert_rows(rows)
         written += len(rows)
     return written
 
 
-def _replay(attempts: Iterable[tuple[Any, ...]]) -> Iterable[LearningState]:
-    """Fold each student's attempts (sorted by student, then time) into their rows."""
-    current: int | None = None
-    states: dict[tuple[str, int], list[Any]] = {}
+# Students per rebuild transaction (their attempts are read in one query).
+_REBUILD_STUDENTS = 500
 
-    def flush(student: int) -> Iterable[LearningState]:
-        for (scope, key), (values, n, last) in states.items():
-            yield LearningState(
-                student_id=student,
-                scope=scope,
-                key=key,
-                values=_encode(values),
-                state_version=STATE_VERSION,
-                attempts=n,
-                last_attempt_at=last,
-            )
 
-    for student, topic, task, correct, answered_at, seconds in attempts:
-        if student != current:
-            if current is not None:
-                yield from flush(current)
-            current, states = student, {}
-        at = answered_at.timestamp()
-        log_seconds = math.log(seconds) if seconds and seconds > 0 else math.nan
-        for key in ((Scope.STUDENT, 0), (Scope.TOPIC, topic), (Scope.TASK, task)):
-            old = states.get(key)
-            values = advance_state(
-                old[0] if old else None, correct=bool(correct), at=at, log_seconds=log_seconds
-            )
-            states[key] = [values, (old[1] if old else 0) + 1, answered_at]
-    if current is not None:
-        yield from flush(current)
+def _chunk_rows(student_ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """(student, scope, key, values, attempts, last attempt) per row, from the history."""
+    from tasks.models import PracticeTask
+
+    raw = list(
+        PracticeTask.objects.completed()
+        .filter(student_id__in=student_ids)
+        .exclude(answered_at=None)
+        .order_by("student_id", "answered_at", "id")
+        .values_list(*_ATTEMPT_FIELDS)
+    )
+    if not raw:
+        return []
+    n = len(raw)
+    student = np.fromiter((r[0] for r in raw), np.int64, n)
+    topic = np.fromiter((r[1] for r in raw), np.int64, n)
+    task = np.fromiter((r[2] for r in raw), np.int64, n)
+    correct = np.fromiter((1.0 if r[3] else 0.0 for r in raw), np.float64, n)
+    at = np.fromiter((r[4].timestamp() for r in raw), np.float64, n)
+    seconds = np.fromiter((r[5] if r[5] and r[5] > 0 else math.nan for r in raw), np.float64, n)
+    log_t = np.log(seconds)
+    rows: list[tuple[Any, ...]] = []
+    width = int(max(topic.max(), task.max())) + 1
+    scopes = ((Scope.STUDENT, np.zeros_like(student)), (Scope.TOPIC, topic), (Scope.TASK, task))
+    for scope, key in scopes:
+        groups, counts, states = final_states(student * width + key, at, correct, log_t)
+        for g, k, values in zip(groups.tolist(), counts.tolist(), states.tolist(), strict=True):
+            last_at = datetime.fromtimestamp(values[_LAST_T_INDEX], tz=UTC)
+            rows.append((g // width, scope, g % width, _encode(values), int(k), last_at))
+    return rows
+
+
+def _insert_rows(rows: Sequence[tuple[Any, ...]]) -> None:
+    """Multi-row INSERTs, no ORM objects (a school's import writes hundreds of thousands)."""
+    from django.db import connection
+
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    table = q(LearningState._meta.db_table)
+    names = ("student_id", "scope", "key", "values", "state_version", "attempts",
+             "last_attempt_at", "updated_at")  # fmt: skip
+    columns = ", ".join(q(c) for c in names)
+    adapt = connection.ops.adapt_datetimefield_value
+    now = adapt(datetime.now(tz=UTC))
+    prepared = [
+        (student, scope, key, json.dumps(values), STATE_VERSION, k, adapt(last), now)
+        for student, scope, key, values, k, last in rows
+    ]
+    with connection.cursor() as cursor:
+        for lo in range(0, len(prepared), 5000):
+            page = prepared[lo : lo + 5000]
+            if connection.vendor == "postgresql":
+                from psycopg2.extras import execute_values
+
+                sql = f"INSERT INTO {table} ({columns}) VALUES %s"
+                execute_values(cursor.cursor, sql, page, page_size=len(page))
+            else:
+                marks = ", ".join(["%s"] * len(names))
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", page)
 
 
 def students_without_state() -> list[int]:

@@ -208,3 +208,25 @@ def test_it_refuses_a_file_whose_features_differ(tmp_path, fitted, monkeypatch) 
     monkeypatch.setattr(learning, "FEATURE_NAMES", (*FEATURE_NAMES, "extra"))
     with pytest.raises(ValueError, match="features differ"):
         LearningModel.load(path)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(attempt, min_size=1, max_size=60))
+def test_it_computes_the_final_state_of_every_scope_as_the_replay_does(rows) -> None:
+    group = np.array([u * 5 + i for u, i, *_ in rows])
+    order = np.array([float(round(at / 60.0) * 60.0) for *_, at in rows])
+    correct = np.array([c for _u, _i, c, _s, _a in rows], dtype=float)
+    log_t = np.array([math.log(s) if s else math.nan for _u, _i, _c, s, _a in rows])
+    keys, counts, states = learning.final_states(group, order, correct, log_t)
+    replay: dict = {}
+    n: dict = {}
+    for r in np.lexsort((np.arange(len(rows)), order, group)).tolist():
+        g = int(group[r])
+        replay[g] = advance_state(
+            replay.get(g), correct=bool(correct[r]), at=float(order[r]), log_seconds=log_t[r]
+        )
+        n[g] = n.get(g, 0) + 1
+    assert sorted(replay) == keys.tolist()
+    for k, key in enumerate(keys.tolist()):
+        assert counts[k] == n[key]
+        assert np.allclose(states[k], replay[key], rtol=1e-7, atol=1e-6, equal_nan=True)

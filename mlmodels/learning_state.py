@@ -65,7 +65,7 @@ def read_page_states(
     topics: dict[int, list[float]] = {}
     tasks: dict[int, list[float]] = {}
     for scope, key, values in rows.values_list("scope", "key", "values"):
-        values = _decode(values)
+        values = decode_values(values)
         if scope == Scope.STUDENT:
             student = values
         elif scope == Scope.TOPIC:
@@ -75,7 +75,7 @@ def read_page_states(
     return PageStates(student, topics, tasks)
 
 
-def _decode(values: Sequence[float | None]) -> list[float]:
+def decode_values(values: Sequence[float | None]) -> list[float]:
     # JSON has no NaN: a missing last log time is stored as null.
     return [math.nan if v is None else float(v) for v in values]
 
@@ -121,7 +121,7 @@ def advance_after_attempt(
         for scope, key in keys.items():
             row = rows.get(scope)
             values = advance_state(
-                _decode(row.values) if row else None,
+                decode_values(row.values) if row else None,
                 correct=correct,
                 at=at,
                 log_seconds=log_seconds,

@@ -352,6 +352,10 @@ TRAINING_STALE_SECONDS = env_int("TRAINING_STALE_SECONDS", 120)
 TRAINING_REDELIVER_SECONDS = env_int("TRAINING_REDELIVER_SECONDS", 120)
 # Adaptive assignment aims at tasks the student has about this chance of getting right.
 PRACTICE_TARGET_P_CORRECT = env_float("PRACTICE_TARGET_P_CORRECT", 0.7)
+# A practised topic whose predicted chance has decayed below this since its last practice is
+# due for review; at most this share of a new batch (at least one task) goes to due reviews.
+REVIEW_TARGET_P_CORRECT = env_float("REVIEW_TARGET_P_CORRECT", 0.7)
+REVIEW_SHARE = env_float("REVIEW_SHARE", 0.4)
 
 # AI tutor
 GOOGLE_API_KEY = env_str("GOOGLE_API_KEY")

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from mlmodels.review import due_reviews
 from mlmodels.services import Prediction, predict_many, record_completion
 from tasks.demo import forget_cached_averages, seed_history
 from tasks.models import AnswerKind, PracticeTask, Task, TaskQuerySet, Topic
@@ -83,15 +84,25 @@ def assign_practice_tasks(
     student: AbstractBaseUser,
     count: int,
     pool: TaskQuerySet | None = None,
+    first: TaskQuerySet | None = None,
+    review: bool | None = None,
 ) -> list[PracticeTask]:
     """Assign up to `count` new tasks, adaptively (SPEC §3).
 
-    Candidates are the assignable tasks of `pool` (default: the whole bank) that are neither
-    pending for the student nor recently attempted (recent ones only when nothing else is
-    left). One batched prediction for all candidates; the greedy pick minimises the distance of
-    the predicted P(correct) from PRACTICE_TARGET_P_CORRECT plus a penalty per task of the same
-    topic already picked, with a little random jitter to break ties. Each new practice task
-    stores the prediction it was chosen with, and every other source's, frozen.
+    Candidates are the assignable tasks of `pool` (default: the whole bank; a topic the
+    student chose) that are neither pending for the student nor recently attempted (recent ones
+    only when nothing else is left). One batched prediction for all candidates. Order of
+    precedence (docs/models.md):
+    1. `first` — e.g. a teacher's assigned set: its tasks are picked before any other;
+    2. the student's explicit choice — `pool`;
+    3. due review (`review`, default: only when no `pool` was chosen): up to REVIEW_SHARE of
+       the batch, one task per topic whose predicted chance has decayed below
+       REVIEW_TARGET_P_CORRECT since its last practice, most decayed first;
+    4. the adaptive mix: the greedy pick minimising the distance of the predicted P(correct)
+       from PRACTICE_TARGET_P_CORRECT plus a penalty per task of the same topic already
+       picked, with a little random jitter to break ties.
+    Each new practice task stores the prediction it was chosen with, and every other source's,
+    frozen.
     """
     count = check_count(count)
     lock_student(student)
@@ -103,21 +114,33 @@ def assign_practice_tasks(
         mine.completed().newest_answered_first().values_list("task_id", flat=True)[:RECENT_ATTEMPTS]
     )
     tasks = (pool if pool is not None else Task.objects.all()).assignable()
-    candidates = [t for t in tasks.select_related("topic") if t.pk not in pending]
-    fresh = [t for t in candidates if t.pk not in recent]
-    if len(fresh) >= count:
-        candidates = fresh
+    if first is not None:
+        tasks = tasks | first.assignable()
+    everything = [t for t in tasks.select_related("topic") if t.pk not in pending]
+    fresh = [t for t in everything if t.pk not in recent]
+    candidates = fresh if len(fresh) >= count else everything
     rng = random.Random()
     if len(candidates) > MAX_CANDIDATES:
         candidates = rng.sample(candidates, MAX_CANDIDATES)
+    review_topics = (
+        [d.topic_id for d in due_reviews(student_id=student.pk)]
+        if (pool is None if review is None else review)
+        else []
+    )
+    if review_topics:
+        # Review repeats a topic on purpose: its tasks stay candidates even when recent.
+        have = {t.pk for t in candidates}
+        wanted = set(review_topics)
+        candidates += [t for t in everything if t.topic_id in wanted and t.pk not in have]
     if not candidates:
         return []
     predictions = predict_many(user=student, tasks=candidates, with_alternatives=True)
-    picks = pick_tasks(
+    picks = priority_picks(
         candidates,
         predictions,
         count=count,
-        target=settings.PRACTICE_TARGET_P_CORRECT,
+        first_ids=set(first.values_list("pk", flat=True)) if first is not None else set(),
+        review_topics=review_topics,
         recent=recent,
         rng=rng,
     )
@@ -147,6 +170,60 @@ def lock_student(student: AbstractBaseUser) -> None:
     """
     user_model = get_user_model()
     user_model.objects.select_for_update().filter(pk=student.pk).values_list("pk").first()
+
+
+def priority_picks(
+    candidates: Sequence[Task],
+    predictions: Sequence[Prediction],
+    *,
+    count: int,
+    first_ids: set[int],
+    review_topics: Sequence[int],
+    recent: set[int],
+    rng: random.Random,
+) -> list[tuple[Task, Prediction]]:
+    """`first` tasks, then one task per due-review topic (up to the review share), then the
+    adaptive mix for the rest (pure function)."""
+    target = settings.PRACTICE_TARGET_P_CORRECT
+    pairs = list(zip(candidates, predictions, strict=True))
+    picks: list[tuple[Task, Prediction]] = []
+    if first_ids:
+        firsts = [(t, p) for t, p in pairs if t.pk in first_ids]
+        picks += pick_tasks(
+            [t for t, _ in firsts],
+            [p for _, p in firsts],
+            count=count,
+            target=target,
+            recent=recent,
+            rng=rng,
+        )
+    if review_topics and len(picks) < count:
+        slots = min(count - len(picks), max(1, math.floor(count * settings.REVIEW_SHARE)))
+        taken = {t.pk for t, _ in picks}
+        for topic_id in review_topics[:slots]:
+            options = [(t, p) for t, p in pairs if t.topic_id == topic_id and t.pk not in taken]
+            if not options:
+                continue
+            best = min(
+                options,
+                key=lambda tp: (
+                    abs(tp[1].p_correct - target) + (RECENT_PENALTY if tp[0].pk in recent else 0.0)
+                ),
+            )
+            picks.append(best)
+            taken.add(best[0].pk)
+    if len(picks) < count:
+        taken = {t.pk for t, _ in picks}
+        rest = [(t, p) for t, p in pairs if t.pk not in taken]
+        picks += pick_tasks(
+            [t for t, _ in rest],
+            [p for _, p in rest],
+            count=count - len(picks),
+            target=target,
+            recent=recent,
+            rng=rng,
+        )
+    return picks
 
 
 def pick_tasks(

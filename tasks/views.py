@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -59,8 +59,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "target": settings.PRACTICE_TARGET_P_CORRECT,
         "weakest_topic": weakest_topic(request),
         "practice_topic_count": PRACTICE_TOPIC_COUNT,
+        "reviews": reviews_due(request),
+        "review_target": settings.REVIEW_TARGET_P_CORRECT,
     }
     return render(request, "tasks/dashboard.html", context)
+
+
+def reviews_due(request: HttpRequest) -> list[dict[str, Any]]:
+    """Topics due for review (mlmodels.review) with their topic rows; never breaks the page."""
+    from mlmodels.review import due_reviews
+
+    try:
+        due = due_reviews(student_id=request.user.pk)
+        topics = Topic.objects.in_bulk([d.topic_id for d in due])
+    except Exception:
+        logger.exception("due_reviews failed")
+        return []
+    return [{"topic": topics[d.topic_id], "due": d} for d in due if d.topic_id in topics]
 
 
 def weakest_topic(request: HttpRequest) -> WeakTopic | None:

@@ -29,6 +29,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "is_champion",
         "auc",
         "logloss",
+        "ece",
         "log_time_mae",
         "beats_baselines",
         "samples",
@@ -64,6 +65,10 @@ class ModelVersionAdmin(admin.ModelAdmin):
     def logloss(self, obj: ModelVersion) -> str:
         return _figure(obj.metrics.get("logloss"))
 
+    @admin.display(description="ECE")
+    def ece(self, obj: ModelVersion) -> str:
+        return _figure(obj.metrics.get("ece"))
+
     @admin.display(description="log-time MAE")
     def log_time_mae(self, obj: ModelVersion) -> str:
         return _figure(obj.metrics.get("log_time_mae"))
@@ -91,7 +96,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
             rows.append(
                 (
                     f"baseline: {name}",
-                    f"AUC {_figure(b.get('auc'))}, log-time MAE {_figure(b.get('log_time_mae'))}",
+                    f"AUC {_figure(b.get('auc'))}, ECE {_figure(b.get('ece'))}, "
+                    f"log-time MAE {_figure(b.get('log_time_mae'))}",
                 )
             )
         cells = "".join(format_html("<tr><th>{}</th><td>{}</td></tr>", k, v) for k, v in rows)

@@ -61,11 +61,20 @@ while not os.path.exists(sys.argv[1]):
     k += 1
     t0 = time.perf_counter()
     r = c.post("/api/practice-tasks/assign/", {"count": 1}, content_type="application/json")
+    t1 = time.perf_counter()
     if r.status_code == 201 and r.json():
-        pk = r.json()[0]["id"] if isinstance(r.json(), list) else r.json()["results"][0]["id"]
+        pk = r.json()[0]["id"]
         c.get(f"/api/practice-tasks/{pk}/")
+        t2 = time.perf_counter()
         c.patch(f"/api/practice-tasks/{pk}/", {"self_assessed_correct": True},
                 content_type="application/json")
+        t3 = time.perf_counter()
+        if t3 - t0 > 1.0:
+            print(f"slow request {k}: assign {t1 - t0:.2f} s, fetch {t2 - t1:.2f} s, "
+                  f"complete {t3 - t2:.2f} s", file=sys.stderr)
+    if time.perf_counter() - t0 > 1.0:
+        print(f"slow request {k}: assign answered {r.status_code} {r.content[:80]!r} after "
+              f"{t1 - t0:.2f} s, {time.perf_counter() - t0:.2f} s in all", file=sys.stderr)
     samples.append((time.perf_counter() - t0) * 1000)
     time.sleep(0.05)
 samples.sort()
@@ -134,6 +143,9 @@ def _with_students(env: dict[str, str], work: Path, command: tuple[str, ...]) ->
         latencies, errors = students.communicate(timeout=120)
     if students.returncode != 0:
         raise RuntimeError(f"the students' process failed:\n{errors[-2000:]}")
+    for line in errors.splitlines():
+        if line.startswith("slow request"):
+            print(line, flush=True)
     return out, latencies.strip().splitlines()[-1]
 
 
@@ -168,6 +180,7 @@ def run(args: argparse.Namespace) -> str:
         DJANGO_SETTINGS_MODULE="studysmart.settings",
         LOG_LEVEL="WARNING",
         DEBUG="1",
+        ALLOWED_HOSTS="testserver,localhost",  # the test client's host
     )
     lines = [
         f"file: {path.name}; batches of 5,000 rows, one transaction each; 8 students practising",

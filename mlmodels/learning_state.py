@@ -198,8 +198,11 @@ def rebuild_students(*, student_ids: Iterable[int]) -> int:
     multi-row inserts, one short transaction per chunk of students, so students practising
     meanwhile are never blocked for long.
     """
+    from studysmart.write_pauses import WritePauses
+
     ids = sorted(set(student_ids))
     written = 0
+    pauses = WritePauses()
     for lo in range(0, len(ids), _REBUILD_STUDENTS):
         chunk = ids[lo : lo + _REBUILD_STUDENTS]
         rows = _chunk_rows(chunk)
@@ -207,11 +210,14 @@ def rebuild_students(*, student_ids: Iterable[int]) -> int:
             LearningState.objects.filter(student_id__in=chunk).delete()
             _insert_rows(rows)
         written += len(rows)
+        if not transaction.get_connection().in_atomic_block:
+            pauses.after_commit()
     return written
 
 
-# Students per rebuild transaction (their attempts are read in one query).
-_REBUILD_STUDENTS = 500
+# Students per rebuild transaction (their attempts are read in one query): small enough that
+# a transaction holds SQLite's single write lock for a fraction of a second.
+_REBUILD_STUDENTS = 40
 
 
 def _chunk_rows(student_ids: Sequence[int]) -> list[tuple[Any, ...]]:

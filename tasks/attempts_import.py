@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from mlmodels.data import CsvColumns, open_attempts_csv, parse_timestamp
+from studysmart.write_pauses import WritePauses
 from tasks.csv_common import FALSE_TEXTS, MAX_ERRORS, TRUE_TEXTS, chunks
 from tasks.models import PracticeTask, Task, Topic
 
@@ -230,6 +231,7 @@ def do_import_attempts(
         topic_ids = _ensure_topics(source, scan, summary, dry_run)
         task_ids = _ensure_tasks(source, scan, topic_ids, summary, dry_run)
         done = 0
+        pauses = WritePauses()
         for batch in _batched(scan.attempts, batch_size):
             if dry_run:
                 existing = _existing_keys(source, [a.key for a in batch])
@@ -237,6 +239,8 @@ def do_import_attempts(
             else:
                 with transaction.atomic():
                     created = _insert_attempts(batch, source, user_ids, task_ids)
+                if not atomic:
+                    pauses.after_commit()  # students practising meanwhile get the lock too
             summary.attempts_created += created
             summary.attempts_skipped += len(batch) - created
             done += len(batch)

@@ -62,28 +62,34 @@ class LnirtTrainer:
 
 
 def worker_trainers(
-    *, threads: int = 1, quick: bool = False, kinds: tuple[str, ...] | None = None
+    *,
+    threads: int = 1,
+    quick: bool = False,
+    kinds: tuple[str, ...] | None = None,
+    validation: str = "chronological",
 ) -> dict[str, ModelTrainer]:
-    """Every model kind (or `kinds`) as the worker trains it: LNIRT and the sequence model
-    calibrated on a validation fold (calibration.py), the learning-aware model (which
-    calibrates itself). The sequence model keeps its validation-fold fit (no refit): its
-    training dominates the worker's time. `quick` trains the sequence model for fewer epochs
-    (smoke runs). TensorFlow is imported only when the sequence model is asked for."""
-    from mlmodels.calibration import CalibratedTrainer
+    """Every model kind (or `kinds`) as the worker trains it, each calibrated on a validation
+    fold (calibration.py): LNIRT on each student's last 20 % (then refitted on everything), the
+    sequence model on its own early-stopping slice (no second fit: its training dominates the
+    worker's time), the learning-aware model internally. `validation="random"` draws the folds
+    at random instead, for fixed-order tests evaluated with the random split. `quick` trains
+    the sequence model for fewer epochs (smoke runs). TensorFlow is imported only when the
+    sequence model is asked for."""
+    from mlmodels.calibration import CalibratedTrainer, SelfValidatedTrainer
     from mlmodels.learning import LearningTrainer
 
     wanted = kinds or ("lnirt", "sequence", "learning")
     trainers: dict[str, ModelTrainer] = {}
     for kind in wanted:
         if kind == "lnirt":
-            trainers[kind] = CalibratedTrainer(LnirtTrainer(), refit=True)
+            trainers[kind] = CalibratedTrainer(LnirtTrainer(), refit=True, validation=validation)
         elif kind == "sequence":
             from mlmodels.sequence_train import SequenceTrainer
 
             sequence = SequenceTrainer(threads=threads, epochs=8 if quick else 30)
-            trainers[kind] = CalibratedTrainer(sequence, refit=False)
+            trainers[kind] = SelfValidatedTrainer(sequence)
         elif kind == "learning":
-            trainers[kind] = LearningTrainer()
+            trainers[kind] = LearningTrainer(validation=validation)
         else:
             raise ValueError(f"unknown model kind {kind!r}")
     return trainers

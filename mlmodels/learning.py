@@ -605,7 +605,6 @@ def _difficulty(value: Any) -> int:
 # L2 strengths: sklearn's C for the logistic regression, alpha for the ridge on log time.
 LOGISTIC_C = 0.5
 RIDGE_ALPHA = 5.0
-VALIDATION_FRACTION = 0.2
 
 
 @dataclass
@@ -710,7 +709,9 @@ def _split_coefficients(
     return w, b, user, item, topic, difficulty
 
 
-def fit_learning_model(table: AttemptTable, *, seed: int = 0) -> LearningModel:
+def fit_learning_model(
+    table: AttemptTable, *, seed: int = 0, validation: str = "chronological"
+) -> LearningModel:
     """Fit on every row of `table`: the half-life (a grid) and the calibration on each
     student's last 20 % (a validation fold), then the coefficients on everything.
 
@@ -719,13 +720,13 @@ def fit_learning_model(table: AttemptTable, *, seed: int = 0) -> LearningModel:
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):  # one BLAS thread: the worker shares the machine
-        return _fit_learning_model(table)
+        return _fit_learning_model(table, validation=validation, seed=seed)
 
 
-def _fit_learning_model(table: AttemptTable) -> LearningModel:
+def _fit_learning_model(table: AttemptTable, *, validation: str, seed: int) -> LearningModel:
     from sklearn.linear_model import Ridge
 
-    from mlmodels.data import split_chronological
+    from mlmodels.calibration import validation_fold
 
     if len(table) == 0:
         raise ValueError("cannot train the learning model on an empty table")
@@ -733,7 +734,7 @@ def _fit_learning_model(table: AttemptTable) -> LearningModel:
     center = float(np.mean(table.log_seconds[has_t])) if has_t.any() else math.log(60.0)
     feats = history_features(table, log_time_center=center)
     y = table.correct
-    val_mask = split_chronological(table, fraction=VALIDATION_FRACTION)
+    val_mask = validation_fold(table, validation=validation, seed=seed)
     fit_rows, val_rows = np.flatnonzero(~val_mask), np.flatnonzero(val_mask)
     both_classes = len(np.unique(y)) == 2
     usable_val = (
@@ -800,9 +801,10 @@ class LearningTrainer:
     """The learning-aware model behind the benchmark's (and the worker's) trainer protocol."""
 
     name: str = "learning"
+    validation: str = "chronological"  # or "random" (calibration.validation_fold)
 
     def train(self, train_table: AttemptTable, *, seed: int) -> LearningModel:
-        return fit_learning_model(train_table, seed=seed)
+        return fit_learning_model(train_table, seed=seed, validation=self.validation)
 
     def predict(
         self, trained: LearningModel, full_table: AttemptTable, test_mask: np.ndarray

@@ -105,6 +105,10 @@ class SequenceArtifacts:
     epochs_run: int = 0
     seconds: float = 0.0
     history: dict[str, list[float]] = field(default_factory=dict)
+    # P(correct) and outcomes on the early-stopping slice (never trained on): what the Platt
+    # calibration of the served probability is fitted on.
+    validation_p: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    validation_y: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def _vocab(names: tuple[str, ...], used_codes: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
@@ -419,7 +423,13 @@ def fit_sequence_model(
         out = model.predict_on_batch(take(x, timed))
         pred = np.asarray(out["log_time"]).reshape(-1) * time_std + time_mean
         residual_std = float(np.std(table.log_seconds[timed] - pred))
+    validation_p = np.zeros(0)
+    if n_val:
+        out = model.predict_on_batch(take(x, val_rows))
+        validation_p = np.asarray(out["p_correct"], dtype=np.float64).reshape(-1)
     return SequenceArtifacts(
+        validation_p=validation_p,
+        validation_y=table.correct[val_rows].astype(np.float64) if n_val else np.zeros(0),
         model=model,
         config=cfg,
         users=users,

@@ -64,7 +64,12 @@ class Command(BaseCommand):
             split=options["split"],
             seed=options["seed"],
             dataset=path.name,
-            models=worker_trainers(threads=options["threads"], quick=options["quick"], kinds=kinds),
+            models=worker_trainers(
+                threads=options["threads"],
+                quick=options["quick"],
+                kinds=kinds,
+                validation=options["split"],
+            ),
         )
         self.stdout.write(report.table())
         served = report.champion

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 NAME = "models"
-DESCRIPTION = "every model kind vs baselines and references on ../shared/data; training time"
+DESCRIPTION = "every model kind vs baselines and references on the shared data; training time"
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 # (file, split, column options, which targets apply)

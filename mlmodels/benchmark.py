@@ -32,7 +32,8 @@ Split = Literal["chronological", "random"]
 class ModelTrainer(Protocol):
     """What the benchmark (and the worker) needs from a student model."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def train(self, train_table: AttemptTable, *, seed: int) -> Any: ...
 
@@ -108,7 +109,7 @@ class BenchmarkEntry:
     train_seconds: float  # baselines: fit and predict together (they have no separate fit)
     predict_seconds: float
     served: bool = False
-    reference: bool = False  # the user+item LR bar, not one of ML_NOTES' simple baselines
+    reference: bool = False  # the user+item LR bar, not one of the simple baselines
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ class BenchmarkReport:
         return next(e for e in self.entries if e.served)
 
     def as_dict(self) -> dict[str, Any]:
-        """SPEC §7's `--json` shape, plus a few extra keys (seed, rmse, predict time)."""
+        """The `--json` shape of `benchmark_models` (docs/models.md), plus a few extra keys (seed,
+        rmse, predict time)."""
         return {
             "dataset": self.dataset,
             "split": self.split,

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -125,7 +125,8 @@ def table_from_records(records: Iterable[AttemptRecord]) -> AttemptTable:
 
 @dataclass(frozen=True)
 class CsvColumns:
-    """Column mapping shared by `import_attempts` and `benchmark_models` (SPEC §7 defaults)."""
+    """Column mapping shared by `import_attempts` and `benchmark_models` (the documented defaults
+    of both commands)."""
 
     user: str = "user_id"
     item: str = "item_id"
@@ -138,7 +139,7 @@ class CsvColumns:
     timestamp: str = ""  # ISO-8601 or epoch seconds; takes precedence over `order` when set
 
 
-def open_attempts_csv(path: Path | str) -> Any:
+def open_attempts_csv(path: Path | str) -> TextIO:
     """The one way to open an attempts file: UTF-8, a byte-order mark (Excel's) dropped."""
     return open(path, newline="", encoding="utf-8-sig")
 
@@ -263,7 +264,8 @@ def split_chronological(table: AttemptTable, *, fraction: float = 0.2) -> np.nda
 
 
 def add_column_arguments(parser: Any) -> None:
-    """The column options `import_attempts` and `benchmark_models` share (SPEC §7 defaults)."""
+    """The column options `import_attempts` and `benchmark_models` share (the documented defaults
+    of both commands)."""
     d = CsvColumns()
     parser.add_argument("--user-col", default=d.user, help=f"default {d.user!r}")
     parser.add_argument("--item-col", default=d.item, help=f"task/item id; default {d.item!r}")

@@ -1,4 +1,4 @@
-"""Held-out metrics and the baselines every student model is compared with (ML_NOTES).
+"""Held-out metrics and the baselines every student model is compared with (docs/models.md).
 
 NumPy/SciPy (scikit-learn only inside the PFA reference; no Django or TensorFlow). Baselines
 take the full table and a boolean test mask, fit on the other rows and return (p_correct,
@@ -209,7 +209,7 @@ def baseline_student_mean(
 
 
 def baseline_item_mean(table: AttemptTable, test_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-item rate correct and per-item median log time (ML_NOTES' time bar); an item
+    """Per-item rate correct and per-item median log time (the time bar of docs/models.md); an item
     without training rows falls back to its topic."""
     train, rate, median = _train_parts(table, test_mask)
     n_i, n_t = len(table.items), len(table.topics)

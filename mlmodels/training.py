@@ -66,7 +66,7 @@ def attempts_table() -> AttemptTable:
             difficulty=difficulty or "",
             correct=bool(correct),
             seconds=seconds,
-            order=answered.timestamp(),
+            order=answered.timestamp() if answered else 0.0,  # never None: completed rows
         )
         for student, task, topic, difficulty, correct, seconds, answered in rows
     )

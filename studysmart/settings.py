@@ -12,6 +12,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -96,7 +97,7 @@ SECRET_KEY = load_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 if not DEBUG and "*" in ALLOWED_HOSTS:
-    # A wildcard also disables the websocket origin check (STACK_NOTES: Channels).
+    # A wildcard also disables the websocket origin check (Channels' AllowedHostsOriginValidator).
     raise ImproperlyConfigured("ALLOWED_HOSTS may not contain '*' when DEBUG is off")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # A refused CSRF check answers an API client in JSON (docs/errors.md), a browser with Django's page.
@@ -131,6 +132,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Text that cannot be stored (NUL, lone surrogates) is refused here, before any view.
+    "studysmart.middleware.StorableInputMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -159,7 +162,17 @@ TEMPLATES = [
 ]
 
 
-def database_settings() -> dict[str, object]:
+SQLITE_ENGINE = "django.db.backends.sqlite3"
+# Measured under bench_load (docs/architecture.md, "Processes"): WAL + IMMEDIATE + a lock
+# timeout turn thousands of "database is locked" errors under concurrent writers into a handful.
+SQLITE_OPTIONS: dict[str, object] = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
+def database_settings() -> dict[str, Any]:
     url = env_str("DATABASE_URL")
     if url:
         import dj_database_url
@@ -168,24 +181,25 @@ def database_settings() -> dict[str, object]:
         # database (daphne's request thread, the websocket consumers' pools) would keep its own
         # connection open, and PostgreSQL ran out of them under load (bench_load). A pooler
         # (PgBouncer) in front is the way to reuse connections.
-        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+        )
+        if config["ENGINE"] == SQLITE_ENGINE:
+            # DATABASE_URL=sqlite:///… gets the same file settings as the default database.
+            config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+            return config
         config["CONN_HEALTH_CHECKS"] = True
+        # A libpq option: SQLite's driver refuses it (TypeError), so PostgreSQL only.
         config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
         return config
-    # Measured (STACK_NOTES): WAL + IMMEDIATE + a lock timeout turn thousands of
-    # "database is locked" errors under concurrent writers into a handful.
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": SQLITE_ENGINE,
         # SQLITE_PATH puts the file elsewhere than the data directory; the worker tests point
         # their qcluster children at pytest-django's test database with it.
         "NAME": Path(env_str("SQLITE_PATH") or DATA_DIR / "db.sqlite3"),
         # A file, not the in-memory default: tests start real qcluster and daphne processes.
         "TEST": {"NAME": str(DATA_DIR / "test-db.sqlite3")},
-        "OPTIONS": {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        },
+        "OPTIONS": dict(SQLITE_OPTIONS),
     }
 
 
@@ -276,13 +290,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tasks:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): 5 failures for one username from one address lock that pair.
+# A reverse proxy in front (nginx, a load balancer) that sets X-Forwarded-For/-Proto. Off, the
+# forwarded headers are ignored: a client talking to daphne directly could name any address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# Proxies between the client and daphne, each appending to X-Forwarded-For.
+PROXY_COUNT = max(1, env_int("PROXY_COUNT", 1))
+
+# Login throttling (django-axes, studysmart/lockout.py): 5 failures for one username from one
+# address lock that pair; 20 for one username from any addresses lock the username (a spray).
+# Either lock lasts the cool-off; failures while locked are not counted, so it ends then.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "studysmart.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "studysmart.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "studysmart.lockout.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
@@ -326,7 +351,7 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -359,6 +384,10 @@ PRACTICE_TARGET_P_CORRECT = env_float("PRACTICE_TARGET_P_CORRECT", 0.7)
 REVIEW_TARGET_P_CORRECT = env_float("REVIEW_TARGET_P_CORRECT", 0.7)
 REVIEW_SHARE = env_float("REVIEW_SHARE", 0.4)
 
+# Open tutor and live-updates sockets whose session expired or was deleted are closed within
+# this many seconds (a logout closes them at once; each tutor ask re-checks its session).
+LIVE_SOCKET_SWEEP_SECONDS = env_float("LIVE_SOCKET_SWEEP_SECONDS", 30.0)
+
 # AI tutor
 GOOGLE_API_KEY = env_str("GOOGLE_API_KEY")
 TUTOR_MODEL = env_str(
@@ -377,11 +406,20 @@ TUTOR_MAX_MESSAGE_CHARS = env_int("TUTOR_MAX_MESSAGE_CHARS", 2000)
 TUTOR_RATE_LIMIT_PER_MINUTE = env_int("TUTOR_RATE_LIMIT_PER_MINUTE", 20)
 TUTOR_HISTORY_TOKEN_BUDGET = env_int("TUTOR_HISTORY_TOKEN_BUDGET", 300)
 
+# Every handler carries the secret-redaction filter (studysmart/logging.py): a handler's filter
+# sees the records of every logger that propagates to it. A handler added here must list it too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "studysmart.logging.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},

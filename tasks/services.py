@@ -13,16 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from mlmodels.review import due_reviews
 from mlmodels.services import Prediction, predict_many, record_completion
+from studysmart.timing import timed
 from tasks.demo import forget_cached_averages, seed_history
 from tasks.models import AnswerKind, PracticeTask, Task, TaskQuerySet
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from tasks.content import Bank
 
 MAX_ASSIGN = 20
@@ -62,6 +64,14 @@ class AlreadyCompleted(PracticeTaskError):
         self.practice_task = practice_task
 
 
+class NotShown(PracticeTaskError):
+    """Completing a task whose statement was never fetched (→ 409): its clock never started,
+    so its time would be a guess (0 s for a client that skips the fetch)."""
+
+    def __init__(self) -> None:
+        super().__init__("Fetch this practice task first: its clock starts when it is shown.")
+
+
 @dataclass(frozen=True)
 class CompletionResult:
     practice_task: PracticeTask
@@ -81,21 +91,20 @@ def check_count(value: object) -> int:
     return value
 
 
-@transaction.atomic
 def assign_practice_tasks(
     *,
-    student: AbstractBaseUser,
+    student: User,
     count: int,
     pool: TaskQuerySet | None = None,
     first: TaskQuerySet | None = None,
     review: bool | None = None,
 ) -> list[PracticeTask]:
-    """Assign up to `count` new tasks, adaptively (SPEC §3).
+    """Assign up to `count` new tasks, adaptively (docs/architecture.md, "Assignment").
 
     Candidates are the assignable tasks of `pool` (default: the whole bank; a topic the
     student chose) that are neither pending for the student nor recently attempted (recent ones
     only when nothing else is left). One batched prediction for all candidates. Order of
-    precedence (docs/models.md):
+    precedence (docs/models.md, "Review scheduling"):
     1. `first` — e.g. a teacher's assigned set: its tasks are picked before any other;
     2. the student's explicit choice — `pool`;
     3. due review (`review`, default: only when no `pool` was chosen): up to REVIEW_SHARE of
@@ -106,9 +115,71 @@ def assign_practice_tasks(
        picked, with a little random jitter to break ties.
     Each new practice task stores the prediction it was chosen with, and every other source's,
     frozen.
+
+    The prediction runs before the student's lock is taken, outside any write transaction; under
+    the lock the pending set is read again, so a second assignment that ran meanwhile (a double
+    click, two tabs) never gets the same task handed out twice.
     """
     count = check_count(count)
-    lock_student(student)
+    rng = random.Random()
+    review_topics = (
+        [d.topic_id for d in due_reviews(student_id=student.pk)]
+        if (pool is None if review is None else review)
+        else []
+    )
+    candidates, recent = assignment_candidates(
+        student=student, count=count, pool=pool, first=first, review_topics=review_topics
+    )
+    if not candidates:
+        return []
+    predictions = predict_many(user=student, tasks=candidates, with_alternatives=True)
+    with timed("lock"), transaction.atomic():
+        lock_student(student)
+        # Re-check under the lock: tasks assigned since the candidates were read are out.
+        pending = set(
+            PracticeTask.objects.for_student(student).pending().values_list("task_id", flat=True)
+        )
+        still_free = [
+            (task, prediction)
+            for task, prediction in zip(candidates, predictions, strict=True)
+            if task.pk not in pending
+        ]
+        picks = priority_picks(
+            [task for task, _ in still_free],
+            [prediction for _, prediction in still_free],
+            count=count,
+            first_ids=set(first.values_list("pk", flat=True)) if first is not None else set(),
+            review_topics=review_topics,
+            recent=recent,
+            rng=rng,
+        )
+        now = timezone.now()
+        new = [
+            PracticeTask(
+                student=student,
+                task=task,
+                assigned_at=now,
+                assigned_p_correct=prediction.p_correct,
+                assigned_seconds=prediction.seconds,
+                assigned_source=prediction.source,
+                assigned_version=prediction.version,
+                assigned_alternatives={p.source: p.as_dict() for p in prediction.alternatives},
+            )
+            for task, prediction in picks
+        ]
+        return PracticeTask.objects.bulk_create(new)
+
+
+def assignment_candidates(
+    *,
+    student: User,
+    count: int,
+    pool: TaskQuerySet | None,
+    first: TaskQuerySet | None = None,
+    review_topics: Sequence[int] = (),
+) -> tuple[list[Task], set[int]]:
+    """The tasks an assignment may pick from (a sample of at most MAX_CANDIDATES), and the ids
+    of the student's recent ones. Plain reads: no lock, no transaction."""
     mine = PracticeTask.objects.for_student(student)
     pending = set(mine.pending().values_list("task_id", flat=True))
     since = timezone.now() - timedelta(days=RECENT_DAYS)
@@ -122,49 +193,17 @@ def assign_practice_tasks(
     everything = [t for t in tasks.select_related("topic") if t.pk not in pending]
     fresh = [t for t in everything if t.pk not in recent]
     candidates = fresh if len(fresh) >= count else everything
-    rng = random.Random()
     if len(candidates) > MAX_CANDIDATES:
-        candidates = rng.sample(candidates, MAX_CANDIDATES)
-    review_topics = (
-        [d.topic_id for d in due_reviews(student_id=student.pk)]
-        if (pool is None if review is None else review)
-        else []
-    )
+        candidates = random.sample(candidates, MAX_CANDIDATES)
     if review_topics:
         # Review repeats a topic on purpose: its tasks stay candidates even when recent.
         have = {t.pk for t in candidates}
         wanted = set(review_topics)
         candidates += [t for t in everything if t.topic_id in wanted and t.pk not in have]
-    if not candidates:
-        return []
-    predictions = predict_many(user=student, tasks=candidates, with_alternatives=True)
-    picks = priority_picks(
-        candidates,
-        predictions,
-        count=count,
-        first_ids=set(first.values_list("pk", flat=True)) if first is not None else set(),
-        review_topics=review_topics,
-        recent=recent,
-        rng=rng,
-    )
-    now = timezone.now()
-    new = [
-        PracticeTask(
-            student=student,
-            task=task,
-            assigned_at=now,
-            assigned_p_correct=prediction.p_correct,
-            assigned_seconds=prediction.seconds,
-            assigned_source=prediction.source,
-            assigned_version=prediction.version,
-            assigned_alternatives={p.source: p.as_dict() for p in prediction.alternatives},
-        )
-        for task, prediction in picks
-    ]
-    return PracticeTask.objects.bulk_create(new)
+    return candidates, recent
 
 
-def lock_student(student: AbstractBaseUser) -> None:
+def lock_student(student: User) -> None:
     """Serialise this student's assignments until the transaction ends.
 
     Two "get new tasks" at once (a double click, two tabs) would otherwise both read the same
@@ -335,30 +374,35 @@ def check_answer(
     raise InvalidAnswer("This task cannot be answered here.")
 
 
+# The lock hold time of a completion (Server-Timing `lock`, reported by bench_completion): keep
+# this directly around the write transaction.
+@timed("lock")
 @transaction.atomic
 def complete_practice_task(
     *,
     practice_task_id: int,
-    student: AbstractBaseUser,
+    student: User,
     answer: object = None,
     self_assessed_correct: object = None,
 ) -> CompletionResult:
     """Grade and complete a practice task, timed by the server's clock.
 
     Raises PracticeTask.DoesNotExist for an unknown id or another student's (→ 404),
-    InvalidAnswer (→ 400) and AlreadyCompleted (→ 409). The completing UPDATE is conditional
+    InvalidAnswer (→ 400), AlreadyCompleted (→ 409) and NotShown (→ 409: the task was never
+    fetched, so it has no start time). The completing UPDATE is conditional
     (… WHERE status != 'completed'), so of two submits at once exactly one completes and the
     other changes nothing. The student models hear of it inside the same transaction.
     """
     practice_task = PracticeTask.objects.for_student(student).with_task().get(pk=practice_task_id)
     if practice_task.is_completed:
         raise AlreadyCompleted(practice_task)
+    if practice_task.shown_at is None:
+        raise NotShown()
     is_correct, stored_answer = check_answer(
         task=practice_task.task, answer=answer, self_assessed_correct=self_assessed_correct
     )
     now = timezone.now()
-    # Never shown (an API client that skipped the fetch): the clock starts now.
-    shown_at = practice_task.shown_at or now
+    shown_at = practice_task.shown_at
     seconds_taken = round(max(0.0, (now - shown_at).total_seconds()), 3)
     fields: dict[str, Any] = {
         "status": PracticeTask.Status.COMPLETED,

@@ -3,6 +3,7 @@ same as a rebuild from the history, and never able to undo a completion."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def served(db) -> dict:
+def served(db) -> Iterator[dict]:
     history = seed_history(students=30, tasks=18, per_student=20, prefix="state", days=20)
     relative, _ = fit_and_export("learning", attempts_table(), version=1)
     ModelVersion.objects.create(
@@ -36,11 +37,13 @@ def served(db) -> dict:
     )
     learning_state.rebuild_students(student_ids=[s.pk for s in history["students"]])
     registry.reset()
-    return history
+    yield history
+    registry.reset()  # the versions go with this test's database
 
 
 def answer(student, task, *, correct: bool, capture) -> PracticeTask:
     item = PracticeTask.objects.create(student=student, task=task)
+    task_services.mark_shown(practice_task=item)
     with capture(execute=True):
         task_services.complete_practice_task(
             practice_task_id=item.pk, student=student, self_assessed_correct=correct

@@ -4,6 +4,7 @@ dashboard."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def population(db) -> dict:
+def population(db) -> Iterator[dict]:
     """The simulated learners (known forgetting curve) stored as practice history, and the
     learning-aware model trained on it and serving."""
     table = simulate(students=100, topics=4, items_per_topic=5, seed=11)
@@ -71,7 +72,8 @@ def population(db) -> dict:
         metrics={"auc": 0.8, "logloss": 0.5, "beats_baselines": True},
     )
     registry.reset()
-    return {"topics": list(topics.values()), "tasks": tasks}
+    yield {"topics": list(topics.values()), "tasks": tasks}
+    registry.reset()  # the version goes with this test's database
 
 
 @pytest.fixture

@@ -66,3 +66,7 @@ class UpdatesConsumer(AsyncJsonWebsocketConsumer):
 
     async def training_update(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "training", **event.get("payload", {})})
+
+    async def task_set_assigned(self, event: dict[str, Any]) -> None:
+        # A teacher assigned a set to this student (classes.services.announce_task_set).
+        await self.send_json({"type": "task_set", **event.get("payload", {})})

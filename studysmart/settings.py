@@ -12,6 +12,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -115,6 +116,7 @@ INSTALLED_APPS = [
     "tasks",
     "mlmodels",
     "tutor",
+    "classes",
 ]
 
 MIDDLEWARE = [
@@ -350,6 +352,20 @@ TRAINING_STALE_SECONDS = env_int("TRAINING_STALE_SECONDS", 120)
 TRAINING_REDELIVER_SECONDS = env_int("TRAINING_REDELIVER_SECONDS", 120)
 # Adaptive assignment aims at tasks the student has about this chance of getting right.
 PRACTICE_TARGET_P_CORRECT = env_float("PRACTICE_TARGET_P_CORRECT", 0.7)
+
+# Classes: due dates are entered in the school's zone (students see their own local time).
+SCHOOL_TIME_ZONE = env_str("SCHOOL_TIME_ZONE", "Europe/London")
+try:
+    ZoneInfo(SCHOOL_TIME_ZONE)
+except (ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(f"SCHOOL_TIME_ZONE is no time zone: {SCHOOL_TIME_ZONE!r}") from None
+# A student with no completed task for this many days is listed as inactive in the class view.
+CLASS_INACTIVE_DAYS = env_int("CLASS_INACTIVE_DAYS", 7)
+# This many wrong answers in a row puts a student on the class view's "struggling" list.
+CLASS_WRONG_IN_A_ROW = env_int("CLASS_WRONG_IN_A_ROW", 3)
+# Wrong join codes: this many per person (or address, at sign-up) per window, then a pause.
+CLASS_JOIN_ATTEMPTS = env_int("CLASS_JOIN_ATTEMPTS", 5)
+CLASS_JOIN_WINDOW_SECONDS = env_int("CLASS_JOIN_WINDOW_SECONDS", 900)
 
 # AI tutor
 GOOGLE_API_KEY = env_str("GOOGLE_API_KEY")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("tasks.urls")),
     path("models/", include("mlmodels.urls")),
     path("tutor/", include("tutor.urls")),
+    path("classes/", include("classes.urls")),
     path("api/tutor/", include("tutor.api_urls")),
     path("api/health/", views.health, name="health"),
     path("accounts/signup/", views.signup, name="signup"),

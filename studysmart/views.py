@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -41,8 +45,30 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 class SignupForm(UserCreationForm):
+    class_code = forms.CharField(
+        label="Class code (optional)",
+        required=False,
+        max_length=32,
+        help_text="From your teacher: you join their class and get the work they set.",
+    )
+
     class Meta(UserCreationForm.Meta):
         fields = ("username",)
+
+    def __init__(self, *args: Any, throttle_key: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.throttle_key = throttle_key
+
+    def clean_class_code(self) -> str:
+        from classes.services import JoinError, find_class_by_code
+
+        code = self.cleaned_data.get("class_code", "").strip()
+        if code:
+            try:
+                find_class_by_code(code=code, throttle_key=self.throttle_key)
+            except JoinError as exc:
+                raise ValidationError(exc.message) from None
+        return code
 
 
 @login_not_required
@@ -50,11 +76,23 @@ class SignupForm(UserCreationForm):
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("tasks:dashboard")
-    form = SignupForm(request.POST or None)
+    # At sign-up there is no account yet: wrong class codes are counted per address.
+    throttle_key = f"addr:{request.META.get('REMOTE_ADDR', '')}"
+    form = SignupForm(request.POST or None, throttle_key=throttle_key)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("tasks:dashboard")
+        from classes.services import JoinError, join_class
+
+        code = form.cleaned_data["class_code"]
+        try:
+            with transaction.atomic():
+                user = form.save()
+                if code:
+                    join_class(student=user, code=code, throttle_key=throttle_key)
+        except JoinError as exc:  # the code was rotated a moment ago: no account either
+            form.add_error("class_code", exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("tasks:dashboard")
     return render(request, "registration/signup.html", {"form": form})
 
 

@@ -22,6 +22,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from classes.scoping import StudentScopedAdmin, scope_to_students
 from tasks.importing import (
     TASK_CSV_FIELDS,
     TOPIC_CSV_FIELDS,
@@ -208,7 +209,7 @@ class TaskAdmin(CsvModelAdmin):
 
 
 @admin.register(PracticeTask)
-class PracticeTaskAdmin(admin.ModelAdmin):
+class PracticeTaskAdmin(StudentScopedAdmin, admin.ModelAdmin):
     list_display = (
         "id",
         "student_link",
@@ -263,7 +264,10 @@ class PracticeTaskAdmin(admin.ModelAdmin):
     def student_history_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        student = get_object_or_404(User, pk=user_id)
+        # Teachers: only their classes' students (another's id is a 404, as in the changelist).
+        student = get_object_or_404(
+            scope_to_students(User.objects, request.user, field=""), pk=user_id
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -309,8 +313,10 @@ def student_history(*, student: Any) -> dict[str, Any]:
     return {"totals": totals, "per_topic": per_topic, "recent": recent}
 
 
-# The user's change page links to the history. Registered over Django's own UserAdmin.
-class StudentUserAdmin(UserAdmin):
+# The user's change page links to the history. Registered over Django's own UserAdmin;
+# teachers see their classes' students only.
+class StudentUserAdmin(StudentScopedAdmin, UserAdmin):
+    student_field = ""
     change_form_template = "admin/tasks/user_change_form.html"
 
 

@@ -78,15 +78,16 @@ def assign_practice_tasks(
     student: AbstractBaseUser,
     count: int,
     pool: TaskQuerySet | None = None,
+    target: float | None = None,
 ) -> list[PracticeTask]:
     """Assign up to `count` new tasks, adaptively (SPEC §3).
 
     Candidates are the assignable tasks of `pool` (default: the whole bank) that are neither
     pending for the student nor recently attempted (recent ones only when nothing else is
     left). One batched prediction for all candidates; the greedy pick minimises the distance of
-    the predicted P(correct) from PRACTICE_TARGET_P_CORRECT plus a penalty per task of the same
-    topic already picked, with a little random jitter to break ties. Each new practice task
-    stores the prediction it was chosen with, and every other source's, frozen.
+    the predicted P(correct) from `target` (default PRACTICE_TARGET_P_CORRECT) plus a penalty
+    per task of the same topic already picked, with a little random jitter to break ties. Each
+    new practice task stores the prediction it was chosen with, and every other source's, frozen.
     """
     count = check_count(count)
     lock_student(student)
@@ -112,25 +113,54 @@ def assign_practice_tasks(
         candidates,
         predictions,
         count=count,
-        target=settings.PRACTICE_TARGET_P_CORRECT,
+        target=settings.PRACTICE_TARGET_P_CORRECT if target is None else target,
         recent=recent,
         rng=rng,
     )
     now = timezone.now()
-    new = [
-        PracticeTask(
-            student=student,
-            task=task,
-            assigned_at=now,
-            assigned_p_correct=prediction.p_correct,
-            assigned_seconds=prediction.seconds,
-            assigned_source=prediction.source,
-            assigned_version=prediction.version,
-            assigned_alternatives={p.source: p.as_dict() for p in prediction.alternatives},
-        )
-        for task, prediction in picks
-    ]
+    new = [new_practice_task(student, task, prediction, now=now) for task, prediction in picks]
     return PracticeTask.objects.bulk_create(new)
+
+
+@transaction.atomic
+def assign_chosen_tasks(*, student: AbstractBaseUser, tasks: Sequence[Task]) -> list[PracticeTask]:
+    """Assign exactly these tasks (a teacher's choice), each with its frozen prediction.
+
+    A task the student already has pending is not assigned twice; an imported or inactive task
+    is never assigned. The new practice tasks are returned in the order given.
+    """
+    lock_student(student)
+    pending = set(
+        PracticeTask.objects.for_student(student).pending().values_list("task_id", flat=True)
+    )
+    assignable = set(
+        Task.objects.assignable().filter(pk__in=[t.pk for t in tasks]).values_list("pk", flat=True)
+    )
+    chosen = [t for t in dict.fromkeys(tasks) if t.pk in assignable and t.pk not in pending]
+    if not chosen:
+        return []
+    predictions = predict_many(user=student, tasks=chosen, with_alternatives=True)
+    now = timezone.now()
+    pairs = zip(chosen, predictions, strict=True)
+    return PracticeTask.objects.bulk_create(
+        [new_practice_task(student, t, p, now=now) for t, p in pairs]
+    )
+
+
+def new_practice_task(
+    student: AbstractBaseUser, task: Task, prediction: Prediction, *, now: datetime
+) -> PracticeTask:
+    """An unsaved practice task with the prediction it was assigned with, frozen."""
+    return PracticeTask(
+        student=student,
+        task=task,
+        assigned_at=now,
+        assigned_p_correct=prediction.p_correct,
+        assigned_seconds=prediction.seconds,
+        assigned_source=prediction.source,
+        assigned_version=prediction.version,
+        assigned_alternatives={p.source: p.as_dict() for p in prediction.alternatives},
+    )
 
 
 def lock_student(student: AbstractBaseUser) -> None:

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from classes.scoping import StudentScopedAdmin
 from tutor import services
 from tutor.models import Chat, ChatMessage, KnowledgeEntry
 
@@ -55,7 +56,7 @@ class ChatMessageInline(admin.TabularInline):
 
 
 @admin.register(Chat)
-class ChatAdmin(admin.ModelAdmin):
+class ChatAdmin(StudentScopedAdmin, admin.ModelAdmin):
     list_display = ("__str__", "student", "topic", "created_at", "updated_at")
     list_select_related = ("student",)
     search_fields = ("title", "student__username", "topic")

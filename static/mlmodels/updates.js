@@ -54,6 +54,8 @@
     socket.addEventListener("message", (event) => {
       let frame;
       try { frame = JSON.parse(event.data); } catch (_err) { return; }
+      // Other panels of the page (assigned task sets) listen for their own frame types.
+      document.dispatchEvent(new CustomEvent("studysmart:update", { detail: frame }));
       if (frame.type !== "training") return;
       if (frame.state === "succeeded" && frame.champion) {
         const auc = typeof frame.auc === "number" ? ` — AUC ${frame.auc.toFixed(2)}` : "";

@@ -9,6 +9,7 @@ class Command(BaseCommand):
     help = "Create the demo content: question bank, students with history, tutor knowledge base."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from classes import services as classes_services
         from mlmodels import services as mlmodels_services
         from studysmart import services as accounts_services
         from tasks import services as tasks_services
@@ -20,5 +21,7 @@ class Command(BaseCommand):
             tasks_services.seed_demo,
             tutor_services.seed_demo,
             mlmodels_services.seed_demo,
+            # Last: the demo class takes in the students and history seeded above.
+            classes_services.seed_demo,
         ):
             self.stdout.write(seed())

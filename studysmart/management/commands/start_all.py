@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from classes.services import DEMO_TEACHER
 from studysmart.services import DEMO_ADMIN, DEMO_STUDENT
 
 STOP_GRACE_SECONDS = 20
@@ -101,6 +102,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"\nStudySmart is running at http://{shown}:{port}/{more}\n")
             + f"  student:  {DEMO_STUDENT[0]} / {DEMO_STUDENT[1]}\n"
             + f"  admin:    {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}  (http://{shown}:{port}/admin/)\n"
+            + f"  teacher:  {DEMO_TEACHER[0]} / {DEMO_TEACHER[1]}  (http://{shown}:{port}/admin/)\n"
             + f"  data:     {settings.DATA_DIR}\n"
             + "Press Ctrl-C to stop everything.\n"
         )

@@ -33,6 +33,7 @@ from classes.csvout import csv_writer
 from classes.models import TEACHERS_GROUP, HandledReportItem, Membership, SchoolClass, TaskSet
 from classes.overview import class_overview, write_overview_csv
 from classes.report import tutor_report
+from classes.scoping import NotFoundAdmin
 
 User = get_user_model()
 
@@ -65,7 +66,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(SchoolClass)
-class SchoolClassAdmin(admin.ModelAdmin):
+class SchoolClassAdmin(NotFoundAdmin):
     list_display = ("name", "join_code_display", "student_count", "teacher_names", "links")
     search_fields = ("name",)
     filter_horizontal = ("teachers",)
@@ -296,7 +297,7 @@ class TaskSetForm(forms.ModelForm):
 
 
 @admin.register(TaskSet)
-class TaskSetAdmin(admin.ModelAdmin):
+class TaskSetAdmin(NotFoundAdmin):
     """Assigning a set hands it to every student of the class at once (and to students who
     join before the due date). Due dates are entered and shown in the school's time zone."""
 

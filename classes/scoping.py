@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 
 def visible_students(user: Any) -> QuerySet[Any]:
@@ -35,7 +35,18 @@ def scope_to_students(queryset: QuerySet[Any], user: Any, *, field: str) -> Quer
     return queryset.filter(**{f"{field}__in": visible_students(user).values("pk")})
 
 
-class StudentScopedAdmin(admin.ModelAdmin):
+class NotFoundAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose change, history and delete pages answer 404 for an id outside the
+    user's queryset (Django redirects to the index with "doesn't exist" by default): a guessed
+    id of another class's row looks exactly like one that never existed."""
+
+    def _get_obj_does_not_exist_redirect(
+        self, request: HttpRequest, opts: Any, object_id: str
+    ) -> HttpResponse:
+        raise Http404(f"No {opts.verbose_name} with this id.")
+
+
+class StudentScopedAdmin(NotFoundAdmin):
     """A ModelAdmin whose rows belong to students: teachers see those of their classes only."""
 
     # The path from the row to its student ("" when the row is the user).

@@ -168,25 +168,24 @@ class AssignedTask(models.Model):
 
 
 class ChanceSnapshot(models.Model):
-    """A student's predicted chance on a topic as the class view saw it on one day: what
-    "predicted chance falling" is measured against."""
+    """A student's predicted chance per topic as the class view saw it on one day
+    ({topic id: P(correct)}): what "predicted chance falling" is measured against."""
 
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    topic = models.ForeignKey("tasks.Topic", on_delete=models.CASCADE, related_name="+")
     taken_on = models.DateField()
-    p_correct = models.FloatField()
+    chances = models.JSONField(default=dict)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["student", "topic", "taken_on"], name="chance_snapshot_one_a_day"
+                fields=["student", "taken_on"], name="chance_snapshot_one_a_day"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.student_id} · {self.topic_id} · {self.taken_on}: {self.p_correct:.2f}"
+        return f"{self.student_id} · {self.taken_on}"
 
 
 class HandledReportItem(models.Model):

@@ -260,38 +260,35 @@ def _add_wrong_runs(rows: list[StudentRow], topics: list[Topic]) -> None:
 def _add_falling(
     rows: list[StudentRow], topics: list[Topic], assigned: set[int], *, today: date
 ) -> None:
-    """Compare today's predicted chance on the class's assigned topics with the oldest
-    snapshot of the last FALLING_MAX_DAYS, and keep today's snapshot (one per day)."""
-    ids = [r.student.pk for r in rows]
+    """Compare today's predicted chance on the class's assigned topics with each student's
+    oldest snapshot of the last FALLING_MAX_DAYS, and keep today's (one per student a day)."""
     since = today - timedelta(days=FALLING_MAX_DAYS)
     until = today - timedelta(days=FALLING_MIN_DAYS)
-    earlier: dict[tuple[int, int], tuple[date, float]] = {}
-    snapshots = ChanceSnapshot.objects.filter(
-        student_id__in=ids, topic_id__in=assigned, taken_on__gte=since, taken_on__lte=until
-    ).order_by("taken_on")
-    for s in snapshots.values_list("student_id", "topic_id", "taken_on", "p_correct"):
-        earlier.setdefault((s[0], s[1]), (s[2], s[3]))
+    earlier: dict[int, ChanceSnapshot] = {}
+    if assigned:
+        snapshots = ChanceSnapshot.objects.filter(
+            student_id__in=[r.student.pk for r in rows], taken_on__gte=since, taken_on__lte=until
+        ).order_by("taken_on")
+        for snapshot in snapshots:
+            earlier.setdefault(snapshot.student_id, snapshot)
     names = {t.pk: t.name for t in topics}
     fresh = []
     for row in rows:
-        for topic_id, cell in row.cells.items():
-            if cell.p_correct is None:
-                continue
-            fresh.append(
-                ChanceSnapshot(
-                    student_id=row.student.pk,
-                    topic_id=topic_id,
-                    taken_on=today,
-                    p_correct=cell.p_correct,
-                )
-            )
-            before = earlier.get((row.student.pk, topic_id))
-            if topic_id in assigned and before and before[1] - cell.p_correct >= FALLING_MARGIN:
+        now = {t: c.p_correct for t, c in row.cells.items() if c.p_correct is not None}
+        if now:
+            chances = {str(t): round(p, 4) for t, p in now.items()}
+            fresh.append(ChanceSnapshot(student=row.student, taken_on=today, chances=chances))
+        before = earlier.get(row.student.pk)
+        if before is None:
+            continue
+        for topic_id in sorted(assigned & set(now), key=lambda t: names.get(t, "")):
+            then = before.chances.get(str(topic_id))
+            if isinstance(then, int | float) and then - now[topic_id] >= FALLING_MARGIN:
                 row.struggling.append(
-                    f"predicted chance on {names[topic_id]} fell from {before[1]:.0%} to "
-                    f"{cell.p_correct:.0%} since {before[0]:%d %b}"
+                    f"predicted chance on {names[topic_id]} fell from {then:.0%} to "
+                    f"{now[topic_id]:.0%} since {before.taken_on:%d %b}"
                 )
-    # One snapshot per student, topic and day: the first view of the day keeps it.
+    # The first view of the day keeps its snapshot; later views add nothing.
     ChanceSnapshot.objects.bulk_create(fresh, ignore_conflicts=True)
 
 

@@ -22,7 +22,7 @@ FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 NAME_WIDTH = 150
 CELL_W = 64
 CELL_H = 24
-HEAD_H = 96
+HEAD_H = 124
 
 
 def colour(value: float) -> str:

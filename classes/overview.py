@@ -100,14 +100,31 @@ class ClassOverview:
     def inactive(self) -> list[StudentRow]:
         return [r for r in self.rows if r.inactive]
 
-    def overdue(self) -> list[tuple[TaskSet, list[StudentRow]]]:
-        """Per set past its due date: the students who have not finished it."""
+    def set_summaries(self) -> list[SetSummary]:
+        """Per task set: how many students finished it, and who is overdue."""
         now = timezone.now()
-        return [
-            (s, [r for r in self.rows if r.sets.get(s.pk, SetCell()).overdue])
-            for s in self.task_sets
-            if s.due_at <= now
-        ]
+        out = []
+        for task_set in self.task_sets:
+            cells = [(r, r.sets.get(task_set.pk, SetCell())) for r in self.rows]
+            out.append(
+                SetSummary(
+                    task_set=task_set,
+                    students=sum(1 for _r, c in cells if c.total),
+                    finished=sum(1 for _r, c in cells if c.total and c.completed == c.total),
+                    is_past_due=task_set.due_at <= now,
+                    overdue=[r for r, c in cells if c.overdue],
+                )
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class SetSummary:
+    task_set: TaskSet
+    students: int
+    finished: int
+    is_past_due: bool
+    overdue: list[StudentRow]
 
 
 SORT_KEYS = ("name", "accuracy", "chance", "last")

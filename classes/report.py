@@ -70,7 +70,7 @@ def tutor_report(
 ) -> TutorReport:
     """The report over the chats of `students` (None: every chat). Three queries for the lists
     and one for what was marked handled."""
-    from tutor.llm import NOT_IN_NOTES
+    from tutor.prompts import NOT_IN_NOTES
 
     replies = _replies(students)
     refused_rows = replies.filter(

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from classes.models import (
+    TEACHERS_GROUP,
     AssignedTask,
     HandledReportItem,
     Membership,
@@ -23,7 +24,7 @@ from classes.models import (
     new_join_code,
     normalise_join_code,
 )
-from studysmart.middleware import REDIS_ERRORS
+from studysmart.outages import REDIS_ERRORS
 from tasks.models import PracticeTask
 
 logger = logging.getLogger(__name__)
@@ -268,6 +269,36 @@ def mark_handled(
     return item
 
 
+# --- the Teachers group ----------------------------------------------------------------------
+
+# What a teacher may do in the admin (the data migration grants the same at install); which
+# rows they see is narrowed per class by the admin classes (classes/scoping.py).
+TEACHER_PERMISSIONS = {
+    "tasks": ["add_topic", "change_topic", "delete_topic", "view_topic",
+              "add_task", "change_task", "delete_task", "view_task", "view_practicetask"],
+    "tutor": ["add_knowledgeentry", "change_knowledgeentry", "delete_knowledgeentry",
+              "view_knowledgeentry", "view_chat", "view_chatmessage"],
+    "auth": ["view_user"],
+    "classes": ["add_schoolclass", "change_schoolclass", "delete_schoolclass", "view_schoolclass",
+                "add_membership", "change_membership", "delete_membership", "view_membership",
+                "add_taskset", "change_taskset", "delete_taskset", "view_taskset",
+                "view_assignedtask", "add_handledreportitem", "view_handledreportitem"],
+}  # fmt: skip
+
+
+def ensure_teachers_group() -> Any:
+    """The "Teachers" group with its permissions (created by the data migration; recreated
+    here if it was deleted)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=TEACHERS_GROUP)
+    for app_label, codenames in TEACHER_PERMISSIONS.items():
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        )
+    return group
+
+
 # --- demo -----------------------------------------------------------------------------------
 
 DEMO_TEACHER = ("teacher", "teacher-smart-demo")
@@ -285,10 +316,10 @@ def seed_demo() -> str:
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
 
+    from tasks.demo import DEMO_STUDENT_USERNAME, SIMULATED_STUDENTS
     from tasks.models import Topic
-    from tasks.services import DEMO_STUDENT_USERNAME, SIMULATED_STUDENTS
 
     with transaction.atomic():
         teacher, created = User.objects.get_or_create(
@@ -297,7 +328,7 @@ def seed_demo() -> str:
         if created:
             teacher.set_password(DEMO_TEACHER[1])
             teacher.save(update_fields=["password"])
-        teacher.groups.add(Group.objects.get(name="Teachers"))
+        teacher.groups.add(ensure_teachers_group())
         school_class = SchoolClass.objects.filter(name=DEMO_CLASS_NAME).first()
         if school_class is None:
             school_class = SchoolClass.objects.create(name=DEMO_CLASS_NAME)
@@ -336,8 +367,8 @@ def seed_demo() -> str:
 
 def _seed_refused_questions(students: Iterable[Any]) -> int:
     """A few chats whose questions the notes do not cover, so the tutor report has items."""
-    from tutor.llm import NOT_IN_NOTES
     from tutor.models import Chat, ChatMessage
+    from tutor.prompts import NOT_IN_NOTES
 
     sims = [s for s in students if s.username.startswith("sim-")]
     if not sims or ChatMessage.objects.filter(chat__student__in=sims).exists():

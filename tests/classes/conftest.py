@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 
 from classes.models import Membership, SchoolClass
+from classes.services import ensure_teachers_group
 from tasks.models import Task, Topic
 from tests.tasks.factories import PracticeTaskFactory, TaskFactory, TopicFactory
 from tutor.models import Chat, ChatMessage
@@ -17,7 +18,7 @@ from tutor.models import Chat, ChatMessage
 
 def make_teacher(username: str) -> User:
     teacher = User.objects.create_user(username, password=f"{username}-password-1", is_staff=True)
-    teacher.groups.add(Group.objects.get(name="Teachers"))
+    teacher.groups.add(ensure_teachers_group())
     return teacher
 
 

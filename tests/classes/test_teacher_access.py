@@ -147,3 +147,16 @@ def test_it_refuses_task_sets_and_handled_marks_on_another_class(alice: User, wo
         {"kind": "refused", "key": "what is a tokamak", "school_class": world.class_b.pk},
     )
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_it_installs_the_teachers_group_with_the_migrations() -> None:
+    from django.contrib.auth.models import Group
+
+    from classes.services import TEACHER_PERMISSIONS
+
+    group = Group.objects.get(name="Teachers")
+    granted = {(p.content_type.app_label, p.codename) for p in group.permissions.all()}
+    expected = {(app, code) for app, codes in TEACHER_PERMISSIONS.items() for code in codes}
+    assert granted == expected
+    assert not any(app == "mlmodels" for app, _code in granted)

@@ -16,9 +16,10 @@ from django.utils import timezone
 from classes.models import SchoolClass
 from classes.report import tutor_report
 from tests.classes.conftest import logged_in
-from tutor import services as tutor_services
-from tutor.llm import NOT_IN_NOTES
+from tutor.knowledge_index import forget_knowledge_index
 from tutor.models import Chat, ChatMessage
+from tutor.prompts import NOT_IN_NOTES
+from tutor.streaming import ask
 
 REFUSAL = f"{NOT_IN_NOTES} Rather than guess, I'd suggest your textbook."
 
@@ -106,7 +107,7 @@ def test_it_leads_from_a_refusal_to_a_note_that_answers_it(
     alice: User, class_a: SchoolClass, charlie: User, chats: None
 ) -> None:
     cache.clear()
-    tutor_services.forget_knowledge_index()
+    forget_knowledge_index()
     client = logged_in(alice)
     report = client.get(f"/admin/classes/schoolclass/{class_a.pk}/report/").content.decode()
     start = report.index('class="button add-note" href="') + len('class="button add-note" href="')
@@ -130,9 +131,7 @@ def test_it_leads_from_a_refusal_to_a_note_that_answers_it(
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     chat = Chat.objects.create(student=charlie)
-    done = async_to_sync(tutor_services.ask)(
-        chat_id=chat.pk, student=charlie, text="what is a tokamak"
-    )
+    done = async_to_sync(ask)(chat_id=chat.pk, student=charlie, text="what is a tokamak")
     assert NOT_IN_NOTES not in done.text
     assert [s["slug"] for s in done.sources][:1] == ["tokamak"]
     assert "doughnut-shaped" in done.text

@@ -345,6 +345,54 @@ class SequencePredictor:
         p, log_s = self.predict_log(user=user, history=history, targets=targets)
         return p, np.exp(log_s + 0.5 * self.time_residual_std**2)
 
+    def predict_log_many(
+        self,
+        *,
+        users: Sequence[str],
+        histories: Sequence[Sequence[HistoryStep]],
+        targets: Sequence[Target],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`predict_log` for many students at once (a class): (p_correct, predicted log
+        seconds), each of shape (students, targets). One LSTM pass over every student's
+        left-padded history (padding is masked, so it equals the one-student path), then one
+        pass of the heads over every student × target."""
+        n_users, n = len(users), len(targets)
+        if n_users == 0 or n == 0:
+            return np.empty((n_users, n)), np.empty((n_users, n))
+        length = self.history_len
+        h_item = np.zeros((n_users, length), dtype=np.int64)
+        h_topic = np.zeros((n_users, length), dtype=np.int64)
+        h_diff = np.zeros((n_users, length), dtype=np.int64)
+        numeric = np.zeros((n_users, length, NUMERIC_STEP_FEATURES), dtype=np.float32)
+        mask = np.zeros((n_users, length))
+        for row, history in enumerate(histories):
+            steps = list(history)[-length:]
+            for j, s in enumerate(steps, start=length - len(steps)):
+                h_item[row, j] = self._item_index.get(s.item, 0)
+                h_topic[row, j] = self._topic_index.get(s.topic, 0)
+                h_diff[row, j] = _difficulty_code(s.difficulty)
+                numeric[row, j, 0] = 1.0 if s.correct else 0.0
+                ls = s.log_seconds
+                if ls is not None and math.isfinite(ls):
+                    numeric[row, j, 1] = (ls - self.time_mean) / self.time_std
+                else:
+                    numeric[row, j, 2] = 1.0
+                mask[row, j] = 1.0
+        state = self.encode_history(h_item, h_topic, h_diff, numeric, mask)
+        user = np.fromiter((self._user_index.get(u, 0) for u in users), np.int64, n_users)
+        item = np.fromiter((self._item_index.get(t.item, 0) for t in targets), np.int64, n)
+        topic = np.fromiter((self._topic_index.get(t.topic, 0) for t in targets), np.int64, n)
+        diff = np.fromiter((_difficulty_code(t.difficulty) for t in targets), np.int64, n)
+        logit, z_time = self.heads(
+            np.repeat(state, n, axis=0),
+            np.repeat(user, n),
+            np.tile(item, n_users),
+            np.tile(topic, n_users),
+            np.tile(diff, n_users),
+        )
+        p = _sigmoid(logit).astype(np.float64).reshape(n_users, n)
+        return p, self.to_log_seconds(z_time).reshape(n_users, n)
+
     def _encode_steps(self, steps: Sequence[HistoryStep]) -> np.ndarray:
         if not steps:
             return np.zeros((1, self.units), dtype=np.float32)

@@ -475,22 +475,26 @@ def _sequence_class_matrix(
     model = loaded.model
     recent = histories.recent(int(getattr(model, "history_len", 20)))
     targets = [Target(item=i, topic=t, difficulty=d) for i, t, d in map(task_key, tasks)]
-    rows = []
+    steps = []
     for student in students:
         items, correct, log_seconds = _as_arrays(recent.get(student.pk, []))
-        history = [
-            HistoryStep(
-                item=i,
-                topic=t,
-                difficulty=d,
-                correct=bool(c),
-                log_seconds=None if math.isnan(s) else s,
-            )
-            for (i, t, d), c, s in zip(items, correct, log_seconds, strict=True)
-        ]
-        p, _log_s = model.predict_log(user=str(student.pk), history=history, targets=targets)
-        rows.append(p)
-    return np.vstack(rows).astype(np.float64)
+        steps.append(
+            [
+                HistoryStep(
+                    item=i,
+                    topic=t,
+                    difficulty=d,
+                    correct=bool(c),
+                    log_seconds=None if math.isnan(s) else s,
+                )
+                for (i, t, d), c, s in zip(items, correct, log_seconds, strict=True)
+            ]
+        )
+    # One LSTM pass for the whole class rather than one per student.
+    p, _log_s = model.predict_log_many(
+        users=[str(s.pk) for s in students], histories=steps, targets=targets
+    )
+    return np.asarray(p, dtype=np.float64)
 
 
 def _per_student_matrix(

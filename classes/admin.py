@@ -249,6 +249,8 @@ class SchoolClassAdmin(NotFoundAdmin):
         return TemplateResponse(request, "admin/classes/tutor_report.html", context)
 
     def handled_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("classes.add_handledreportitem"):
+            raise PermissionDenied
         raw_class = request.POST.get("school_class", "")
         kind, key = request.POST.get("kind", ""), request.POST.get("key", "")
         if kind not in HandledReportItem.Kind.values or not key:

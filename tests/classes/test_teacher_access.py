@@ -160,3 +160,31 @@ def test_it_installs_the_teachers_group_with_the_migrations() -> None:
     expected = {(app, code) for app, codes in TEACHER_PERMISSIONS.items() for code in codes}
     assert granted == expected
     assert not any(app == "mlmodels" for app, _code in granted)
+
+
+@pytest.mark.django_db
+def test_it_makes_a_teacher_the_teacher_of_the_class_they_create(alice: User, bob: User) -> None:
+    from classes.models import SchoolClass
+
+    client = logged_in(alice)
+    response = client.post(
+        "/admin/classes/schoolclass/add/",
+        {
+            "name": "Class C",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = SchoolClass.objects.get(name="Class C")
+    assert list(created.teachers.all()) == [alice]
+    assert len(created.join_code) == 8
+    assert "Class C" not in logged_in(bob).get("/admin/classes/schoolclass/").content.decode()
+
+
+@pytest.mark.django_db
+def test_it_tells_students_on_the_chat_page_that_teachers_read_chats(charlie: User) -> None:
+    html = logged_in(charlie).get("/tutor/").content.decode()
+    assert "Your teachers can read your tutor chats" in html

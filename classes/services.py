@@ -356,12 +356,43 @@ def seed_demo() -> str:
                 )
                 task_set.topics.set(topics)
                 assign_task_set(task_set=task_set)
+                _seed_falling_chance(students, topics)
                 new_set = True
         refused = _seed_refused_questions(students)
     return (
         f"classes: teacher {DEMO_TEACHER[0]}, class {school_class.name!r} with "
         f"{students.count()} students, {'a new' if new_set else 'its'} task set, "
         f"{refused} refused questions"
+    )
+
+
+# A demo student whose predicted chance on the set's topics "was" higher a week ago, so that the
+# class view's struggling list has a falling chance to show from the first minute.
+DEMO_FALLING_STUDENT = "sim-dirac"
+DEMO_FALLING_POINTS = 0.15
+
+
+def _seed_falling_chance(students: Iterable[Any], topics: list[Any]) -> None:
+    from datetime import timedelta
+
+    from classes.models import ChanceSnapshot
+    from mlmodels.services import predict_class_topics
+
+    student = next((s for s in students if s.username == DEMO_FALLING_STUDENT), None)
+    if student is None:
+        return
+    now = predict_class_topics(students=[student], topics=topics)
+    chances = {
+        str(topic.pk): round(
+            min(0.95, now[(student.pk, topic.pk)].p_correct + DEMO_FALLING_POINTS), 4
+        )
+        for topic in topics
+        if (student.pk, topic.pk) in now
+    }
+    ChanceSnapshot.objects.get_or_create(
+        student=student,
+        taken_on=timezone.localdate() - timedelta(days=7),
+        defaults={"chances": chances},
     )
 
 

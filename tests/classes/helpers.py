@@ -70,13 +70,18 @@ def big_class(
 
 def publish_lnirt(*, champion: bool = True) -> None:
     """Fit LNIRT on every attempt (NumPy, a second or so) and make it the active champion."""
+    publish("lnirt", champion=champion)
+
+
+def publish(kind: str, *, champion: bool = True) -> None:
+    """Fit `kind` on every attempt through the worker's code and make it active."""
     from mlmodels.models import ModelVersion
     from mlmodels.registry import registry
     from mlmodels.training import attempts_table, fit_and_export
 
-    relative, seconds = fit_and_export("lnirt", attempts_table(), version=1)
+    relative, seconds = fit_and_export(kind, attempts_table(), version=1)
     ModelVersion.objects.create(
-        kind="lnirt",
+        kind=kind,
         version=1,
         artifact=relative,
         is_active=True,

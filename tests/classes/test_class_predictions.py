@@ -14,7 +14,7 @@ from mlmodels.models import StudentModelState
 from mlmodels.registry import registry
 from mlmodels.services import predict_class_topics, predict_many
 from tasks.models import Task
-from tests.classes.helpers import big_class, publish_lnirt
+from tests.classes.helpers import big_class, publish, publish_lnirt
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +69,22 @@ def test_it_agrees_with_predict_many_on_a_trained_lnirt_model() -> None:
     # The stored state really is what predicted student 0: a higher θ, higher chances.
     topic = data["topics"][0].pk
     assert batched[(students[0].pk, topic)].p_correct > batched[(newcomer.pk, topic)].p_correct
+
+
+@pytest.mark.django_db
+def test_it_agrees_with_predict_many_on_a_trained_sequence_model() -> None:
+    """The sequence model reads each student's recent history, newest last, as predict_many."""
+    data = big_class(students=5, topics=2, per_student=30, seed=3)
+    publish("sequence")
+    newcomer = User.objects.create_user("newcomer")
+    everyone = [*data["students"], newcomer]
+    batched = predict_class_topics(students=everyone, topics=data["topics"])
+    expected = per_student_means(everyone, data["topics"])
+    for key, value in expected.items():
+        assert batched[key].source == "sequence"
+        assert batched[key].p_correct == pytest.approx(value, abs=1e-6)
+    # Different histories, different chances: the history really was read per student.
+    assert len({round(batched[(s.pk, data["topics"][0].pk)].p_correct, 6) for s in everyone}) > 3
 
 
 def class_view_queries(client, school_class) -> int:

@@ -39,3 +39,14 @@ def test_it_seeds_the_demo_teacher_and_class_once() -> None:
     assert len(tutor_report(school_class=school_class, students=None).refused) == len(
         report.refused
     )
+
+
+def test_it_prints_the_demo_teachers_login_with_the_others() -> None:
+    from studysmart.management.commands.start_all import Command
+
+    out = io.StringIO()
+    command = Command(stdout=out)
+    command.announce("127.0.0.1", 8000)
+    text = out.getvalue()
+    assert "student:  student / study-smart-demo" in text
+    assert f"teacher:  {DEMO_TEACHER[0]} / {DEMO_TEACHER[1]}" in text

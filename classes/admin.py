@@ -33,7 +33,7 @@ from classes.csvout import csv_writer
 from classes.models import TEACHERS_GROUP, HandledReportItem, Membership, SchoolClass, TaskSet
 from classes.overview import class_overview, write_overview_csv
 from classes.report import tutor_report
-from classes.scoping import NotFoundAdmin
+from studysmart.admin_scoping import NotFoundAdmin
 
 User = get_user_model()
 

@@ -272,7 +272,7 @@ def mark_handled(
 # --- the Teachers group ----------------------------------------------------------------------
 
 # What a teacher may do in the admin (the data migration grants the same at install); which
-# rows they see is narrowed per class by the admin classes (classes/scoping.py).
+# rows they see is narrowed per class by the admin classes (studysmart/admin_scoping.py).
 TEACHER_PERMISSIONS = {
     "tasks": ["add_topic", "change_topic", "delete_topic", "view_topic",
               "add_task", "change_task", "delete_task", "view_task", "view_practicetask"],

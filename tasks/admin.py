@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from classes.scoping import StudentScopedAdmin, scope_to_students
+from studysmart.admin_scoping import StudentScopedAdmin, scope_to_students
 from tasks.bank_csv import (
     TASK_CSV_FIELDS,
     TOPIC_CSV_FIELDS,

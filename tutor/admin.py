@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 
-from classes.scoping import StudentScopedAdmin
+from studysmart.admin_scoping import StudentScopedAdmin
 from tutor import knowledge_index
 from tutor.models import Chat, ChatMessage, KnowledgeEntry
 

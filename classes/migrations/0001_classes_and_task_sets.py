@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 # What a teacher may do in the admin; which rows they see is narrowed per class by the admin
-# classes themselves (classes/scoping.py). Model versions and training stay with superusers.
+# classes themselves (studysmart/admin_scoping.py). Model versions and training stay with superusers.
 TEACHER_PERMISSIONS = {
     "tasks": ["add_topic", "change_topic", "delete_topic", "view_topic",
               "add_task", "change_task", "delete_task", "view_task", "view_practicetask"],

@@ -1,6 +1,10 @@
 """What a teacher may see in the admin: their own classes and those classes' students, and
 everything that belongs to those students (practice tasks, chats). Superusers see everything.
 
+Here in the project package, and written with lookup paths only (a class's teachers and its
+members, `classes.SchoolClass`), so that the tasks and tutor admins can use it without the
+apps importing each other in a circle.
+
 Every admin class that lists students' rows mixes in `StudentScopedAdmin`; its queryset is
 what the changelist, the change view (another class's id → 404), the list filters built
 from it (`RelatedOnlyFieldListFilter`), the autocomplete and the raw-id lookups all use.

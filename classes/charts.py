@@ -8,12 +8,15 @@ links: a heading sorts the rows by that topic, a name opens the student's histor
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from html import escape
 from itertools import pairwise
 
 from django.utils.safestring import SafeString, mark_safe
 
 from classes.overview import Cell, ClassOverview
+
+EMPTY_CELL = Cell()
 
 INK = "#1b2330"
 MUTED = "#5d6b82"
@@ -27,7 +30,11 @@ HEAD_H = 124
 
 def colour(value: float) -> str:
     """Red (0) through amber (0.5) to green (1): a 3-stop ramp that stays readable in print."""
-    value = min(1.0, max(0.0, value))
+    return _colour(round(min(1.0, max(0.0, value)), 2))
+
+
+@lru_cache(maxsize=128)
+def _colour(value: float) -> str:
     stops = [(0.0, (203, 63, 52)), (0.5, (240, 190, 70)), (1.0, (46, 139, 87))]
     for (x0, c0), (x1, c1) in pairwise(stops):
         if value <= x1:
@@ -69,15 +76,16 @@ def heatmap(
         )
     if not rows:
         body.append(f'<text x="10" y="{HEAD_H + 16}" fill="{MUTED}">No students yet.</text>')
+    topic_names = [escape(t.name) for t in topics]
     for i, row in enumerate(rows):
         y = HEAD_H + CELL_H * i
-        name = row.student.get_username()
+        name = escape(row.student.get_username())
         body.append(
             f'<a href="{escape(student_url(row.student.pk))}"><text x="4" y="{y + 16}" '
-            f'class="student-name">{escape(name[:22])}</text></a>'
+            f'class="student-name">{name[:22]}</text></a>'
         )
         for j, topic in enumerate(topics):
-            cell = row.cells.get(topic.pk, Cell())
+            cell = row.cells.get(topic.pk, EMPTY_CELL)
             value = cell.accuracy if measure == "accuracy" else cell.p_correct
             x = NAME_WIDTH + CELL_W * j
             if measure == "accuracy":
@@ -86,14 +94,13 @@ def heatmap(
                 detail = f"source {cell.chance.source}" if cell.chance else "no prediction"
             label = "–" if value is None else f"{value:.0%}"
             fill = EMPTY if value is None else colour(value)
+            ink = INK if value is None or 0.3 < value < 0.8 else "#ffffff"
             body.append(
                 f'<g class="cell" data-student="{row.student.pk}" data-topic="{topic.pk}">'
                 f'<rect x="{x + 1}" y="{y + 1}" width="{CELL_W - 2}" height="{CELL_H - 2}" '
                 f'rx="3" fill="{fill}"/>'
-                f'<text x="{x + CELL_W / 2}" y="{y + 16}" text-anchor="middle" '
-                f'fill="{INK if value is None or 0.3 < value < 0.8 else "#ffffff"}">{label}</text>'
-                f"<title>{escape(name)} · {escape(topic.name)}: {label} ({escape(detail)})</title>"
-                "</g>"
+                f'<text x="{x + CELL_W / 2}" y="{y + 16}" text-anchor="middle" fill="{ink}">'
+                f"{label}</text><title>{name} · {topic_names[j]}: {label} ({detail})</title></g>"
             )
     body.append("</svg>")
     return mark_safe("".join(body))  # every datum is escaped above

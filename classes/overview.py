@@ -143,18 +143,18 @@ def class_overview(*, school_class: SchoolClass, sort: str = "name") -> ClassOve
         Topic.objects.filter(tasks__source="", tasks__is_active=True).distinct().order_by("name")
     )
     answered = PracticeTask.objects.filter(student_id__in=ids).completed()
-    per_cell = {
-        (r["student_id"], r["task__topic_id"]): (r["n"], r["right"])
-        for r in answered.values("student_id", "task__topic_id").annotate(
-            n=Count("id"), right=Count("id", filter=Q(is_correct=True))
-        )
-    }
-    per_student = {
-        r["student_id"]: r
-        for r in answered.values("student_id").annotate(
-            n=Count("id"), right=Count("id", filter=Q(is_correct=True)), last=Max("answered_at")
-        )
-    }
+    # One aggregate per student × topic; the per-student totals are its sums.
+    per_cell: dict[tuple[int, int], tuple[int, int]] = {}
+    per_student: dict[int, dict[str, Any]] = {}
+    for r in answered.values("student_id", "task__topic_id").annotate(
+        n=Count("id"), right=Count("id", filter=Q(is_correct=True)), last=Max("answered_at")
+    ):
+        per_cell[(r["student_id"], r["task__topic_id"])] = (r["n"], r["right"])
+        totals = per_student.setdefault(r["student_id"], {"n": 0, "right": 0, "last": None})
+        totals["n"] += r["n"]
+        totals["right"] += r["right"]
+        if r["last"] is not None and (totals["last"] is None or r["last"] > totals["last"]):
+            totals["last"] = r["last"]
     chances = predict_class_topics(students=students, topics=topics)
     task_sets = list(school_class.task_sets.prefetch_related("topics", "tasks").order_by("due_at"))
     assigned_topic_ids = {t.pk for s in task_sets for t in s.topics.all()} | {

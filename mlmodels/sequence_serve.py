@@ -383,15 +383,53 @@ class SequencePredictor:
         item = np.fromiter((self._item_index.get(t.item, 0) for t in targets), np.int64, n)
         topic = np.fromiter((self._topic_index.get(t.topic, 0) for t in targets), np.int64, n)
         diff = np.fromiter((_difficulty_code(t.difficulty) for t in targets), np.int64, n)
-        logit, z_time = self.heads(
-            np.repeat(state, n, axis=0),
-            np.repeat(user, n),
-            np.tile(item, n_users),
-            np.tile(topic, n_users),
-            np.tile(diff, n_users),
+        logit, z_time = self._heads_grid(state, user, item, topic, diff)
+        p = _sigmoid(logit).astype(np.float64)
+        return p, self.to_log_seconds(z_time)
+
+    def _heads_grid(
+        self,
+        state: np.ndarray,
+        user: np.ndarray,
+        item: np.ndarray,
+        topic: np.ndarray,
+        difficulty: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`heads` for every student × every target, shapes (students, targets). The hidden
+        layer's input is a concatenation, so its product splits into a per-student and a
+        per-target part, added before the ReLU: no (students·targets × features) matrix."""
+        w = self._w
+        blocks = [
+            state.shape[1],
+            w["user_embedding"].shape[1],
+            w["item_embedding"].shape[1],
+            w["topic_embedding"].shape[1],
+            w["difficulty_embedding"].shape[1],
+        ]
+        k_state, k_user, k_item, k_topic, k_diff = np.split(
+            w["hidden_kernel"], np.cumsum(blocks)[:-1], axis=0
         )
-        p = _sigmoid(logit).astype(np.float64).reshape(n_users, n)
-        return p, self.to_log_seconds(z_time).reshape(n_users, n)
+        per_student = state @ k_state + w["user_embedding"][user] @ k_user
+        per_target = (
+            w["item_embedding"][item] @ k_item
+            + w["topic_embedding"][topic] @ k_topic
+            + w["difficulty_embedding"][difficulty] @ k_diff
+            + w["hidden_bias"]
+        )
+        hidden = np.maximum(per_student[:, None, :] + per_target[None, :, :], 0.0)
+        logit = (
+            hidden @ w["correct_kernel"][:, 0]
+            + w["correct_bias"][0]
+            + w["item_bias"][item, 0][None, :]
+            + w["user_bias"][user, 0][:, None]
+        )
+        z_time = (
+            hidden @ w["time_kernel"][:, 0]
+            + w["time_bias"][0]
+            + w["item_time_bias"][item, 0][None, :]
+            + w["user_time_bias"][user, 0][:, None]
+        )
+        return logit, z_time
 
     def _encode_steps(self, steps: Sequence[HistoryStep]) -> np.ndarray:
         if not steps:

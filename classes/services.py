@@ -17,6 +17,7 @@ from django.utils import timezone
 from classes.models import (
     TEACHERS_GROUP,
     AssignedTask,
+    ChanceSnapshot,
     HandledReportItem,
     Membership,
     SchoolClass,
@@ -251,6 +252,36 @@ def assigned_first(*, student: Any) -> list[PracticeTask]:
     )
 
 
+# --- predicted-chance snapshots -------------------------------------------------------------
+
+
+def record_chances(*, school_class: SchoolClass) -> int:
+    """Keep today's predicted chance per topic of each student of the class (one snapshot per
+    student a day; the first one of the day stays). The class view compares against these to
+    see a chance falling; a daily job keeps them coming for classes nobody opened."""
+    from mlmodels.services import predict_class_topics
+    from tasks.models import Topic
+
+    students = [m.student for m in school_class.memberships.select_related("student")]
+    topics = list(Topic.objects.filter(tasks__source="", tasks__is_active=True).distinct())
+    chances = predict_class_topics(students=students, topics=topics)
+    today = timezone.localdate()
+    snapshots = [
+        ChanceSnapshot(
+            student=student,
+            taken_on=today,
+            chances={
+                str(t.pk): round(chances[(student.pk, t.pk)].p_correct, 4)
+                for t in topics
+                if (student.pk, t.pk) in chances
+            },
+        )
+        for student in students
+    ]
+    ChanceSnapshot.objects.bulk_create([s for s in snapshots if s.chances], ignore_conflicts=True)
+    return len(snapshots)
+
+
 # --- tutor report ---------------------------------------------------------------------------
 
 
@@ -375,7 +406,6 @@ DEMO_FALLING_POINTS = 0.15
 def _seed_falling_chance(students: Iterable[Any], topics: list[Any]) -> None:
     from datetime import timedelta
 
-    from classes.models import ChanceSnapshot
     from mlmodels.services import predict_class_topics
 
     student = next((s for s in students if s.username == DEMO_FALLING_STUDENT), None)

@@ -37,6 +37,28 @@ def create_teachers_group(apps, schema_editor):
         group.permissions.add(*perms)
 
 
+SNAPSHOT_JOB = "classes.jobs.record_class_chances"
+
+
+def create_snapshot_schedule(apps, schema_editor):
+    # Keyed on func, so re-running never duplicates it.
+    from django.utils import timezone
+
+    apps.get_model("django_q", "Schedule").objects.get_or_create(
+        func=SNAPSHOT_JOB,
+        defaults={
+            "name": "Keep each class's predicted chances of the day",
+            "schedule_type": "D",
+            "repeats": -1,
+            "next_run": timezone.now(),
+        },
+    )
+
+
+def delete_snapshot_schedule(apps, schema_editor):
+    apps.get_model("django_q", "Schedule").objects.filter(func=SNAPSHOT_JOB).delete()
+
+
 def remove_teachers_group(apps, schema_editor):
     apps.get_model("auth", "Group").objects.filter(name="Teachers").delete()
 
@@ -51,6 +73,7 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
+        ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
 
     operations = [
@@ -164,4 +187,5 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['task_set', 'student'], name='assigned_set_student'),
         ),
         migrations.RunPython(create_teachers_group, remove_teachers_group),
+        migrations.RunPython(create_snapshot_schedule, delete_snapshot_schedule),
     ]

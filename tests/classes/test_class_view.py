@@ -157,3 +157,20 @@ def test_it_exports_the_table_as_csv_with_formula_cells_escaped(
     assert 0 < float(by_name["charlie"]["Kinematics chance"]) < 1
     assert by_name["erin"]["struggling"] == "3 wrong answers in a row (Waves)"
     assert by_name["gus"]["inactive"] == "has not practised yet"
+
+
+@pytest.mark.django_db
+def test_it_keeps_a_daily_snapshot_for_every_class_from_a_scheduled_job(
+    class_a: SchoolClass, classroom: dict
+) -> None:
+    from django_q.models import Schedule
+
+    from classes.jobs import record_class_chances
+
+    assert Schedule.objects.filter(func="classes.jobs.record_class_chances").count() == 1
+    assert record_class_chances() == "snapshots for 4 students in 1 classes"
+    record_class_chances()  # the day's first snapshot stays; nothing doubles
+    snapshots = ChanceSnapshot.objects.filter(taken_on=timezone.localdate())
+    assert snapshots.count() == 4
+    waves = str(PracticeTask.objects.filter(task__topic__slug="waves").first().task.topic_id)
+    assert all(0 < s.chances[waves] < 1 for s in snapshots)

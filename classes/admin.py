@@ -9,6 +9,7 @@ looks it up in `SchoolClass.objects.visible_to(user)`, so another class's id is 
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -23,7 +24,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path, re_path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
@@ -36,6 +37,7 @@ from classes.report import tutor_report
 from studysmart.admin_scoping import NotFoundAdmin
 
 User = get_user_model()
+CLASS_ID = r"(?P<class_id>[0-9]{1,18})"
 
 
 def school_zone() -> ZoneInfo:
@@ -129,32 +131,33 @@ class SchoolClassAdmin(NotFoundAdmin):
                 wrap(require_POST(self.handled_view)),
                 name="classes_report_handled",
             ),
-            path(
-                "<int:class_id>/view/",
+            # At most 18 digits: a longer id would overflow the database's integer (a 500).
+            re_path(
+                rf"^{CLASS_ID}/view/$",
                 wrap(self.overview_view),
                 name="classes_schoolclass_overview",
             ),
-            path(
-                "<int:class_id>/export/", wrap(self.export_view), name="classes_schoolclass_export"
+            re_path(
+                rf"^{CLASS_ID}/export/$", wrap(self.export_view), name="classes_schoolclass_export"
             ),
-            path(
-                "<int:class_id>/report/", wrap(self.report_view), name="classes_schoolclass_report"
+            re_path(
+                rf"^{CLASS_ID}/report/$", wrap(self.report_view), name="classes_schoolclass_report"
             ),
-            path(
-                "<int:class_id>/rotate/",
+            re_path(
+                rf"^{CLASS_ID}/rotate/$",
                 wrap(require_POST(self.rotate_view)),
                 name="classes_schoolclass_rotate",
             ),
             *super().get_urls(),
         ]
 
-    def access_class(self, request: HttpRequest, class_id: int) -> SchoolClass:
+    def access_class(self, request: HttpRequest, class_id: int | str) -> SchoolClass:
         """The class if the user may see it, else 404 (not 403: ids reveal nothing)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return get_object_or_404(SchoolClass.objects.visible_to(request.user), pk=class_id)
+        return get_object_or_404(SchoolClass.objects.visible_to(request.user), pk=int(class_id))
 
-    def overview_view(self, request: HttpRequest, class_id: int) -> HttpResponse:
+    def overview_view(self, request: HttpRequest, class_id: str) -> HttpResponse:
         school_class = self.access_class(request, class_id)
         sort = request.GET.get("sort", "name")[:40]
         with timezone.override(school_zone()):
@@ -196,9 +199,10 @@ class SchoolClassAdmin(NotFoundAdmin):
                 "school_time_zone": settings.SCHOOL_TIME_ZONE,
                 "now": timezone.now(),
             }
-            return TemplateResponse(request, "admin/classes/class_view.html", context)
+            response = TemplateResponse(request, "admin/classes/class_view.html", context)
+            return response.render()  # inside the override: dates in the school's zone
 
-    def export_view(self, request: HttpRequest, class_id: int) -> HttpResponse:
+    def export_view(self, request: HttpRequest, class_id: str) -> HttpResponse:
         school_class = self.access_class(request, class_id)
         out = io.StringIO()
         with timezone.override(school_zone()):
@@ -213,7 +217,7 @@ class SchoolClassAdmin(NotFoundAdmin):
         )
         return response
 
-    def rotate_view(self, request: HttpRequest, class_id: int) -> HttpResponse:
+    def rotate_view(self, request: HttpRequest, class_id: str) -> HttpResponse:
         school_class = self.access_class(request, class_id)
         if not self.has_change_permission(request, school_class):
             raise PermissionDenied
@@ -226,7 +230,7 @@ class SchoolClassAdmin(NotFoundAdmin):
             reverse("admin:classes_schoolclass_change", args=[school_class.pk])
         )
 
-    def report_view(self, request: HttpRequest, class_id: int | None = None) -> HttpResponse:
+    def report_view(self, request: HttpRequest, class_id: str | None = None) -> HttpResponse:
         if class_id is None:
             # Every chat: superusers only (a teacher's report is per class).
             if not request.user.is_superuser:
@@ -256,7 +260,7 @@ class SchoolClassAdmin(NotFoundAdmin):
         if kind not in HandledReportItem.Kind.values or not key:
             return HttpResponse("kind and key are required.", status=400)
         if raw_class:
-            if not raw_class.isdigit():
+            if not re.fullmatch(r"[0-9]{1,18}", raw_class):
                 raise Http404
             school_class: SchoolClass | None = self.access_class(request, int(raw_class))
             back = reverse("admin:classes_schoolclass_report", args=[int(raw_class)])

@@ -194,3 +194,47 @@ def test_it_edits_only_the_due_date_after_assignment(
     assert task_set.title == "Renamed" and abs((task_set.due_at - later).total_seconds()) < 1
     assert list(task_set.tasks.all()) == [bank["kinematics"][0]]
     assert PracticeTask.objects.filter(student=charlie).count() == 1
+
+
+@pytest.mark.django_db
+def test_it_shows_teachers_due_dates_in_the_school_zone(
+    settings, alice: User, class_a: SchoolClass, charlie: User, bank
+) -> None:
+    settings.SCHOOL_TIME_ZONE = "America/New_York"
+    new_york = ZoneInfo("America/New_York")
+    due = datetime(2031, 1, 15, 17, 0, tzinfo=new_york)  # 22:00 UTC
+    response = assign_in_admin(
+        logged_in(alice),
+        school_class=class_a.pk,
+        title="Winter set",
+        kind="chosen",
+        tasks=[bank["waves"][0].pk],
+        due_at_0="2031-01-15",
+        due_at_1="17:00:00",
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    task_set = TaskSet.objects.get()
+    assert task_set.due_at == due and task_set.time_zone == "America/New_York"
+    view = logged_in(alice).get(f"/admin/classes/schoolclass/{class_a.pk}/view/").content.decode()
+    assert "due Wed 15 Jan, 17:00" in view
+    listing = logged_in(alice).get("/admin/classes/taskset/").content.decode()
+    assert "Wed 15 Jan 2031, 17:00 (America/New_York)" in listing
+    # The student's page carries the instant; their browser shows it in their own zone.
+    html = logged_in(charlie).get("/").content.decode()
+    assert 'datetime="2031-01-15T22:00:00+00:00"' in html
+
+
+@pytest.mark.django_db
+def test_it_answers_404_for_absurd_class_ids(alice: User) -> None:
+    client = logged_in(alice)
+    for url in (
+        "/admin/classes/schoolclass/99999999999999999999999/view/",
+        "/admin/classes/schoolclass/999999999999999999/export/",
+    ):
+        # (Past 18 digits the admin's catch-all redirects to a change page first: 404 too.)
+        assert client.get(url, follow=True).status_code == 404
+    response = client.post(
+        "/admin/classes/schoolclass/report/handled/",
+        {"kind": "refused", "key": "x", "school_class": "9" * 30},
+    )
+    assert response.status_code == 404

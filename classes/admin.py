@@ -250,7 +250,8 @@ class SchoolClassAdmin(NotFoundAdmin):
             "handled_url": reverse("admin:classes_report_handled"),
             "can_add_note": request.user.has_perm("tutor.add_knowledgeentry"),
         }
-        return TemplateResponse(request, "admin/classes/tutor_report.html", context)
+        with timezone.override(school_zone()):
+            return TemplateResponse(request, "admin/classes/tutor_report.html", context).render()
 
     def handled_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("classes.add_handledreportitem"):

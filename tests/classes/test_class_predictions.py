@@ -123,3 +123,22 @@ def test_it_reads_a_fixed_number_of_queries_for_40_students_and_9_topics(admin_c
     with CaptureQueriesContext(connection) as queries:
         admin_client.get(f"/admin/classes/schoolclass/{big.pk}/export/")
     assert len(queries) <= many
+
+
+@pytest.mark.django_db
+def test_it_falls_back_to_per_student_predictions_for_a_kind_without_a_batched_path(
+    monkeypatch,
+) -> None:
+    """A model kind with no entry in CLASS_PREDICTORS (a new kind, say) still serves the class
+    view, through its ordinary per-student predictions."""
+    from mlmodels import services
+
+    data = big_class(students=4, topics=2, per_student=30, seed=5)
+    publish_lnirt()
+    batched = predict_class_topics(students=data["students"], topics=data["topics"])
+    monkeypatch.setattr(services, "CLASS_PREDICTORS", {})
+    fallback = predict_class_topics(students=data["students"], topics=data["topics"])
+    assert set(fallback) == set(batched)
+    for key, value in batched.items():
+        assert fallback[key].source == value.source == "lnirt"
+        assert fallback[key].p_correct == pytest.approx(value.p_correct, abs=1e-9)

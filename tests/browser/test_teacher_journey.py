@@ -84,6 +84,11 @@ def test_the_demo_teacher_reads_the_class_view_and_assigns_a_set(
     # The student's open dashboard shows it without a reload.
     student.wait_for_selector("#assigned-sets .set-title:has-text('Waves before Friday')")
     assert "0/3 done" in student.inner_text("#assigned-sets")
+    # The panel meets WCAG 2.x AA by axe-core's rules (the rest of the page has its own tests).
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(student, context="#assigned-sets")
+    assert results.violations_count == 0, results.generate_report()
     assert browser_page.csp_violations() == []
     assert [m for m in student_errors if "Content Security Policy" in m] == []
     student_context.close()

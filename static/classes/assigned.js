@@ -32,7 +32,8 @@
 
   document.addEventListener("studysmart:update", (event) => {
     const frame = event.detail || {};
-    if (frame.type === "task_set") refresh();
+    // A new set, or a socket back after a gap in which one may have been announced.
+    if (frame.type === "task_set" || frame.type === "reconnected") refresh();
   });
   localTimes(panel);
 })();

@@ -48,8 +48,12 @@
     let openedAt = null;
     socket.addEventListener("open", () => {
       openedAt = Date.now();
-      // Announcements sent while the socket was down are gone: catch up once.
-      if (reconnecting) poll();
+      // Announcements sent while the socket was down are gone: catch up once (other panels
+      // of the page too, through a "reconnected" frame of their own).
+      if (reconnecting) {
+        poll();
+        document.dispatchEvent(new CustomEvent("studysmart:update", { detail: { type: "reconnected" } }));
+      }
     });
     socket.addEventListener("message", (event) => {
       let frame;

@@ -100,7 +100,7 @@ class SchoolClassAdmin(NotFoundAdmin):
 
     @admin.display(description="students", ordering="_students")
     def student_count(self, obj: SchoolClass) -> int:
-        return obj._students
+        return int(getattr(obj, "_students", 0))
 
     @admin.display(description="teachers")
     def teacher_names(self, obj: SchoolClass) -> str:
@@ -282,7 +282,8 @@ class TaskSetForm(forms.ModelForm):
         )  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if kind == TaskSet.Kind.CHOSEN and "tasks" in self.fields:
             tasks = list(data.get("tasks") or [])
@@ -337,7 +338,7 @@ class TaskSetAdmin(NotFoundAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        initial = super().get_changeform_initial_data(request)
+        initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))
         if "due_at" not in initial:
             # A week from now, 17:00 school time: a sensible default to adjust.
             local = timezone.localtime(timezone.now() + timedelta(days=7), school_zone())
@@ -360,7 +361,7 @@ class TaskSetAdmin(NotFoundAdmin):
 
     def save_model(self, request: HttpRequest, obj: TaskSet, form: Any, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = request.user  # type: ignore[assignment]  # staff: logged in
             obj.time_zone = settings.SCHOOL_TIME_ZONE
         super().save_model(request, obj, form, change)
 
@@ -391,4 +392,4 @@ class TaskSetAdmin(NotFoundAdmin):
 
     @admin.display(description="students", ordering="_students")
     def assigned_students(self, obj: TaskSet) -> int:
-        return obj._students
+        return int(getattr(obj, "_students", 0))

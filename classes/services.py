@@ -57,7 +57,9 @@ def _count_failure(key: str) -> None:
         # add() starts the window at the first failure; incr() keeps its expiry.
         if not cache.add(cache_key, 1, settings.CLASS_JOIN_WINDOW_SECONDS):
             cache.incr(cache_key)
-    except (ValueError, *REDIS_ERRORS):
+    except ValueError:  # the entry expired between add() and incr(): this one is lost
+        pass
+    except REDIS_ERRORS:
         pass
 
 

@@ -25,6 +25,10 @@ def normalise_join_code(raw: str) -> str:
     return "".join(ch for ch in raw.upper() if ch.isalnum())
 
 
+def school_time_zone() -> str:
+    return str(settings.SCHOOL_TIME_ZONE)
+
+
 class SchoolClassQuerySet(models.QuerySet["SchoolClass"]):
     def visible_to(self, user: Any) -> SchoolClassQuerySet:
         """Every class for a superuser; the classes a teacher teaches otherwise."""
@@ -119,7 +123,7 @@ class TaskSet(models.Model):
     # Stored as an instant (UTC in the database) plus the zone it was set in: students see it
     # in their own local time, teachers in the school's.
     due_at = models.DateTimeField()
-    time_zone = models.CharField(max_length=64, default="", editable=False)
+    time_zone = models.CharField(max_length=64, default=school_time_zone, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

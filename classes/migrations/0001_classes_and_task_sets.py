@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
                 ('count', models.PositiveSmallIntegerField(default=5, help_text='Adaptive: how many tasks each student gets (1–20).')),
                 ('target_percent', models.PositiveSmallIntegerField(default=70, help_text='Adaptive: aim at about this predicted chance of a right answer (%).')),
                 ('due_at', models.DateTimeField()),
-                ('time_zone', models.CharField(default='', editable=False, max_length=64)),
+                ('time_zone', models.CharField(default=classes.models.school_time_zone, editable=False, max_length=64)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('school_class', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='task_sets', to='classes.schoolclass', verbose_name='class')),

@@ -222,6 +222,8 @@ def test_it_shows_teachers_due_dates_in_the_school_zone(
     # The student's page carries the instant; their browser shows it in their own zone.
     html = logged_in(charlie).get("/").content.decode()
     assert 'datetime="2031-01-15T22:00:00+00:00"' in html
+    # Without JavaScript the text reads in the school's zone.
+    assert "Wed 15 Jan 2031, 17:00 EST" in html
 
 
 @pytest.mark.django_db

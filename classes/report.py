@@ -72,7 +72,8 @@ def tutor_report(
     and one for what was marked handled."""
     from tutor.prompts import NOT_IN_NOTES
 
-    replies = _replies(students)
+    # Any: the "question" annotation is added in _replies (django-stubs loses it on return).
+    replies: Any = _replies(students)
     refused_rows = replies.filter(
         intent__in=PHYSICS_INTENTS, passages=[], text__contains=NOT_IN_NOTES
     ).values_list("question", "created_at", "chat__student_id", "chat_id")[:MAX_REPLIES]

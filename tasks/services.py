@@ -13,15 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from mlmodels.services import Prediction, predict_many, record_completion
+from studysmart.timing import timed
 from tasks.demo import forget_cached_averages, seed_history
 from tasks.models import AnswerKind, PracticeTask, Task, TaskQuerySet
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from tasks.content import Bank
 
 MAX_ASSIGN = 20
@@ -80,15 +82,14 @@ def check_count(value: object) -> int:
     return value
 
 
-@transaction.atomic
 def assign_practice_tasks(
     *,
-    student: AbstractBaseUser,
+    student: User,
     count: int,
     pool: TaskQuerySet | None = None,
     target: float | None = None,
 ) -> list[PracticeTask]:
-    """Assign up to `count` new tasks, adaptively (SPEC §3).
+    """Assign up to `count` new tasks, adaptively (docs/architecture.md, "Assignment").
 
     Candidates are the assignable tasks of `pool` (default: the whole bank) that are neither
     pending for the student nor recently attempted (recent ones only when nothing else is
@@ -96,9 +97,46 @@ def assign_practice_tasks(
     the predicted P(correct) from `target` (default PRACTICE_TARGET_P_CORRECT) plus a penalty
     per task of the same topic already picked, with a little random jitter to break ties. Each
     new practice task stores the prediction it was chosen with, and every other source's, frozen.
+
+    The prediction runs before the student's lock is taken, outside any write transaction; under
+    the lock the pending set is read again, so a second assignment that ran meanwhile (a double
+    click, two tabs) never gets the same task handed out twice.
     """
     count = check_count(count)
-    lock_student(student)
+    rng = random.Random()
+    candidates, recent = assignment_candidates(student=student, count=count, pool=pool)
+    if not candidates:
+        return []
+    predictions = predict_many(user=student, tasks=candidates, with_alternatives=True)
+    with timed("lock"), transaction.atomic():
+        lock_student(student)
+        # Re-check under the lock: tasks assigned since the candidates were read are out.
+        pending = set(
+            PracticeTask.objects.for_student(student).pending().values_list("task_id", flat=True)
+        )
+        still_free = [
+            (task, prediction)
+            for task, prediction in zip(candidates, predictions, strict=True)
+            if task.pk not in pending
+        ]
+        picks = pick_tasks(
+            [task for task, _ in still_free],
+            [prediction for _, prediction in still_free],
+            count=count,
+            target=settings.PRACTICE_TARGET_P_CORRECT if target is None else target,
+            recent=recent,
+            rng=rng,
+        )
+        now = timezone.now()
+        new = [new_practice_task(student, task, prediction, now=now) for task, prediction in picks]
+        return PracticeTask.objects.bulk_create(new)
+
+
+def assignment_candidates(
+    *, student: User, count: int, pool: TaskQuerySet | None
+) -> tuple[list[Task], set[int]]:
+    """The tasks an assignment may pick from (a sample of at most MAX_CANDIDATES), and the ids
+    of the student's recent ones. Plain reads: no lock, no transaction."""
     mine = PracticeTask.objects.for_student(student)
     pending = set(mine.pending().values_list("task_id", flat=True))
     since = timezone.now() - timedelta(days=RECENT_DAYS)
@@ -111,52 +149,43 @@ def assign_practice_tasks(
     fresh = [t for t in candidates if t.pk not in recent]
     if len(fresh) >= count:
         candidates = fresh
-    rng = random.Random()
     if len(candidates) > MAX_CANDIDATES:
-        candidates = rng.sample(candidates, MAX_CANDIDATES)
-    if not candidates:
-        return []
-    predictions = predict_many(user=student, tasks=candidates, with_alternatives=True)
-    picks = pick_tasks(
-        candidates,
-        predictions,
-        count=count,
-        target=settings.PRACTICE_TARGET_P_CORRECT if target is None else target,
-        recent=recent,
-        rng=rng,
-    )
-    now = timezone.now()
-    new = [new_practice_task(student, task, prediction, now=now) for task, prediction in picks]
-    return PracticeTask.objects.bulk_create(new)
+        candidates = random.sample(candidates, MAX_CANDIDATES)
+    return candidates, recent
 
 
-@transaction.atomic
-def assign_chosen_tasks(*, student: AbstractBaseUser, tasks: Sequence[Task]) -> list[PracticeTask]:
+def assign_chosen_tasks(*, student: User, tasks: Sequence[Task]) -> list[PracticeTask]:
     """Assign exactly these tasks (a teacher's choice), each with its frozen prediction.
 
     A task the student already has pending is not assigned twice; an imported or inactive task
-    is never assigned. The new practice tasks are returned in the order given.
+    is never assigned. The new practice tasks are returned in the order given. As in
+    `assign_practice_tasks`, the prediction runs before the lock and the pending set is read
+    again under it.
     """
-    lock_student(student)
-    pending = set(
-        PracticeTask.objects.for_student(student).pending().values_list("task_id", flat=True)
-    )
     assignable = set(
         Task.objects.assignable().filter(pk__in=[t.pk for t in tasks]).values_list("pk", flat=True)
     )
-    chosen = [t for t in dict.fromkeys(tasks) if t.pk in assignable and t.pk not in pending]
+    chosen = [t for t in dict.fromkeys(tasks) if t.pk in assignable]
     if not chosen:
         return []
     predictions = predict_many(user=student, tasks=chosen, with_alternatives=True)
-    now = timezone.now()
-    pairs = zip(chosen, predictions, strict=True)
-    return PracticeTask.objects.bulk_create(
-        [new_practice_task(student, t, p, now=now) for t, p in pairs]
-    )
+    with transaction.atomic():
+        lock_student(student)
+        pending = set(
+            PracticeTask.objects.for_student(student).pending().values_list("task_id", flat=True)
+        )
+        now = timezone.now()
+        return PracticeTask.objects.bulk_create(
+            [
+                new_practice_task(student, task, prediction, now=now)
+                for task, prediction in zip(chosen, predictions, strict=True)
+                if task.pk not in pending
+            ]
+        )
 
 
 def new_practice_task(
-    student: AbstractBaseUser, task: Task, prediction: Prediction, *, now: datetime
+    student: User, task: Task, prediction: Prediction, *, now: datetime
 ) -> PracticeTask:
     """An unsaved practice task with the prediction it was assigned with, frozen."""
     return PracticeTask(
@@ -171,7 +200,7 @@ def new_practice_task(
     )
 
 
-def lock_student(student: AbstractBaseUser) -> None:
+def lock_student(student: User) -> None:
     """Serialise this student's assignments until the transaction ends.
 
     Two "get new tasks" at once (a double click, two tabs) would otherwise both read the same
@@ -288,11 +317,14 @@ def check_answer(
     raise InvalidAnswer("This task cannot be answered here.")
 
 
+# The lock hold time of a completion (Server-Timing `lock`, reported by bench_completion): keep
+# this directly around the write transaction.
+@timed("lock")
 @transaction.atomic
 def complete_practice_task(
     *,
     practice_task_id: int,
-    student: AbstractBaseUser,
+    student: User,
     answer: object = None,
     self_assessed_correct: object = None,
 ) -> CompletionResult:

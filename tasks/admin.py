@@ -494,6 +494,17 @@ def student_history(*, student: UserModel) -> dict[str, Any]:
 class StudentUserAdmin(StudentScopedAdmin, UserAdmin):
     student_field = ""
     change_form_template = "admin/tasks/user_change_form.html"
+    actions = ["unlock_login"]
+
+    @admin.action(description="Unlock login (forget failed log-ins)", permissions=["change"])
+    def unlock_login(self, request: HttpRequest, queryset: QuerySet) -> None:
+        from axes.utils import reset
+
+        names = list(queryset.values_list("username", flat=True))
+        cleared = sum(reset(username=name) for name in names)
+        self.message_user(
+            request, f"Unlocked {len(names)} account(s); {cleared} failure record(s) cleared."
+        )
 
 
 if admin.site.is_registered(User):

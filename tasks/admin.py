@@ -394,6 +394,7 @@ class PracticeTaskAdmin(StudentScopedAdmin, admin.ModelAdmin):
         "status",
         "is_correct",
         "seconds_taken",
+        "hints_used",
         "assigned_at",
         "answered_at",
         "source",

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "tasks",
     "mlmodels",
     "tutor",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "studysmart.middleware.OutageMiddleware",  # 503 on outages; its docstring: why here
+    # Marks this process alive (restore refuses while any web process is).
+    "operations.heartbeat.ProcessHeartbeatMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -368,6 +371,24 @@ TUTOR_MAX_RETRIES = env_int("TUTOR_MAX_RETRIES", 1)
 TUTOR_MAX_MESSAGE_CHARS = env_int("TUTOR_MAX_MESSAGE_CHARS", 2000)
 TUTOR_RATE_LIMIT_PER_MINUTE = env_int("TUTOR_RATE_LIMIT_PER_MINUTE", 20)
 TUTOR_HISTORY_TOKEN_BUDGET = env_int("TUTOR_HISTORY_TOKEN_BUDGET", 300)
+
+# Operating it (README "Operating it"): backups, a student's data, metrics.
+BACKUP_DIR = Path(env_str("BACKUP_DIR") or DATA_DIR / "backups").resolve()
+# "" (off), "hourly", "daily" or "weekly": a django-q2 schedule on the jobs cluster.
+BACKUP_SCHEDULE = env_str("BACKUP_SCHEDULE", "")
+if BACKUP_SCHEDULE not in ("", "hourly", "daily", "weekly"):
+    raise ImproperlyConfigured(
+        f"BACKUP_SCHEDULE must be empty, hourly, daily or weekly, got {BACKUP_SCHEDULE!r}"
+    )
+BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
+# Erasing a student: their attempts stay under a random id for the models ("keep") or go too.
+ERASE_ATTEMPTS = env_str("ERASE_ATTEMPTS", "keep")
+if ERASE_ATTEMPTS not in ("keep", "delete"):
+    raise ImproperlyConfigured(f"ERASE_ATTEMPTS must be keep or delete, got {ERASE_ATTEMPTS!r}")
+# A web process refreshes its heartbeat row this often while it serves requests; restore
+# refuses while any row is younger than PROCESS_HEARTBEAT_STALE_SECONDS.
+PROCESS_HEARTBEAT_SECONDS = env_int("PROCESS_HEARTBEAT_SECONDS", 30)
+PROCESS_HEARTBEAT_STALE_SECONDS = env_int("PROCESS_HEARTBEAT_STALE_SECONDS", 90)
 
 LOGGING = {
     "version": 1,

@@ -52,6 +52,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        call_command("backup", sync_schedule=True, stdout=self.stdout)
         if seed:
             call_command("seed_demo", stdout=self.stdout)
 

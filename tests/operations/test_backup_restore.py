@@ -60,7 +60,7 @@ def site_state() -> dict[str, Any]:
                 "seconds_taken",
                 "answered_at",
             )
-        ),  # fmt: skip
+        ),
         "chats": sorted(Chat.objects.values_list("student__username", "title", "topic")),
         "messages": sorted(
             ChatMessage.objects.values_list("chat__title", "role", "text", "intent", "rating")

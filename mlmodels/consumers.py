@@ -9,6 +9,8 @@ from typing import Any
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from redis.exceptions import RedisError
 
+from studysmart import metrics
+
 logger = logging.getLogger(__name__)
 
 MODEL_UPDATES_GROUP = "model-updates"
@@ -53,8 +55,10 @@ class UpdatesConsumer(AsyncJsonWebsocketConsumer):
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        metrics.websocket_opened(self, "updates")
 
     async def disconnect(self, code: int) -> None:
+        metrics.websocket_closed(self)
         for group in getattr(self, "joined", []):
             # Leaving is best effort: an unreachable Redis loses the memberships by itself.
             with contextlib.suppress(RedisError):

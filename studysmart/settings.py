@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "django_q",
+    "django_prometheus",
     "axes",
     "csp",
     "studysmart",
@@ -119,6 +120,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies for /metrics: the outermost pair sees every response.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # First: its Server-Timing header covers everything below.
     "studysmart.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -136,6 +139,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: it turns lockouts raised by the backend into responses.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "studysmart.urls"
@@ -168,13 +172,17 @@ def database_settings() -> dict[str, object]:
         # connection open, and PostgreSQL ran out of them under load (bench_load). A pooler
         # (PgBouncer) in front is the way to reuse connections.
         config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            # The same backend, counting queries and errors for /metrics.
+            config["ENGINE"] = "django_prometheus.db.backends.postgresql"
         config["CONN_HEALTH_CHECKS"] = True
         config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
         return config
     # Measured (STACK_NOTES): WAL + IMMEDIATE + a lock timeout turn thousands of
     # "database is locked" errors under concurrent writers into a handful.
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        # Django's SQLite backend, counting queries and errors for /metrics.
+        "ENGINE": "django_prometheus.db.backends.sqlite3",
         # SQLITE_PATH puts the file elsewhere than the data directory; the worker tests point
         # their qcluster children at pytest-django's test database with it.
         "NAME": Path(env_str("SQLITE_PATH") or DATA_DIR / "db.sqlite3"),
@@ -325,8 +333,11 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Prometheus scrapes each process over plain http on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -389,6 +400,10 @@ if ERASE_ATTEMPTS not in ("keep", "delete"):
 # refuses while any row is younger than PROCESS_HEARTBEAT_STALE_SECONDS.
 PROCESS_HEARTBEAT_SECONDS = env_int("PROCESS_HEARTBEAT_SECONDS", 30)
 PROCESS_HEARTBEAT_STALE_SECONDS = env_int("PROCESS_HEARTBEAT_STALE_SECONDS", 90)
+# /metrics answers these client addresses (or networks), judged by the address the request
+# came from (the proxy's forwarded one only with BEHIND_PROXY), or a bearer METRICS_TOKEN.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 LOGGING = {
     "version": 1,

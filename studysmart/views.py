@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import functools
+import hmac
+import ipaddress
+from ipaddress import IPv4Network, IPv6Network
+
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -86,3 +92,52 @@ class AdminLoginForm(BoundedUsernameMixin, AdminAuthenticationForm):
 class StudySmartLoginView(LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+def trusted_client_address(request: HttpRequest) -> str | None:
+    """The client's address as far as it can be trusted, or None.
+
+    daphne's --proxy-headers takes the address from X-Forwarded-For whoever sent it; that is
+    only the client's real address behind a proxy that sets the header itself (BEHIND_PROXY,
+    deploy/nginx). Without one, a forwarded header may be forged: no address is trusted."""
+    if not settings.BEHIND_PROXY and "HTTP_X_FORWARDED_FOR" in request.META:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def metrics_access_allowed(request: HttpRequest) -> bool:
+    token = settings.METRICS_TOKEN
+    header = request.headers.get("Authorization", "")
+    if token and header.startswith("Bearer "):
+        return hmac.compare_digest(header[len("Bearer ") :].encode(), token.encode())
+    address = trusted_client_address(request)
+    if address is None:
+        return False
+    try:
+        client = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(client in network for network in allowed_networks(settings.METRICS_ALLOWED_IPS))
+
+
+@functools.cache
+def _networks(entries: tuple[str, ...]) -> tuple[IPv4Network | IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(e, strict=False) for e in entries)
+
+
+def allowed_networks(entries: list[str]) -> tuple[IPv4Network | IPv6Network, ...]:
+    return _networks(tuple(entries))
+
+
+@login_not_required
+@never_cache
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus text format (README "Operating it"): allowed addresses or a bearer token."""
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    from studysmart.metrics import exposition
+
+    if not metrics_access_allowed(request):
+        return HttpResponse("Forbidden\n", status=403, content_type="text/plain")
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)

@@ -15,6 +15,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
+from studysmart import metrics
 from tutor import services
 from tutor.services import TutorError
 
@@ -63,7 +64,9 @@ async def ask(request: HttpRequest) -> JsonResponse:
             chat_id = chat.pk
         done = await services.ask(chat_id=chat_id, student=user, text=text)
     except TutorError as exc:
+        metrics.record_tutor_error(exc.code)
         return error_response(exc.code, exc.message)
+    metrics.record_tutor_reply(intent=done.intent, ttft_ms=done.ttft_ms)
     payload: dict[str, Any] = done.frame()
     payload.pop("type")
     payload.update(chat_id=chat_id, text=done.text)

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from redis.exceptions import RedisError
 
+from studysmart import metrics
 from studysmart.markdown import render_markdown
 from tutor import services
 from tutor.llm import preload_chat_model
@@ -147,6 +148,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
         self.student = user
         model_preload()
         await self.accept()
+        metrics.websocket_opened(self, "tutor")
         wanted = self.scope.get("url_route", {}).get("kwargs", {}).get("chat_id")
         try:
             payload = await services.db_hop(self._open_chat)(wanted)
@@ -165,6 +167,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
         return services.chat_payload(chat=chat)
 
     async def disconnect(self, code: int) -> None:
+        metrics.websocket_closed(self)
         task = self.reply_task
         if task is not None and not task.done():
             self.stop_requested = False  # nobody to tell: the reply is saved as stopped
@@ -261,16 +264,19 @@ class TutorConsumer(AsyncWebsocketConsumer):
                         message_id = event.message_id
                     elif isinstance(event, ReplyDone):
                         finished = True
+                        metrics.record_tutor_reply(intent=event.intent, ttft_ms=event.ttft_ms)
                     await self.send_json(event.frame())
         except asyncio.CancelledError:
             tokens.discard()
             # stop: tell the page; disconnect: there is no page left to tell.
             if self.stop_requested and message_id is not None and not finished:
+                metrics.TUTOR_STOPPED.inc()
                 # What was streamed, rendered like a finished reply (the page shows it so).
                 html = render_markdown("".join(streamed)) if streamed else ""
                 await self.send_json({"type": "stopped", "message_id": message_id, "html": html})
             return
         except TutorError as exc:
+            metrics.record_tutor_error(exc.code)
             await tokens.flush()
             await self.send_error(exc.code, exc.message, message_id=message_id)
         except OUTAGE_ERRORS as exc:

@@ -5,6 +5,7 @@ Runs on whichever stack the suite runs on (SQLite by default; PostgreSQL with DA
 
 from __future__ import annotations
 
+import os
 import tarfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -204,3 +205,19 @@ def test_it_refuses_a_file_that_is_not_a_backup(transactional_db: None, tmp_path
     junk.write_bytes(b"not an archive")
     with pytest.raises(BackupError, match="not a StudySmart backup"):
         do_restore(archive=junk)
+
+
+def test_it_sees_a_web_process_serving_requests(
+    transactional_db: None, tmp_path: Path, settings: Any, client: Any
+) -> None:
+    from operations import heartbeat
+
+    settings.PROCESS_HEARTBEAT_SECONDS = 30
+    heartbeat._next_beat = 0.0
+    archive = do_backup(directory=tmp_path)
+    client.get("/api/health/")
+    assert ProcessHeartbeat.objects.filter(pid=os.getpid(), kind="web").exists()
+    with pytest.raises(BackupError, match="stop the web processes"):
+        do_restore(archive=archive)
+    heartbeat.forget()
+    do_restore(archive=archive)

@@ -23,6 +23,7 @@ from redis.exceptions import RedisError
 
 from studysmart import metrics
 from studysmart.markdown import render_markdown
+from studysmart.request_context import create_task_with_request_id
 from tutor import services
 from tutor.llm import preload_chat_model
 from tutor.services import ReplyDone, ReplyStart, ReplyToken, TutorError
@@ -217,7 +218,8 @@ class TutorConsumer(AsyncWebsocketConsumer):
             await self.send_error("busy", services.ERROR_MESSAGES["busy"])
             return
         self.stop_requested = False
-        self.reply_task = asyncio.create_task(self.run_reply(text=text, retry=retry))
+        # Each turn's log lines carry an id of their own.
+        self.reply_task = create_task_with_request_id(self.run_reply(text=text, retry=retry))
 
     async def stop_reply(self) -> None:
         task = self.reply_task

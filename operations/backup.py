@@ -354,7 +354,7 @@ def run_tool(command: list[str]) -> None:
 
 def demo_usernames() -> frozenset[str]:
     from studysmart.services import DEMO_ADMIN, DEMO_STUDENT
-    from tasks.services import SIMULATED_STUDENTS
+    from tasks.demo import SIMULATED_STUDENTS
 
     return frozenset({DEMO_STUDENT[0], DEMO_ADMIN[0], *SIMULATED_STUDENTS})
 

@@ -16,16 +16,17 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from studysmart import health as health_checks
+from studysmart.errors import json_methods
 
 WELCOME = "Welcome to StudySmart AI API"
 
 
 @login_not_required
 @never_cache
-@require_GET
+@json_methods("GET")
 def health(request: HttpRequest) -> JsonResponse:
     database = health_checks.check_database()
     if database["ok"]:
@@ -131,7 +132,7 @@ def allowed_networks(entries: list[str]) -> tuple[IPv4Network | IPv6Network, ...
 
 @login_not_required
 @never_cache
-@require_GET
+@require_http_methods(["GET"])
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus text format (README "Operating it"): allowed addresses or a bearer token."""
     from prometheus_client import CONTENT_TYPE_LATEST

@@ -180,9 +180,8 @@ def test_it_refuses_the_admin_actions_to_staff_who_are_not_superusers(
     assert User.objects.filter(username="alice").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="the importer's tombstone check is not wired in yet")
 def test_it_does_not_bring_an_erased_student_back_on_reimport(db: None, tmp_path: Path) -> None:
-    from tasks.importing import do_import_attempts, imported_username
+    from tasks.attempts_import import do_import_attempts, imported_username
 
     path = tmp_path / "school.csv"
     with open(path, "w", newline="") as fh:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -10,10 +11,20 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
-from operations.models import ErasedStudent
+from mlmodels.registry import artifact_path
+from operations.models import ErasedStudent, ProcessHeartbeat
+from operations.services import (
+    OperatorError,
+    directory_bytes,
+    prunable_model_files,
+    prune_model_files,
+    roll_back_model,
+)
 from operations.student_data import erase_student, export_student
 
 
@@ -88,3 +99,128 @@ class ErasedStudentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ProcessHeartbeat)
+class OperatorPageAdmin(admin.ModelAdmin):
+    """The operator's page (superusers): clusters and queues, web processes, the last
+    trainings, the active model versions with a roll-back, and the model files on disk with a
+    prune. Listed in the admin under Operations."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "roll-back/",
+                self.admin_site.admin_view(require_POST(self.roll_back_view)),
+                name="operations_roll_back",
+            ),
+            path(
+                "prune/",
+                self.admin_site.admin_view(require_POST(self.prune_view)),
+                name="operations_prune",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Operator's page",
+            "opts": self.model._meta,
+            **operator_overview(),
+        }
+        return TemplateResponse(request, "admin/operations/operator.html", context)
+
+    def roll_back_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            version = roll_back_model(
+                kind=request.POST.get("kind", ""), version=int(request.POST.get("version", ""))
+            )
+        except (OperatorError, ValueError) as exc:
+            messages.error(request, f"Not rolled back: {exc}")
+        else:
+            messages.success(request, f"{version.label} is served again.")
+        return HttpResponseRedirect(reverse("admin:operations_processheartbeat_changelist"))
+
+    def prune_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        removed, freed = prune_model_files()
+        messages.success(request, f"Pruned {removed} model files ({freed / 1e6:.1f} MB).")
+        return HttpResponseRedirect(reverse("admin:operations_processheartbeat_changelist"))
+
+
+def operator_overview() -> dict[str, Any]:
+    """What the operator's page shows; each part degrades to an error note on its own."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mlmodels.models import ModelVersion, TrainingRun
+    from studysmart.health import check_queue
+
+    queue = check_queue()
+    try:
+        from django_q.status import Stat
+
+        clusters = [
+            {
+                "id": s.cluster_id,
+                "host": s.host,
+                "pid": s.pid,
+                "status": s.status,
+                "workers": len(s.workers),
+                "uptime": s.uptime(),
+            }
+            for s in Stat.get_all() or []
+        ]
+    except Exception as exc:
+        clusters = []
+        queue.setdefault("error", type(exc).__name__)
+    stale = timedelta(seconds=settings.PROCESS_HEARTBEAT_STALE_SECONDS)
+    active = list(ModelVersion.objects.active().order_by("kind"))
+    earlier = {
+        v.kind: [
+            e
+            for e in ModelVersion.objects.filter(kind=v.kind, is_active=False).order_by("-version")[
+                :10
+            ]
+            if artifact_path(e.artifact).is_file()
+        ]
+        for v in active
+    }
+    prunable = prunable_model_files()
+    return {
+        "queue": queue,
+        "clusters": clusters,
+        "web_processes": list(ProcessHeartbeat.alive(within=stale).order_by("host", "pid")),
+        "now": timezone.now(),
+        "runs": list(TrainingRun.objects.all()[:10]),
+        "active": [(v, earlier.get(v.kind, [])) for v in active],
+        "model_dir": settings.MODEL_DIR,
+        "model_dir_bytes": directory_bytes(Path(settings.MODEL_DIR)),
+        "prunable": prunable,
+        "prunable_bytes": sum(f.bytes for f in prunable),
+        "keep_versions": settings.MODEL_KEEP_VERSIONS,
+    }

@@ -21,6 +21,9 @@ class ProcessHeartbeat(models.Model):
     seen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        # Its admin list is the operator's page (processes, queues, trainings, models, disk).
+        verbose_name = "operator's page"
+        verbose_name_plural = "operator's page"
         constraints = [
             models.UniqueConstraint(fields=["host", "pid"], name="process_heartbeat_unique")
         ]

@@ -396,6 +396,8 @@ if BACKUP_SCHEDULE not in ("", "hourly", "daily", "weekly"):
         f"BACKUP_SCHEDULE must be empty, hourly, daily or weekly, got {BACKUP_SCHEDULE!r}"
     )
 BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
+# Inactive model versions whose files the operator's page keeps for a roll-back, per kind.
+MODEL_KEEP_VERSIONS = env_int("MODEL_KEEP_VERSIONS", 3)
 # Erasing a student: their attempts stay under a random id for the models ("keep") or go too.
 ERASE_ATTEMPTS = env_str("ERASE_ATTEMPTS", "keep")
 if ERASE_ATTEMPTS not in ("keep", "delete"):

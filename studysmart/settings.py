@@ -74,6 +74,8 @@ MODEL_DIR = Path(env_str("MODEL_DIR") or DATA_DIR / "models").resolve()
 if not MODEL_DIR.is_absolute() or MODEL_DIR.is_relative_to(BASE_DIR):
     raise ImproperlyConfigured(f"MODEL_DIR must be an absolute path outside {BASE_DIR}")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The question bank and the tutor's notes as files (docs/content.md); seeding reads them.
+CONTENT_DIR = Path(env_str("CONTENT_DIR") or BASE_DIR / "content").resolve()
 
 
 def load_secret_key() -> str:

@@ -15,6 +15,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from studysmart.content import content_hash
+
 
 class Difficulty(models.TextChoices):
     EASY = "easy", "Easy"
@@ -34,6 +36,12 @@ class Topic(models.Model):
     description = models.TextField(blank=True)
     # Import namespace ("" for the question bank): keeps ids from different systems apart.
     source = models.CharField(max_length=60, blank=True, default="")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in the bank's files.")
+    # Hash of the values last loaded from content/bank: a row that no longer matches it was
+    # changed here, and seeding keeps it (tasks/content.py).
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    CONTENT_FIELDS = ("name", "description", "order")
 
     class Meta:
         ordering = ["name"]
@@ -41,11 +49,22 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def content_values(self) -> dict[str, Any]:
+        """The values the content files hold for this topic."""
+        return {name: getattr(self, name) for name in self.CONTENT_FIELDS}
+
+    def current_hash(self) -> str:
+        return content_hash(self.content_values())
+
+    def mark_loaded(self) -> None:
+        """Record the current values as the ones loaded from the files."""
+        self.content_hash = self.current_hash()
+
 
 class TaskQuerySet(models.QuerySet["Task"]):
     def assignable(self) -> TaskQuerySet:
-        """Tasks a student can be given: from the bank (not imported) and active."""
-        return self.filter(source="", is_active=True)
+        """Tasks a student can be given: from the bank (not imported), active and not retired."""
+        return self.filter(source="", is_active=True, retired=False)
 
     def imported(self) -> TaskQuerySet:
         return self.exclude(source="")
@@ -68,7 +87,13 @@ class Task(models.Model):
     concept = models.CharField(max_length=200, blank=True, help_text="Opens the tutor on this.")
     source = models.CharField(max_length=60, blank=True, default="")
     external_id = models.CharField(max_length=200, blank=True)
+    # Given values in SI units, so a test can recompute the answer from them.
+    params = models.JSONField(default=dict, blank=True, help_text='{"h": 20.0, "g": 9.81}')
     is_active = models.BooleanField(default=True)
+    # Gone from the content files: never assigned again; its attempts stay.
+    retired = models.BooleanField(default=False, help_text="Removed from the content files.")
+    # Hash of the values last loaded from content/bank (see Topic.content_hash).
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -90,6 +115,32 @@ class Task(models.Model):
     @property
     def is_imported(self) -> bool:
         return bool(self.source)
+
+    def content_values(self) -> dict[str, Any]:
+        """The values the content files hold for this task (the topic by its slug)."""
+        return {
+            "topic": self.topic.slug,
+            "title": self.title,
+            "difficulty": self.difficulty,
+            "statement": self.statement,
+            "answer_kind": self.answer_kind,
+            "numeric_answer": self.numeric_answer,
+            "unit": self.unit,
+            "tolerance": self.tolerance,
+            "options": [{"id": o.get("id"), "text": o.get("text")} for o in self.options or ()],
+            "correct_option": self.correct_option,
+            "solution": self.solution,
+            "concept": self.concept,
+            # float(): PostgreSQL's jsonb gives 5.972e24 back as an int.
+            "params": {str(k): float(v) for k, v in (self.params or {}).items()},
+        }
+
+    def current_hash(self) -> str:
+        return content_hash(self.content_values())
+
+    def mark_loaded(self) -> None:
+        """Record the current values as the ones loaded from the files."""
+        self.content_hash = self.current_hash()
 
     def check_numeric(self, value: float) -> bool:
         """Correct when within the task's relative tolerance of the stored answer."""

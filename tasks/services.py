@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,7 +21,10 @@ from django.utils import timezone
 from mlmodels.services import Prediction, predict_many, record_completion
 from studysmart import metrics
 from tasks.demo import forget_cached_averages, seed_history
-from tasks.models import AnswerKind, PracticeTask, Task, TaskQuerySet, Topic
+from tasks.models import AnswerKind, PracticeTask, Task, TaskQuerySet
+
+if TYPE_CHECKING:
+    from tasks.content import Bank
 
 MAX_ASSIGN = 20
 # "Recent" tasks are not assigned again while fresh ones are left: the student's last
@@ -310,82 +313,24 @@ def complete_practice_task(
 # --- demo content -----------------------------------------------------------------------------
 
 
-def seed_demo() -> str:
-    """Upsert the question bank by slug and give simulated students a practice history.
+def seed_demo(*, bank: Bank, force: bool = False) -> str:
+    """Load the question bank's rows from the content files and give simulated students a
+    practice history.
 
-    Idempotent: a second run updates changed text and creates nothing. History is only
-    generated for a simulated student (or the demo student) who has none yet.
+    Idempotent: rows a teacher changed are kept (and named), unless ``force``; tasks gone from
+    the files are retired. History is only generated for a simulated student (or the demo
+    student) who has none yet.
     """
-    from tasks.bank import QUESTIONS, TOPICS
+    from tasks.content import seed_bank
 
     with transaction.atomic():
-        topics_new, topics_updated = _upsert_topics(TOPICS)
-        tasks_new, tasks_updated = _upsert_tasks(QUESTIONS)
+        topics, tasks = seed_bank(bank=bank, force=force)
         students, attempts = seed_history()
     if attempts:
         forget_cached_averages()
-    return (
-        f"tasks: {len(TOPICS)} topics ({topics_new} new, {topics_updated} updated), "
-        f"{len(QUESTIONS)} tasks ({tasks_new} new, {tasks_updated} updated), "
-        f"history for {students} students ({attempts} attempts)"
-    )
-
-
-def _upsert_topics(specs: Sequence[Any]) -> tuple[int, int]:
-    existing = {t.slug: t for t in Topic.objects.filter(slug__in=[s.slug for s in specs])}
-    new, changed = [], []
-    for spec in specs:
-        values = {"name": spec.name, "description": spec.description}
-        topic = existing.get(spec.slug)
-        if topic is None:
-            new.append(Topic(slug=spec.slug, **values))
-        elif _apply(topic, values):
-            changed.append(topic)
-    Topic.objects.bulk_create(new)
-    Topic.objects.bulk_update(changed, ["name", "description"])
-    return len(new), len(changed)
-
-
-def _upsert_tasks(specs: Sequence[Any]) -> tuple[int, int]:
-    topic_ids = dict(Topic.objects.values_list("slug", "id"))
-    existing = {t.slug: t for t in Task.objects.filter(slug__in=[s.slug for s in specs])}
-    new, changed = [], []
-    now = timezone.now()
-    fields = [
-        "topic_id", "title", "difficulty", "statement", "answer_kind", "numeric_answer", "unit",
-        "tolerance", "options", "correct_option", "solution", "concept",
-    ]  # fmt: skip
-    for spec in specs:
-        values = {
-            "topic_id": topic_ids[spec.topic],
-            "title": spec.title,
-            "difficulty": spec.difficulty,
-            "statement": spec.statement,
-            "answer_kind": spec.answer_kind,
-            "numeric_answer": spec.answer,
-            "unit": spec.unit,
-            "tolerance": spec.tolerance,
-            "options": [{"id": o.id, "text": o.text} for o in spec.options],
-            "correct_option": spec.correct_option,
-            "solution": spec.solution,
-            "concept": spec.concept,
-        }
-        task = existing.get(spec.slug)
-        if task is None:
-            new.append(Task(slug=spec.slug, **values))
-        elif _apply(task, values):
-            task.updated_at = now
-            changed.append(task)
-    Task.objects.bulk_create(new)
-    Task.objects.bulk_update(changed, [*fields, "updated_at"])
-    return len(new), len(changed)
-
-
-def _apply(instance: Any, values: dict[str, Any]) -> bool:
-    """Set changed values on an instance; True when anything changed."""
-    changed = False
-    for name, value in values.items():
-        if getattr(instance, name) != value:
-            setattr(instance, name, value)
-            changed = True
-    return changed
+    lines = [
+        f"tasks: {topics.summary()}, {tasks.summary()}, "
+        f"history for {students} students ({attempts} attempts)",
+        *(f"tasks: {line}" for line in (topics.kept_line(), tasks.kept_line()) if line),
+    ]
+    return "\n".join(lines)

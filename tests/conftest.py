@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +41,10 @@ def _test_settings(settings, tmp_path: Path) -> Iterator[None]:
     if not os.environ.get("REDIS_URL"):
         settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     yield
+    # The intent vocabulary follows the knowledge rows a test loaded: back to the shipped notes.
+    intents = sys.modules.get("tutor.intents")
+    if intents is not None:
+        intents.forget_knowledge()
 
 
 @pytest.fixture

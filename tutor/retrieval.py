@@ -29,7 +29,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 if TYPE_CHECKING:
-    from tutor.knowledge.spec import ConceptSpec
+    from tutor.content import ConceptSpec
 
 # Fields of an entry the tutor can answer from, keyed by what the student asked for.
 ANGLE_FIELDS = ("explanation", "example", "simpler", "alternative")
@@ -273,10 +273,10 @@ def default_offline_embeddings() -> OfflineEmbeddings:
     """The offline embedder fitted on the shipped knowledge base; built on first use."""
     global _default_offline
     if _default_offline is None:
-        from tutor.knowledge import CONCEPTS
+        from tutor.content import shipped_concepts
 
         _default_offline = OfflineEmbeddings().fit(
-            passage_from_concept(c).embedding_text() for c in CONCEPTS
+            passage_from_concept(c).embedding_text() for c in shipped_concepts()
         )
     return _default_offline
 
@@ -431,9 +431,9 @@ class KnowledgeIndex:
 
 
 def offline_index(passages: Sequence[Passage] | None = None) -> KnowledgeIndex:
-    """An offline index over ``passages`` (default: the shipped knowledge base)."""
+    """An offline index over ``passages`` (default: the knowledge base as the files ship it)."""
     if passages is None:
-        from tutor.knowledge import CONCEPTS
+        from tutor.content import shipped_concepts
 
-        passages = [passage_from_concept(c) for c in CONCEPTS]
+        passages = [passage_from_concept(c) for c in shipped_concepts()]
     return KnowledgeIndex.build(passages, default_offline_embeddings(), OFFLINE_SPEC)

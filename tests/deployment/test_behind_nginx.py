@@ -9,6 +9,7 @@ one process, adds up what every process counted.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 import signal
@@ -78,7 +79,10 @@ def start_nginx(deployment: Deployment) -> Proxy:
         render_site(listen=port, upstreams=upstreams, static_root=static_root)
     )
     (prefix / "nginx.conf").write_text(
-        f"""
+        # Started as root, nginx's workers would run as "nobody", who cannot read the
+        # deployment's private temporary directory (the static files).
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"""
 worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;

@@ -29,6 +29,7 @@ from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
@@ -356,7 +357,14 @@ def demo_usernames() -> frozenset[str]:
     from studysmart.services import DEMO_ADMIN, DEMO_STUDENT
     from tasks.demo import SIMULATED_STUDENTS
 
-    return frozenset({DEMO_STUDENT[0], DEMO_ADMIN[0], *SIMULATED_STUDENTS})
+    names = {DEMO_STUDENT[0], DEMO_ADMIN[0], *SIMULATED_STUDENTS}
+    if apps.is_installed("classes"):  # the demo teacher, when the classes app seeds one
+        from classes import services as classes_services
+
+        teacher = getattr(classes_services, "DEMO_TEACHER", None)
+        if teacher:
+            names.add(teacher[0])
+    return frozenset(names)
 
 
 def running_processes() -> list[str]:

@@ -5,6 +5,7 @@ them back)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import models
@@ -57,3 +58,14 @@ class ErasedStudent(models.Model):
 
     def __str__(self) -> str:
         return f"erased student from {self.source!r} ({self.digest[:12]}…)"
+
+    @classmethod
+    def erased(cls, usernames: Iterable[str]) -> set[str]:
+        """Which of these (namespaced, imported) usernames belong to erased students."""
+        by_digest = {username_digest(name): name for name in usernames}
+        digests = list(by_digest)
+        found: set[str] = set()
+        for start in range(0, len(digests), 500):  # bounded IN lists (SQLite's variable limit)
+            chunk = digests[start : start + 500]
+            found.update(cls.objects.filter(digest__in=chunk).values_list("digest", flat=True))
+        return {by_digest[d] for d in found}

@@ -238,16 +238,3 @@ def forget_traces(user: User) -> None:
 
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             model.objects.filter(username=user.username).delete()
-
-
-def erased_usernames(usernames: Iterable[str]) -> set[str]:
-    """Which of these (namespaced, imported) usernames belong to erased students."""
-    by_digest = {username_digest(name): name for name in usernames}
-    digests = list(by_digest)
-    found: set[str] = set()
-    for start in range(0, len(digests), 500):  # bounded IN lists (SQLite's variable limit)
-        chunk = digests[start : start + 500]
-        found.update(
-            ErasedStudent.objects.filter(digest__in=chunk).values_list("digest", flat=True)
-        )
-    return {by_digest[d] for d in found}

@@ -497,10 +497,10 @@ def _check_namespaces(source: str, scan: _Scan) -> None:
 
 
 def _erased_users(source: str, scan: _Scan, summary: AttemptImportSummary) -> set[str]:
-    from operations.student_data import erased_usernames
+    from operations.models import ErasedStudent
 
     by_name = {imported_username(source=source, user=u): u for u in scan.users}
-    erased = {by_name[name] for name in erased_usernames(by_name)}
+    erased = {by_name[name] for name in ErasedStudent.erased(by_name)}
     summary.users_erased = len(erased)
     return erased
 

@@ -1,14 +1,14 @@
 """Predictions, writes and side effects of the student models.
 
-Every prediction in the project goes through `predict_many` (SPEC §7): one batched call per
-page, the champion first, then the fallbacks of SPEC §4, each answer naming its source.
+Every prediction in the project goes through `predict_many`: one batched call per
+page, the champion first, then the fallbacks of docs/models.md, each answer naming its source.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,8 @@ from studysmart import metrics
 from studysmart.outages import REDIS_ERRORS
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from tasks.models import PracticeTask, Task
 
 logger = logging.getLogger(__name__)
@@ -57,7 +59,7 @@ class Prediction:
 
 
 def predict_many(
-    *, user: Any, tasks: Sequence[Task], with_alternatives: bool = False
+    *, user: User, tasks: Sequence[Task], with_alternatives: bool = False
 ) -> list[Prediction]:
     """Predict (P(correct), expected seconds) for one student and a batch of tasks.
 
@@ -107,7 +109,7 @@ def task_key(task: Task) -> tuple[str, str, int]:
     return str(task.pk), str(task.topic_id), difficulty_code(task.difficulty)
 
 
-def model_predictions(kind: str, *, user: Any, tasks: Sequence[Task]) -> list[Prediction | None]:
+def model_predictions(kind: str, *, user: User, tasks: Sequence[Task]) -> list[Prediction | None]:
     from mlmodels.registry import get_predictor
 
     loaded = get_predictor(kind)
@@ -131,14 +133,14 @@ def model_predictions(kind: str, *, user: Any, tasks: Sequence[Task]) -> list[Pr
     ]
 
 
-def lnirt_predict(loaded: Any, *, user: Any, keys: list[tuple[str, str, int]]) -> Any:
+def lnirt_predict(loaded: Any, *, user: User, keys: list[tuple[str, str, int]]) -> Any:
     from mlmodels import lnirt
 
     theta, tau = student_ability(loaded, user=user)
     return lnirt.predict(loaded.model, theta=theta, tau=tau, items=keys)
 
 
-def student_ability(loaded: Any, *, user: Any) -> tuple[float, float]:
+def student_ability(loaded: Any, *, user: User) -> tuple[float, float]:
     """θ, τ: updated at the last completion, else as fitted, else from the history."""
     from mlmodels import lnirt
 
@@ -160,7 +162,7 @@ def student_ability(loaded: Any, *, user: Any) -> tuple[float, float]:
     return lnirt.update_person(loaded.model, items=items, correct=correct, log_seconds=log_seconds)
 
 
-def sequence_predict(loaded: Any, *, user: Any, keys: list[tuple[str, str, int]]) -> Any:
+def sequence_predict(loaded: Any, *, user: User, keys: list[tuple[str, str, int]]) -> Any:
     from mlmodels.sequence_serve import HistoryStep, Target
 
     history: list[HistoryStep] = []
@@ -479,7 +481,7 @@ def training_status(*, with_total: bool = False) -> dict[str, Any]:
     tracker = TrainingTracker.get()
     champion = ModelVersion.objects.filter(is_champion=True).first()
     last_run = TrainingRun.objects.first()
-    return {
+    status: dict[str, Any] = {
         "state": tracker.state,
         "completed_since_training": tracker.completed_since_training,
         "threshold": settings.RETRAIN_EVERY_N_COMPLETIONS,
@@ -498,6 +500,32 @@ def training_status(*, with_total: bool = False) -> dict[str, Any]:
             else None
         ),
     }
+    status["summary"] = describe_training_status(status)
+    return status
+
+
+def describe_training_status(status: Mapping[str, Any]) -> str:
+    """The one line a student reads about the models: the dashboard renders it and
+    static/mlmodels/updates.js shows the `summary` the status endpoint sends (no copy in JS)."""
+    if status["state"] == "running":
+        return "Your predictions are being retrained…"
+    if status["state"] == "queued":
+        return "Retraining queued…"
+    counter = (
+        f"{status['completed_since_training']}/{status['threshold']} tasks until the next update"
+    )
+    champion = status["champion"]
+    if champion:
+        auc = f", AUC {champion['auc']:.2f}" if isinstance(champion.get("auc"), float) else ""
+        return f"Model {champion['version']}{auc} · {counter}"
+    return f"Predictions from practice averages · {counter}"
+
+
+def describe_training_announcement(*, state: str, champion: str | None, auc: object) -> str | None:
+    """The line pushed to open pages when a run ends with a champion; None: pages poll instead."""
+    if state != "succeeded" or not champion:
+        return None
+    return f"Model updated: {champion}" + (f" — AUC {auc:.2f}" if isinstance(auc, float) else "")
 
 
 def announce_training(*, run_id: int) -> None:
@@ -512,11 +540,14 @@ def announce_training(*, run_id: int) -> None:
     if run is None or layer is None:
         return
     champion = ModelVersion.objects.filter(is_champion=True).first()
+    label = champion.label if champion else None
+    auc = champion.metrics.get("auc") if champion else None
     payload = {
         "run": run.pk,
         "state": run.state,
-        "champion": champion.label if champion else None,
-        "auc": champion.metrics.get("auc") if champion else None,
+        "champion": label,
+        "auc": auc,
+        "message": describe_training_announcement(state=run.state, champion=label, auc=auc),
     }
     try:
         async_to_sync(layer.group_send)(

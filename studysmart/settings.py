@@ -12,6 +12,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -96,7 +97,7 @@ SECRET_KEY = load_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 if not DEBUG and "*" in ALLOWED_HOSTS:
-    # A wildcard also disables the websocket origin check (STACK_NOTES: Channels).
+    # A wildcard also disables the websocket origin check (Channels' AllowedHostsOriginValidator).
     raise ImproperlyConfigured("ALLOWED_HOSTS may not contain '*' when DEBUG is off")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # A refused CSRF check answers an API client in JSON (docs/errors.md), a browser with Django's page.
@@ -168,7 +169,22 @@ TEMPLATES = [
 ]
 
 
-def database_settings() -> dict[str, object]:
+SQLITE_ENGINE = "django.db.backends.sqlite3"
+# Measured under bench_load (docs/architecture.md, "Processes"): WAL + IMMEDIATE + a lock
+# timeout turn thousands of "database is locked" errors under concurrent writers into a handful.
+# Django's own backends, wrapped by django-prometheus to count queries and errors for /metrics.
+COUNTED_ENGINES = {
+    SQLITE_ENGINE: "django_prometheus.db.backends.sqlite3",
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+}
+SQLITE_OPTIONS: dict[str, object] = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
+def database_settings() -> dict[str, Any]:
     url = env_str("DATABASE_URL")
     if url:
         import dj_database_url
@@ -177,28 +193,27 @@ def database_settings() -> dict[str, object]:
         # database (daphne's request thread, the websocket consumers' pools) would keep its own
         # connection open, and PostgreSQL ran out of them under load (bench_load). A pooler
         # (PgBouncer) in front is the way to reuse connections.
-        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
-        if config["ENGINE"] == "django.db.backends.postgresql":
-            # The same backend, counting queries and errors for /metrics.
-            config["ENGINE"] = "django_prometheus.db.backends.postgresql"
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+        )
+        if config["ENGINE"] == SQLITE_ENGINE:
+            # DATABASE_URL=sqlite:///… gets the same file settings as the default database.
+            config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+            config["ENGINE"] = COUNTED_ENGINES[SQLITE_ENGINE]
+            return config
+        config["ENGINE"] = COUNTED_ENGINES.get(config["ENGINE"], config["ENGINE"])
         config["CONN_HEALTH_CHECKS"] = True
+        # A libpq option: SQLite's driver refuses it (TypeError), so PostgreSQL only.
         config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
         return config
-    # Measured (STACK_NOTES): WAL + IMMEDIATE + a lock timeout turn thousands of
-    # "database is locked" errors under concurrent writers into a handful.
     return {
-        # Django's SQLite backend, counting queries and errors for /metrics.
-        "ENGINE": "django_prometheus.db.backends.sqlite3",
+        "ENGINE": COUNTED_ENGINES[SQLITE_ENGINE],
         # SQLITE_PATH puts the file elsewhere than the data directory; the worker tests point
         # their qcluster children at pytest-django's test database with it.
         "NAME": Path(env_str("SQLITE_PATH") or DATA_DIR / "db.sqlite3"),
         # A file, not the in-memory default: tests start real qcluster and daphne processes.
         "TEST": {"NAME": str(DATA_DIR / "test-db.sqlite3")},
-        "OPTIONS": {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        },
+        "OPTIONS": dict(SQLITE_OPTIONS),
     }
 
 

@@ -9,7 +9,7 @@ content here and in the files: docs/content.md.
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -43,6 +43,9 @@ from tasks.bank_csv import (
     write_topics_csv,
 )
 from tasks.models import AnswerKind, PracticeTask, Task, Topic
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as UserModel
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 RECENT_ATTEMPTS = 25
@@ -284,7 +287,7 @@ class TopicAdmin(CsvModelAdmin):
 
     @admin.display(description="tasks", ordering="_task_count")
     def task_count(self, topic: Topic) -> int:
-        return topic._task_count
+        return topic._task_count  # type: ignore[attr-defined]  # annotated by get_queryset
 
     def csv_rows(self, queryset: QuerySet, out: io.StringIO) -> int:
         return write_topics_csv(topics=queryset.order_by("slug").iterator(), out=out)
@@ -446,7 +449,7 @@ class PracticeTaskAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/tasks/student_history.html", context)
 
 
-def student_history(*, student: Any) -> dict[str, Any]:
+def student_history(*, student: UserModel) -> dict[str, Any]:
     """A student's totals, accuracy per topic and recent attempts: three queries."""
     attempts = PracticeTask.objects.for_student(student)
     done = Q(status=PracticeTask.Status.COMPLETED)
@@ -460,8 +463,9 @@ def student_history(*, student: Any) -> dict[str, Any]:
     )
     totals["pending"] = totals["total"] - totals["completed"]
     totals["accuracy"] = totals["correct"] / totals["completed"] if totals["completed"] else None
-    per_topic = list(
-        attempts.filter(done)
+    per_topic: list[dict[str, Any]] = [
+        dict(row)
+        for row in attempts.filter(done)
         .values("task__topic_id", "task__topic__name")
         .annotate(
             attempts=Count("id"),
@@ -470,7 +474,7 @@ def student_history(*, student: Any) -> dict[str, Any]:
             last_answered=Max("answered_at"),
         )
         .order_by("task__topic__name")
-    )
+    ]
     for row in per_topic:
         row["accuracy"] = row["correct"] / row["attempts"] if row["attempts"] else None
     recent = list(

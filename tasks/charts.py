@@ -1,6 +1,6 @@
 """Server-rendered SVG charts for the progress page.
 
-Pictures, not tables (SPEC §3), and no JavaScript: plain SVG markup, styled with presentation
+Pictures, not tables, and no JavaScript: plain SVG markup, styled with presentation
 attributes only, because the Content Security Policy forbids `style` attributes. Every text
 that comes from data is escaped. Each function returns markup ready to mark safe.
 """

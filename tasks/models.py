@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +14,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from studysmart.content import content_hash
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Difficulty(models.TextChoices):
@@ -159,16 +160,22 @@ class Task(models.Model):
 
     @property
     def statement_html(self) -> SafeString:
-        return mark_safe(markdown_html(self.statement))  # sanitised by nh3
+        from studysmart.markdown import render_markdown  # latex2mathml only when rendering
+
+        return mark_safe(render_markdown(self.statement))  # sanitised by nh3
 
     @property
     def solution_html(self) -> SafeString:
-        return mark_safe(markdown_html(self.solution))  # sanitised by nh3
+        from studysmart.markdown import render_markdown
+
+        return mark_safe(render_markdown(self.solution))  # sanitised by nh3
 
     def options_html(self) -> list[tuple[str, SafeString]]:
         """(id, rendered text) per option: option texts may hold math too."""
+        from studysmart.markdown import render_markdown_inline
+
         return [
-            (str(o.get("id")), mark_safe(markdown_inline_html(str(o.get("text", "")))))
+            (str(o.get("id")), mark_safe(render_markdown_inline(str(o.get("text", "")))))
             for o in self.options or []
         ]
 
@@ -181,32 +188,8 @@ class Task(models.Model):
         return ""
 
 
-@functools.lru_cache(maxsize=4096)
-def markdown_html(text: str) -> str:
-    """Markdown + LaTeX → sanitised HTML with MathML, memoised: bank texts rarely change and
-    a page of tasks would otherwise convert the same formulas on every request."""
-    from studysmart.markdown import render_markdown
-
-    # Keep inline math together with the punctuation right after it: browsers would otherwise
-    # happily start a line with the full stop that ends a formula.
-    return _MATH_THEN_PUNCTUATION.sub(r'<span class="nobr">\1\2</span>', render_markdown(text))
-
-
-_MATH_THEN_PUNCTUATION = re.compile(
-    r"(<math(?![^>]*display=\"block\")[^>]*>(?:(?!</math>).)*</math>)([.,;:!?)]+)", re.S
-)
-
-
-def markdown_inline_html(text: str) -> str:
-    """As markdown_html, without the paragraph around a one-line text (option labels)."""
-    html = markdown_html(text).strip()
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        return html[3:-4]
-    return html
-
-
 class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):
-    def for_student(self, user: object) -> PracticeTaskQuerySet:
+    def for_student(self, user: User) -> PracticeTaskQuerySet:
         return self.filter(student=user)
 
     def pending(self) -> PracticeTaskQuerySet:
@@ -247,7 +230,7 @@ class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):
 
     def by_topic(self) -> list[dict[str, Any]]:
         """Per topic: attempts, accuracy and mean time of completed tasks (one query)."""
-        return list(
+        rows = (
             self.completed()
             .values("task__topic_id", "task__topic__name")
             .annotate(
@@ -261,6 +244,7 @@ class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):
             )
             .order_by("task__topic__name")
         )
+        return [dict(row) for row in rows]
 
     def outcomes(self, *, last: int) -> list[tuple[bool, float | None]]:
         """(is_correct, predicted P(correct) at assignment) of the last `last` completions,

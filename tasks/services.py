@@ -14,16 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from mlmodels.services import Prediction, predict_many, record_completion
 from studysmart import metrics
+from studysmart.timing import timed
 from tasks.demo import forget_cached_averages, seed_history
 from tasks.models import AnswerKind, PracticeTask, Task, TaskQuerySet
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from tasks.content import Bank
 
 MAX_ASSIGN = 20
@@ -82,14 +84,13 @@ def check_count(value: object) -> int:
     return value
 
 
-@transaction.atomic
 def assign_practice_tasks(
     *,
-    student: AbstractBaseUser,
+    student: User,
     count: int,
     pool: TaskQuerySet | None = None,
 ) -> list[PracticeTask]:
-    """Assign up to `count` new tasks, adaptively (SPEC §3).
+    """Assign up to `count` new tasks, adaptively (docs/architecture.md, "Assignment").
 
     Candidates are the assignable tasks of `pool` (default: the whole bank) that are neither
     pending for the student nor recently attempted (recent ones only when nothing else is
@@ -97,9 +98,59 @@ def assign_practice_tasks(
     the predicted P(correct) from PRACTICE_TARGET_P_CORRECT plus a penalty per task of the same
     topic already picked, with a little random jitter to break ties. Each new practice task
     stores the prediction it was chosen with, and every other source's, frozen.
+
+    The prediction runs before the student's lock is taken, outside any write transaction; under
+    the lock the pending set is read again, so a second assignment that ran meanwhile (a double
+    click, two tabs) never gets the same task handed out twice.
     """
     count = check_count(count)
-    lock_student(student)
+    rng = random.Random()
+    candidates, recent = assignment_candidates(student=student, count=count, pool=pool)
+    if not candidates:
+        return []
+    predictions = predict_many(user=student, tasks=candidates, with_alternatives=True)
+    with timed("lock"), transaction.atomic():
+        lock_student(student)
+        # Re-check under the lock: tasks assigned since the candidates were read are out.
+        pending = set(
+            PracticeTask.objects.for_student(student).pending().values_list("task_id", flat=True)
+        )
+        still_free = [
+            (task, prediction)
+            for task, prediction in zip(candidates, predictions, strict=True)
+            if task.pk not in pending
+        ]
+        picks = pick_tasks(
+            [task for task, _ in still_free],
+            [prediction for _, prediction in still_free],
+            count=count,
+            target=settings.PRACTICE_TARGET_P_CORRECT,
+            recent=recent,
+            rng=rng,
+        )
+        now = timezone.now()
+        new = [
+            PracticeTask(
+                student=student,
+                task=task,
+                assigned_at=now,
+                assigned_p_correct=prediction.p_correct,
+                assigned_seconds=prediction.seconds,
+                assigned_source=prediction.source,
+                assigned_version=prediction.version,
+                assigned_alternatives={p.source: p.as_dict() for p in prediction.alternatives},
+            )
+            for task, prediction in picks
+        ]
+        transaction.on_commit(lambda: metrics.ASSIGNMENTS.inc(len(new)))
+        return PracticeTask.objects.bulk_create(new)
+
+
+def assignment_candidates(
+    *, student: User, count: int, pool: TaskQuerySet | None
+) -> tuple[list[Task], set[int]]:
+    """The tasks an assignment may pick from (a sample of at most MAX_CANDIDATES), and the ids
+    of the student's recent ones. Plain reads: no lock, no transaction."""
     mine = PracticeTask.objects.for_student(student)
     pending = set(mine.pending().values_list("task_id", flat=True))
     since = timezone.now() - timedelta(days=RECENT_DAYS)
@@ -112,39 +163,12 @@ def assign_practice_tasks(
     fresh = [t for t in candidates if t.pk not in recent]
     if len(fresh) >= count:
         candidates = fresh
-    rng = random.Random()
     if len(candidates) > MAX_CANDIDATES:
-        candidates = rng.sample(candidates, MAX_CANDIDATES)
-    if not candidates:
-        return []
-    predictions = predict_many(user=student, tasks=candidates, with_alternatives=True)
-    picks = pick_tasks(
-        candidates,
-        predictions,
-        count=count,
-        target=settings.PRACTICE_TARGET_P_CORRECT,
-        recent=recent,
-        rng=rng,
-    )
-    now = timezone.now()
-    new = [
-        PracticeTask(
-            student=student,
-            task=task,
-            assigned_at=now,
-            assigned_p_correct=prediction.p_correct,
-            assigned_seconds=prediction.seconds,
-            assigned_source=prediction.source,
-            assigned_version=prediction.version,
-            assigned_alternatives={p.source: p.as_dict() for p in prediction.alternatives},
-        )
-        for task, prediction in picks
-    ]
-    transaction.on_commit(lambda: metrics.ASSIGNMENTS.inc(len(new)))
-    return PracticeTask.objects.bulk_create(new)
+        candidates = random.sample(candidates, MAX_CANDIDATES)
+    return candidates, recent
 
 
-def lock_student(student: AbstractBaseUser) -> None:
+def lock_student(student: User) -> None:
     """Serialise this student's assignments until the transaction ends.
 
     Two "get new tasks" at once (a double click, two tabs) would otherwise both read the same
@@ -261,11 +285,14 @@ def check_answer(
     raise InvalidAnswer("This task cannot be answered here.")
 
 
+# The lock hold time of a completion (Server-Timing `lock`, reported by bench_completion): keep
+# this directly around the write transaction.
+@timed("lock")
 @transaction.atomic
 def complete_practice_task(
     *,
     practice_task_id: int,
-    student: AbstractBaseUser,
+    student: User,
     answer: object = None,
     self_assessed_correct: object = None,
 ) -> CompletionResult:

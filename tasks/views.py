@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mlmodels.services import predict_many, training_status
+from studysmart.http import AuthenticatedHttpRequest
 from tasks import charts, services
 from tasks.models import AnswerKind, PracticeTask, Task, Topic, current_streak
 
@@ -36,7 +37,7 @@ COUNT_CHOICES = (1, 3, 5, 10, 20)
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     mine = PracticeTask.objects.for_student(request.user)
     pending = list(mine.pending().with_task().in_practice_order()[:DASHBOARD_PENDING])
     pending_total = len(pending)
@@ -63,7 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "tasks/dashboard.html", context)
 
 
-def weakest_topic(request: HttpRequest) -> WeakTopic | None:
+def weakest_topic(request: AuthenticatedHttpRequest) -> WeakTopic | None:
     """The student's weakest topic by the student models (the tutor's practice link uses the
     same, remembered a minute per process), or None; never breaks the page."""
     from mlmodels.weak_topics import weakest_topics
@@ -77,29 +78,17 @@ def weakest_topic(request: HttpRequest) -> WeakTopic | None:
 
 
 def model_status_line() -> str:
-    """One line about the student models for the dashboard (static/mlmodels/updates.js keeps
-    it current with the same wording); never breaks the page."""
+    """One line about the student models for the dashboard, worded by mlmodels (the page's
+    script shows the same `summary` from the status endpoint); never breaks the page."""
     try:
-        status = training_status()
+        return str(training_status()["summary"])
     except Exception:
         logger.exception("training_status failed")
         return "Model status is unavailable right now."
-    if status["state"] == "running":
-        return "Your predictions are being retrained…"
-    if status["state"] == "queued":
-        return "Retraining queued…"
-    counter = (
-        f"{status['completed_since_training']}/{status['threshold']} tasks until the next update"
-    )
-    champion = status["champion"]
-    if champion:
-        auc = f", AUC {champion['auc']:.2f}" if isinstance(champion.get("auc"), float) else ""
-        return f"Model {champion['version']}{auc} · {counter}"
-    return f"Predictions from practice averages · {counter}"
 
 
 @require_POST
-def assign(request: HttpRequest) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         count = int(request.POST.get("count", "5"))
         new = services.assign_practice_tasks(student=request.user, count=count)
@@ -117,7 +106,7 @@ def assign(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def practice_topic(request: HttpRequest, slug: str) -> HttpResponse:
+def practice_topic(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """GET: what practising a topic means, with a button; POST: assign a few tasks of that
     topic (adaptively, as ever) and open the first. The tutor's replies and the dashboard
     link here."""
@@ -152,13 +141,13 @@ def practice_topic(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "tasks/practice_topic.html", context)
 
 
-def _own_practice_task(request: HttpRequest, pk: int) -> PracticeTask:
+def _own_practice_task(request: AuthenticatedHttpRequest, pk: int) -> PracticeTask:
     """The student's own practice task or 404 (another student's id is 404 too, not 403)."""
     return get_object_or_404(PracticeTask.objects.for_student(request.user).with_task(), pk=pk)
 
 
 @require_GET
-def practice_task(request: HttpRequest, pk: int) -> HttpResponse:
+def practice_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _own_practice_task(request, pk)
     if item.is_completed:
         return redirect("tasks:result", pk=item.pk)
@@ -167,7 +156,7 @@ def practice_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_task_page(
-    request: HttpRequest, item: PracticeTask, *, error: str = "", status: int = 200
+    request: AuthenticatedHttpRequest, item: PracticeTask, *, error: str = "", status: int = 200
 ) -> HttpResponse:
     prediction = predict_many(user=request.user, tasks=[item.task])[0]
     now = timezone.now()
@@ -185,7 +174,7 @@ def _render_task_page(
 
 
 @require_POST
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _own_practice_task(request, pk)
     if item.is_completed:
         messages.info(request, "You had already answered this task: here is your first result.")
@@ -227,7 +216,7 @@ def parse_answer_form(item: PracticeTask, data: QueryDict) -> dict[str, object]:
 
 
 @require_GET
-def result(request: HttpRequest, pk: int) -> HttpResponse:
+def result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _own_practice_task(request, pk)
     if not item.is_completed:
         return redirect("tasks:practice", pk=item.pk)
@@ -245,7 +234,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     completed = (
         PracticeTask.objects.for_student(request.user)
         .completed()
@@ -257,7 +246,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     mine = PracticeTask.objects.for_student(request.user)
     topics = mine.by_topic()
     outcomes = mine.outcomes(last=CHART_ATTEMPTS)

@@ -49,7 +49,8 @@ def _test_settings(settings, tmp_path: Path) -> Iterator[None]:
 
 @pytest.fixture
 def shared_data_dir() -> Path:
-    """../shared/data: skipped with a message when absent, unless REQUIRE_SHARED_DATA=1."""
+    """SHARED_DATA (beside the checkout): skipped with a message when absent, unless
+    REQUIRE_SHARED_DATA=1."""
     if not SHARED_DATA.is_dir():
         if os.environ.get("REQUIRE_SHARED_DATA") == "1":
             pytest.fail(f"REQUIRE_SHARED_DATA=1 but {SHARED_DATA} is missing")

@@ -35,7 +35,7 @@ def embedder_spec() -> EmbedderSpec:
         return OFFLINE_SPEC
     if name == GEMINI_SPEC.name:
         return GEMINI_SPEC
-    # Another LangChain provider: uncalibrated, so the Gemini bar (SPEC §5) is the start point.
+    # Another LangChain provider: uncalibrated, so Gemini's calibrated threshold is the start point.
     return EmbedderSpec(name=name, dimensions=0, threshold=GEMINI_SPEC.threshold)
 
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from tutor.retrieval import Passage
 
 
@@ -109,12 +111,12 @@ class KnowledgeEntry(models.Model):
             example=self.example,
             simpler=self.simpler,
             alternative=self.alternative,
-            vector=tuple(self.embedding) if current else None,
+            vector=tuple(self.embedding) if current and self.embedding is not None else None,
         )
 
 
 class ChatQuerySet(models.QuerySet["Chat"]):
-    def for_student(self, user: Any) -> ChatQuerySet:
+    def for_student(self, user: User) -> ChatQuerySet:
         return self.filter(student=user)
 
     def with_messages(self) -> ChatQuerySet:
@@ -150,7 +152,7 @@ class Chat(models.Model):
 
 
 class ChatMessageQuerySet(models.QuerySet["ChatMessage"]):
-    def for_student(self, user: Any) -> ChatMessageQuerySet:
+    def for_student(self, user: User) -> ChatMessageQuerySet:
         return self.filter(chat__student=user)
 
     def replies(self) -> ChatMessageQuerySet:

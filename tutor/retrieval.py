@@ -6,7 +6,8 @@ Two embedders, each travelling with its own calibrated threshold (``EmbedderSpec
   IDF fitted once on the shipped knowledge base. No network, no torch, ~0.1 ms per query.
   Character n-grams make it tolerant of typos ("quantm coherance"); stems and bigrams carry
   meaning. Vectors are L2-normalised so a dot product is the cosine.
-- Gemini (``google_genai:gemini-embedding-001``) when an API key is set, threshold 0.5 (SPEC §5).
+- Gemini (``google_genai:gemini-embedding-001``) when an API key is set, threshold 0.5 (the value
+measured for that embedder).
 
 Vectors are plain ``list[float]`` so the caller can store them beside each entry and recompute
 them when the entry (or the embedder name) changes. The module imports nothing from Django.

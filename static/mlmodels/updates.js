@@ -19,17 +19,6 @@
   let retryMs = RETRY_FIRST_MS;
   let reconnecting = false;
 
-  const describe = (s) => {
-    if (s.state === "running") return "Your predictions are being retrained…";
-    if (s.state === "queued") return "Retraining queued…";
-    const counter = `${s.completed_since_training}/${s.threshold} tasks until the next update`;
-    if (s.champion && s.champion.version) {
-      const auc = typeof s.champion.auc === "number" ? `, AUC ${s.champion.auc.toFixed(2)}` : "";
-      return `Model ${s.champion.version}${auc} · ${counter}`;
-    }
-    return `Predictions from practice averages · ${counter}`;
-  };
-
   const show = (message, fresh) => {
     text.textContent = message;
     box.classList.toggle("fresh", Boolean(fresh));
@@ -38,7 +27,7 @@
   const poll = async () => {
     try {
       const response = await fetch(statusUrl, { headers: { Accept: "application/json" } });
-      if (response.ok) show(describe(await response.json()), false);
+      if (response.ok) show((await response.json()).summary, false);
     } catch (_err) { /* offline for a moment: the next poll tries again */ }
   };
 
@@ -55,9 +44,9 @@
       let frame;
       try { frame = JSON.parse(event.data); } catch (_err) { return; }
       if (frame.type !== "training") return;
-      if (frame.state === "succeeded" && frame.champion) {
-        const auc = typeof frame.auc === "number" ? ` — AUC ${frame.auc.toFixed(2)}` : "";
-        show(`Model updated: ${frame.champion}${auc}`, true);
+      // The wording comes from the server (mlmodels/services.py), never from here.
+      if (frame.message) {
+        show(frame.message, true);
       } else {
         poll();
       }

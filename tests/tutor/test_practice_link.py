@@ -1,4 +1,4 @@
-"""The tutor's practice link (SPEC §5 "Linked to practice"): weak topics as (slug, name) from the
+"""The tutor's practice link ("linked to practice"): weak topics as (slug, name) from the
 student models, and a concept/problem reply that ends with a link to ``tasks:practice_topic``."""
 
 from __future__ import annotations

@@ -140,6 +140,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Text that cannot be stored (NUL, lone surrogates) is refused here, before any view.
+    "studysmart.middleware.StorableInputMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -304,13 +306,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tasks:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): 5 failures for one username from one address lock that pair.
+# A reverse proxy in front (nginx, a load balancer) that sets X-Forwarded-For/-Proto. Off, the
+# forwarded headers are ignored: a client talking to daphne directly could name any address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# Proxies between the client and daphne, each appending to X-Forwarded-For.
+PROXY_COUNT = max(1, env_int("PROXY_COUNT", 1))
+
+# Login throttling (django-axes, studysmart/lockout.py): 5 failures for one username from one
+# address lock that pair; 20 for one username from any addresses lock the username (a spray).
+# Either lock lasts the cool-off; failures while locked are not counted, so it ends then.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "studysmart.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "studysmart.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "studysmart.lockout.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
@@ -354,7 +367,6 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Prometheus scrapes each process over plain http on the private network.
@@ -385,6 +397,10 @@ TRAINING_STALE_SECONDS = env_int("TRAINING_STALE_SECONDS", 120)
 TRAINING_REDELIVER_SECONDS = env_int("TRAINING_REDELIVER_SECONDS", 120)
 # Adaptive assignment aims at tasks the student has about this chance of getting right.
 PRACTICE_TARGET_P_CORRECT = env_float("PRACTICE_TARGET_P_CORRECT", 0.7)
+
+# Open tutor and live-updates sockets whose session expired or was deleted are closed within
+# this many seconds (a logout closes them at once; each tutor ask re-checks its session).
+LIVE_SOCKET_SWEEP_SECONDS = env_float("LIVE_SOCKET_SWEEP_SECONDS", 30.0)
 
 # AI tutor
 GOOGLE_API_KEY = env_str("GOOGLE_API_KEY")
@@ -432,12 +448,16 @@ METRICS_TOKEN = env_str("METRICS_TOKEN")
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")
 if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
-# A handler added here lists the same filters as "console": the request id (and any filter
-# every line must pass) is a handler's filter, seeing the records of every logger.
+# Every handler carries the request id and the secret-redaction filter (studysmart/logging.py):
+# a handler's filter sees the records of every logger that propagates to it, JSON lines included.
+# A handler added here must list both too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "studysmart.request_context.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "studysmart.request_context.RequestIdFilter"},
+        "redact_secrets": {"()": "studysmart.logging.RedactSecretsFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {
@@ -450,7 +470,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from studysmart import health as health_checks
 from studysmart.errors import json_methods
+from studysmart.lockout import client_ip
 
 WELCOME = "Welcome to StudySmart AI API"
 
@@ -98,10 +99,12 @@ class StudySmartLoginView(LoginView):
 def trusted_client_address(request: HttpRequest) -> str | None:
     """The client's address as far as it can be trusted, or None.
 
-    daphne's --proxy-headers takes the address from X-Forwarded-For whoever sent it; that is
-    only the client's real address behind a proxy that sets the header itself (BEHIND_PROXY,
-    deploy/nginx). Without one, a forwarded header may be forged: no address is trusted."""
-    if not settings.BEHIND_PROXY and "HTTP_X_FORWARDED_FOR" in request.META:
+    Behind a proxy (BEHIND_PROXY), the entry it wrote in X-Forwarded-For, as the login lockout
+    counts it. Without one, the connection's own address, unless a forwarded header came along:
+    a daphne started with --proxy-headers would have taken the address from it, whoever sent it."""
+    if settings.BEHIND_PROXY:
+        return client_ip(request) or None
+    if "HTTP_X_FORWARDED_FOR" in request.META:
         return None
     return request.META.get("REMOTE_ADDR") or None
 

@@ -488,6 +488,17 @@ def student_history(*, student: UserModel) -> dict[str, Any]:
 # The user's change page links to the history. Registered over Django's own UserAdmin.
 class StudentUserAdmin(UserAdmin):
     change_form_template = "admin/tasks/user_change_form.html"
+    actions = ["unlock_login"]
+
+    @admin.action(description="Unlock login (forget failed log-ins)", permissions=["change"])
+    def unlock_login(self, request: HttpRequest, queryset: QuerySet) -> None:
+        from axes.utils import reset
+
+        names = list(queryset.values_list("username", flat=True))
+        cleared = sum(reset(username=name) for name in names)
+        self.message_user(
+            request, f"Unlocked {len(names)} account(s); {cleared} failure record(s) cleared."
+        )
 
 
 if admin.site.is_registered(User):

@@ -19,10 +19,11 @@ from typing import Any
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from studysmart import metrics
+from studysmart import live_sockets, metrics
 from studysmart.markdown import render_markdown
 from studysmart.outages import OUTAGE_ERRORS
 from studysmart.request_context import create_task_with_request_id
+from studysmart.text import UnstorableText, find_unstorable
 from tutor import chats, streaming
 from tutor.errors import ERROR_MESSAGES, TutorError
 from tutor.llm import preload_chat_model
@@ -137,6 +138,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
     chat_id: int | None = None
     reply_task: asyncio.Task[None] | None = None
     stop_requested = False
+    ended = False
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -147,6 +149,10 @@ class TutorConsumer(AsyncWebsocketConsumer):
         model_preload()
         await self.accept()
         metrics.websocket_opened(self, "tutor")
+        # A logout (here or in another process) or the session's end closes the socket.
+        self.session_key = live_sockets.session_key_of(self.scope)
+        if self.session_key:
+            live_sockets.REGISTRY.add(self, self.session_key)
         wanted = self.scope.get("url_route", {}).get("kwargs", {}).get("chat_id")
         try:
             payload = await chats.db_hop(self._open_chat)(wanted)
@@ -166,6 +172,20 @@ class TutorConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         metrics.websocket_closed(self)
+        live_sockets.REGISTRY.discard(self, getattr(self, "session_key", None))
+        await self.cancel_reply()
+
+    async def end_session(self) -> None:
+        """The login behind this socket ended: stop any reply and close the socket."""
+        if self.ended:  # reached both directly and through the channel layer
+            return
+        self.ended = True
+        live_sockets.REGISTRY.discard(self, getattr(self, "session_key", None))
+        self.chat_id = None  # no more frames are taken
+        await self.cancel_reply()
+        await self.close(code=live_sockets.CLOSE_LOGGED_OUT)
+
+    async def cancel_reply(self) -> None:
         task = self.reply_task
         if task is not None and not task.done():
             self.stop_requested = False  # nobody to tell: the reply is saved as stopped
@@ -189,7 +209,15 @@ class TutorConsumer(AsyncWebsocketConsumer):
         if not isinstance(frame, dict):
             await self.send_error("bad_request", "Frames must be JSON objects.")
             return
+        bad = find_unstorable(frame)
+        if bad is not None:
+            # NUL or a lone surrogate: refused before it reaches the chat's rows.
+            await self.send_error("bad_request", UnstorableText(bad).message)
+            return
         kind = frame.get("type")
+        if kind in ("ask", "retry") and not await self.session_is_current():
+            await self.end_session()
+            return
         if kind == "ask":
             text = frame.get("text")
             if not isinstance(text, str) or not text.strip():
@@ -210,6 +238,12 @@ class TutorConsumer(AsyncWebsocketConsumer):
             await self.rate(frame)
         else:
             await self.send_error("bad_request", "Unknown frame type.")
+
+    async def session_is_current(self) -> bool:
+        """Re-read the session before each reply: a logout elsewhere ends this socket too."""
+        return await chats.db_hop(live_sockets.session_is_current)(
+            session_key=getattr(self, "session_key", None), user=self.student
+        )
 
     async def start_reply(self, *, text: str | None, retry: bool) -> None:
         if self.reply_task is not None and not self.reply_task.done():

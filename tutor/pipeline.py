@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
@@ -178,6 +179,17 @@ class Resolution:
     no_topic: bool = False
 
 
+# Longer "words" (digit strings, pasted hashes) are cut to this before any analysis.
+MAX_ANALYSED_WORD = 40
+_LONG_WORD = re.compile(r"\S{" + str(MAX_ANALYSED_WORD + 1) + ",}")
+
+
+def bounded_for_analysis(text: str) -> str:
+    """`text` with every word longer than MAX_ANALYSED_WORD cut to that length: the CPU work of
+    a turn (classification, retrieval) is then bounded by the message limit alone."""
+    return _LONG_WORD.sub(lambda m: m.group(0)[:MAX_ANALYSED_WORD], text)
+
+
 async def resolve(
     *, state: ChatState, text: str, index: KnowledgeIndex, config: PipelineConfig
 ) -> Resolution:
@@ -319,7 +331,8 @@ def _provider_errors() -> tuple[type[BaseException], ...]:
     try:
         from google.genai import errors as genai_errors
 
-        errors.append(genai_errors.APIError)
+        # A 200 whose body is not JSON (a gateway's HTML page) is the provider failing too.
+        errors += [genai_errors.APIError, genai_errors.UnknownApiResponseError]
     except ImportError:  # pragma: no cover - only with langchain-google-genai
         pass
     return tuple(errors)
@@ -347,7 +360,11 @@ async def stream_reply(
         _PROVIDER_ERRORS = _provider_errors()
 
     started = time.perf_counter()
-    resolution = await resolve(state=state, text=text, index=index, config=config)
+    # Classification and retrieval see the message with over-long words cut: no word of the
+    # knowledge base is that long, and a 2,000-digit "word" cost seconds of the event loop.
+    resolution = await resolve(
+        state=state, text=bounded_for_analysis(text), index=index, config=config
+    )
     messages = prompt_for(
         state=state, text=text, resolution=resolution, config=config, weak_topics=weak_topics
     )

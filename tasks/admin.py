@@ -393,6 +393,7 @@ class PracticeTaskAdmin(admin.ModelAdmin):
         "status",
         "is_correct",
         "seconds_taken",
+        "hints_used",
         "assigned_at",
         "answered_at",
         "source",

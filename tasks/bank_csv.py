@@ -134,22 +134,21 @@ def decode_upload(data: bytes) -> str:
         ) from None
 
 
-def _dialect(text: str) -> dict[str, str]:
+def _delimiter(text: str) -> str:
     """Excel in many locales separates with ";" (and UTF-16 "Unicode text" with tabs): the
     header line tells, since every column name is known and none contains a separator."""
     header = text.split("\n", 1)[0]
     for delimiter in (",", ";", "\t"):
         if delimiter in header:
-            return {"delimiter": delimiter}
-    return {"delimiter": ","}
+            return delimiter
+    return ","
 
 
 def _csv_rows(
     text: str, *, known: Sequence[str], required: Sequence[str]
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     # strict: a stray or unterminated quote is an error, never a silently merged row.
-    delimiter = _dialect(text)["delimiter"]
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=_delimiter(text))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:

@@ -27,6 +27,7 @@ from mlmodels.models import (
     TrainingRun,
     TrainingTracker,
 )
+from studysmart import metrics
 from studysmart.outages import REDIS_ERRORS
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ def predict_many(
                 tuple(answers[1:]),
             )
         predictions.append(served)
+    metrics.record_predictions(p.source for p in predictions)
     return predictions
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("classes/", include("classes.urls")),
     path("api/tutor/", include("tutor.api_urls")),
     path("api/health/", views.health, name="health"),
+    path("metrics", views.metrics, name="metrics"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.StudySmartLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import functools
+import hmac
+import ipaddress
+from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -18,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from studysmart import health as health_checks
 from studysmart.errors import json_methods
+from studysmart.lockout import client_ip
 
 WELCOME = "Welcome to StudySmart AI API"
 
@@ -125,3 +131,54 @@ class AdminLoginForm(BoundedUsernameMixin, AdminAuthenticationForm):
 class StudySmartLoginView(LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+def trusted_client_address(request: HttpRequest) -> str | None:
+    """The client's address as far as it can be trusted, or None.
+
+    Behind a proxy (BEHIND_PROXY), the entry it wrote in X-Forwarded-For, as the login lockout
+    counts it. Without one, the connection's own address, unless a forwarded header came along:
+    a daphne started with --proxy-headers would have taken the address from it, whoever sent it."""
+    if settings.BEHIND_PROXY:
+        return client_ip(request) or None
+    if "HTTP_X_FORWARDED_FOR" in request.META:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def metrics_access_allowed(request: HttpRequest) -> bool:
+    token = settings.METRICS_TOKEN
+    header = request.headers.get("Authorization", "")
+    if token and header.startswith("Bearer "):
+        return hmac.compare_digest(header[len("Bearer ") :].encode(), token.encode())
+    address = trusted_client_address(request)
+    if address is None:
+        return False
+    try:
+        client = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(client in network for network in allowed_networks(settings.METRICS_ALLOWED_IPS))
+
+
+@functools.cache
+def _networks(entries: tuple[str, ...]) -> tuple[IPv4Network | IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(e, strict=False) for e in entries)
+
+
+def allowed_networks(entries: list[str]) -> tuple[IPv4Network | IPv6Network, ...]:
+    return _networks(tuple(entries))
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET"])
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus text format (README "Operating it"): allowed addresses or a bearer token."""
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    from studysmart.metrics import exposition
+
+    if not metrics_access_allowed(request):
+        return HttpResponse("Forbidden\n", status=403, content_type="text/plain")
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mlmodels.services import Prediction, predict_many, record_completion
+from studysmart import metrics
 from studysmart.timing import timed
 from tasks.demo import forget_cached_averages, seed_history
 from tasks.models import AnswerKind, PracticeTask, Task, TaskQuerySet
@@ -137,6 +139,7 @@ def assign_practice_tasks(
         )
         now = timezone.now()
         new = [new_practice_task(student, task, prediction, now=now) for task, prediction in picks]
+        transaction.on_commit(lambda: metrics.ASSIGNMENTS.inc(len(new)))
         return PracticeTask.objects.bulk_create(new)
 
 
@@ -344,6 +347,7 @@ def complete_practice_task(
     (… WHERE status != 'completed'), so of two submits at once exactly one completes and the
     other changes nothing. The student models hear of it inside the same transaction.
     """
+    started = time.perf_counter()
     practice_task = PracticeTask.objects.for_student(student).with_task().get(pk=practice_task_id)
     if practice_task.is_completed:
         raise AlreadyCompleted(practice_task)
@@ -374,6 +378,7 @@ def complete_practice_task(
     for name, value in fields.items():
         setattr(practice_task, name, value)
     record_completion(practice_task=practice_task)
+    transaction.on_commit(lambda: metrics.record_completion(correct=is_correct, started=started))
     return CompletionResult(practice_task, is_correct, seconds_taken)
 
 

@@ -45,6 +45,7 @@ class Command(BaseCommand):
     ) -> None:
         self.check_web_processes(web_processes)
         self.prepare(seed=not no_seed)
+        self.prepare_metrics()
         children = self.start_children(host, port, web_processes)
         self.announce(host, port, web_processes)
         stop = self.wait_for_stop(children)
@@ -58,8 +59,18 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        call_command("backup", sync_schedule=True, stdout=self.stdout)
         if seed:
             call_command("seed_demo", stdout=self.stdout)
+
+    def prepare_metrics(self) -> None:
+        """Every child writes its metrics under one directory that /metrics sums (multiprocess
+        mode); emptied first, so that nothing of an earlier run is counted."""
+        from studysmart.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
+
+        directory = Path(os.environ.get(MULTIPROC_ENV) or Path(settings.DATA_DIR) / "prometheus")
+        prepare_multiprocess_dir(directory)
+        os.environ[MULTIPROC_ENV] = str(directory)  # inherited by the children
 
     def check_web_processes(self, count: int) -> None:
         if count < 1:

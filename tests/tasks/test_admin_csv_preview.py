@@ -7,10 +7,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.core import signing
 from django.test import Client
 
+from classes.services import ensure_teachers_group
 from tasks.models import Task, Topic
 from tests.tasks.csv_flow import confirm_csv, confirm_token, upload_csv
 from tests.tasks.factories import TaskFactory
@@ -235,21 +236,23 @@ def test_it_shows_the_preview_again_when_the_rows_changed_before_confirm(
 def test_it_lets_a_teacher_preview_and_confirm_like_an_admin(
     client: Client, bank: dict[str, Topic]
 ) -> None:
-    teachers, _ = Group.objects.get_or_create(name="Teachers")
-    teachers.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="tasks", codename__in=["add_topic", "change_topic"]
-        )
-    )
     dana = User.objects.create_user("dana", password="dana-password-1", is_staff=True)
-    dana.groups.add(teachers)
+    dana.groups.add(ensure_teachers_group())
     client.force_login(dana)
 
     preview = upload_csv(client, TOPICS, TOPICS_CSV)
+    tasks_preview = upload_csv(
+        client,
+        TASKS,
+        ("slug,topic,title,difficulty,answer_kind,statement\nt-9,waves,T,easy,self,Explain.\n"),
+    )
 
     assert preview.status_code == 200 and plan_of(preview).rows == 4
     assert confirm_csv(client, TOPICS, preview).status_code == 302
     assert Topic.objects.get(slug="thermo").name == "Thermodynamics"
+    assert [r.slug for r in plan_of(tasks_preview).created] == ["t-9"]
+    assert confirm_csv(client, TASKS, tasks_preview).status_code == 302
+    assert Task.objects.get(slug="t-9").topic == bank["waves"]
 
 
 @pytest.mark.django_db

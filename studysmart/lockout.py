@@ -118,7 +118,7 @@ def lockout_response(
     until = locked_until(request, username)
     seconds = max(0.0, (until - timezone.now()).total_seconds())
     minutes = max(1, math.ceil(seconds / 60))
-    status = settings.AXES_HTTP_RESPONSE_CODE
+    status = int(getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429))
     if request.path_info.startswith("/api/") or request.headers.get("x-requested-with"):
         message = f"Too many failed log-ins. Try again in {minutes} minute(s)."
         response: HttpResponse = error_response(status=status, code="locked_out", message=message)

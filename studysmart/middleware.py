@@ -214,13 +214,13 @@ class StorableInputMiddleware:
         if self.is_async:
             return self.__acall__(request)
         refusal = self.check(request)
-        return refusal if refusal is not None else self.get_response(request)  # type: ignore[return-value]
+        return refusal if refusal is not None else self.get_response(request)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponse:
         refusal = self.check(request)
         if refusal is not None:
             return refusal
-        return await self.get_response(request)  # type: ignore[misc, no-any-return]
+        return await self.get_response(request)  # type: ignore[misc]
 
     def check(self, request: HttpRequest) -> HttpResponse | None:
         try:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from mlmodels.review import due_reviews
 from mlmodels.services import Prediction, predict_many, record_completion
+from studysmart import metrics
 from studysmart.timing import timed
 from tasks.demo import forget_cached_averages, seed_history
 from tasks.models import AnswerKind, PracticeTask, Task, TaskQuerySet
@@ -98,6 +100,7 @@ def assign_practice_tasks(
     pool: TaskQuerySet | None = None,
     first: TaskQuerySet | None = None,
     review: bool | None = None,
+    target: float | None = None,
 ) -> list[PracticeTask]:
     """Assign up to `count` new tasks, adaptively (docs/architecture.md, "Assignment").
 
@@ -111,8 +114,8 @@ def assign_practice_tasks(
        the batch, one task per topic whose predicted chance has decayed below
        REVIEW_TARGET_P_CORRECT since its last practice, most decayed first;
     4. the adaptive mix: the greedy pick minimising the distance of the predicted P(correct)
-       from PRACTICE_TARGET_P_CORRECT plus a penalty per task of the same topic already
-       picked, with a little random jitter to break ties.
+       from `target` (default PRACTICE_TARGET_P_CORRECT) plus a penalty per task of the same
+       topic already picked, with a little random jitter to break ties.
     Each new practice task stores the prediction it was chosen with, and every other source's,
     frozen.
 
@@ -150,23 +153,13 @@ def assign_practice_tasks(
             count=count,
             first_ids=set(first.values_list("pk", flat=True)) if first is not None else set(),
             review_topics=review_topics,
+            target=settings.PRACTICE_TARGET_P_CORRECT if target is None else target,
             recent=recent,
             rng=rng,
         )
         now = timezone.now()
-        new = [
-            PracticeTask(
-                student=student,
-                task=task,
-                assigned_at=now,
-                assigned_p_correct=prediction.p_correct,
-                assigned_seconds=prediction.seconds,
-                assigned_source=prediction.source,
-                assigned_version=prediction.version,
-                assigned_alternatives={p.source: p.as_dict() for p in prediction.alternatives},
-            )
-            for task, prediction in picks
-        ]
+        new = [new_practice_task(student, task, prediction, now=now) for task, prediction in picks]
+        transaction.on_commit(lambda: metrics.ASSIGNMENTS.inc(len(new)))
         return PracticeTask.objects.bulk_create(new)
 
 
@@ -203,6 +196,52 @@ def assignment_candidates(
     return candidates, recent
 
 
+def assign_chosen_tasks(*, student: User, tasks: Sequence[Task]) -> list[PracticeTask]:
+    """Assign exactly these tasks (a teacher's choice), each with its frozen prediction.
+
+    A task the student already has pending is not assigned twice; an imported or inactive task
+    is never assigned. The new practice tasks are returned in the order given. As in
+    `assign_practice_tasks`, the prediction runs before the lock and the pending set is read
+    again under it.
+    """
+    assignable = set(
+        Task.objects.assignable().filter(pk__in=[t.pk for t in tasks]).values_list("pk", flat=True)
+    )
+    chosen = [t for t in dict.fromkeys(tasks) if t.pk in assignable]
+    if not chosen:
+        return []
+    predictions = predict_many(user=student, tasks=chosen, with_alternatives=True)
+    with transaction.atomic():
+        lock_student(student)
+        pending = set(
+            PracticeTask.objects.for_student(student).pending().values_list("task_id", flat=True)
+        )
+        now = timezone.now()
+        return PracticeTask.objects.bulk_create(
+            [
+                new_practice_task(student, task, prediction, now=now)
+                for task, prediction in zip(chosen, predictions, strict=True)
+                if task.pk not in pending
+            ]
+        )
+
+
+def new_practice_task(
+    student: User, task: Task, prediction: Prediction, *, now: datetime
+) -> PracticeTask:
+    """An unsaved practice task with the prediction it was assigned with, frozen."""
+    return PracticeTask(
+        student=student,
+        task=task,
+        assigned_at=now,
+        assigned_p_correct=prediction.p_correct,
+        assigned_seconds=prediction.seconds,
+        assigned_source=prediction.source,
+        assigned_version=prediction.version,
+        assigned_alternatives={p.source: p.as_dict() for p in prediction.alternatives},
+    )
+
+
 def lock_student(student: User) -> None:
     """Serialise this student's assignments until the transaction ends.
 
@@ -223,10 +262,10 @@ def priority_picks(
     review_topics: Sequence[int],
     recent: set[int],
     rng: random.Random,
+    target: float,
 ) -> list[tuple[Task, Prediction]]:
     """`first` tasks, then one task per due-review topic (up to the review share), then the
     adaptive mix for the rest (pure function)."""
-    target = settings.PRACTICE_TARGET_P_CORRECT
     pairs = list(zip(candidates, predictions, strict=True))
     picks: list[tuple[Task, Prediction]] = []
     if first_ids:
@@ -393,6 +432,7 @@ def complete_practice_task(
     (… WHERE status != 'completed'), so of two submits at once exactly one completes and the
     other changes nothing. The student models hear of it inside the same transaction.
     """
+    started = time.perf_counter()
     practice_task = PracticeTask.objects.for_student(student).with_task().get(pk=practice_task_id)
     if practice_task.is_completed:
         raise AlreadyCompleted(practice_task)
@@ -423,6 +463,7 @@ def complete_practice_task(
     for name, value in fields.items():
         setattr(practice_task, name, value)
     record_completion(practice_task=practice_task)
+    transaction.on_commit(lambda: metrics.record_completion(correct=is_correct, started=started))
     return CompletionResult(practice_task, is_correct, seconds_taken)
 
 

@@ -15,13 +15,15 @@ import weakref
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from studysmart import live_sockets
+from studysmart import live_sockets, metrics
 from studysmart.markdown import render_markdown
 from studysmart.outages import OUTAGE_ERRORS
+from studysmart.request_context import create_task_with_request_id
 from studysmart.text import UnstorableText, find_unstorable
 from tutor import chats, streaming
 from tutor.errors import ERROR_MESSAGES, TutorError
@@ -39,6 +41,13 @@ NO_CHANNEL_LAYER = "tutor-uses-no-channel-layer"
 # one-word frames, and the page still sees it grow smoothly.
 FLUSH_SECONDS = 0.03
 FLUSH_CHARS = 96
+
+
+NOTHING_TO_STOP = "nothing to stop"
+
+
+class StopBeforeStart(Exception):
+    """Raised inside a reply whose stop arrived before its start frame."""
 
 
 class TokenBatcher:
@@ -137,6 +146,11 @@ class TutorConsumer(AsyncWebsocketConsumer):
     chat_id: int | None = None
     reply_task: asyncio.Task[None] | None = None
     stop_requested = False
+    # The reply in flight: its id once its start frame is known, and whether its done frame
+    # has gone (after which there is nothing left to stop).
+    reply_id: int | None = None
+    reply_finished = False
+    gone = False  # the socket closed: nothing more can be sent
     ended = False
 
     async def connect(self) -> None:
@@ -147,13 +161,16 @@ class TutorConsumer(AsyncWebsocketConsumer):
         self.student = user
         model_preload()
         await self.accept()
+        metrics.websocket_opened(self, "tutor")
         # A logout (here or in another process) or the session's end closes the socket.
         self.session_key = live_sockets.session_key_of(self.scope)
         if self.session_key:
             live_sockets.REGISTRY.add(self, self.session_key)
         wanted = self.scope.get("url_route", {}).get("kwargs", {}).get("chat_id")
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        practice_task = (query.get("practice_task") or [None])[0] if wanted is None else None
         try:
-            payload = await chats.db_hop(self._open_chat)(wanted)
+            payload = await chats.db_hop(self._open_chat)(wanted, practice_task)
         except TutorError as exc:
             await self.send_error(exc.code, exc.message)
             await self.close(code=CLOSE_NOT_FOUND)
@@ -161,14 +178,16 @@ class TutorConsumer(AsyncWebsocketConsumer):
         self.chat_id = payload["chat_id"]
         await self.send_json(payload)
 
-    def _open_chat(self, wanted: str | None) -> dict[str, Any]:
+    def _open_chat(self, wanted: str | None, practice_task: str | None = None) -> dict[str, Any]:
         if wanted is None:
-            chat = chats.start_chat(student=self.student)
+            chat = chats.start_chat(student=self.student, practice_task_id=practice_task)
         else:
             chat = chats.access_chat(student=self.student, chat_id=wanted)
         return chats.chat_payload(chat=chat)
 
     async def disconnect(self, code: int) -> None:
+        metrics.websocket_closed(self)
+        self.gone = True
         live_sockets.REGISTRY.discard(self, getattr(self, "session_key", None))
         await self.cancel_reply()
 
@@ -247,15 +266,28 @@ class TutorConsumer(AsyncWebsocketConsumer):
             await self.send_error("busy", ERROR_MESSAGES["busy"])
             return
         self.stop_requested = False
-        self.reply_task = asyncio.create_task(self.run_reply(text=text, retry=retry))
+        self.reply_id = None
+        self.reply_finished = False
+        # Each turn's log lines carry an id of their own.
+        self.reply_task = create_task_with_request_id(self.run_reply(text=text, retry=retry))
 
     async def stop_reply(self) -> None:
+        """Every stop gets an answer: ``stopped`` with the reply's id, or ``bad_request``
+        "nothing to stop" when no reply is streaming (or it completed first)."""
         task = self.reply_task
-        if task is None or task.done():
+        if task is None or task.done() or self.reply_finished or self.stop_requested:
+            await self.send_error("bad_request", NOTHING_TO_STOP)
             return
         self.stop_requested = True
+        if self.reply_id is None:
+            # Before its start frame the reply has no id to report: it stops itself as soon
+            # as it has one (``run_reply``), so the stopped frame can name it.
+            return
         task.cancel()
         await asyncio.wait([task], timeout=5)
+        if self.reply_finished:
+            # The reply was already being saved as complete: the done frame went out.
+            await self.send_error("bad_request", NOTHING_TO_STOP)
 
     async def rate(self, frame: dict[str, Any]) -> None:
         value = frame.get("value")
@@ -291,19 +323,26 @@ class TutorConsumer(AsyncWebsocketConsumer):
                         continue
                     await tokens.flush()
                     if isinstance(event, ReplyStart):
-                        message_id = event.message_id
+                        message_id = self.reply_id = event.message_id
                     elif isinstance(event, ReplyDone):
-                        finished = True
+                        finished = self.reply_finished = True
+                        metrics.record_tutor_reply(intent=event.intent, ttft_ms=event.ttft_ms)
                     await self.send_json(event.frame())
-        except asyncio.CancelledError:
+                    if isinstance(event, ReplyStart) and self.stop_requested:
+                        # A stop that came before the start frame: closing the stream saves
+                        # the (empty) reply as stopped.
+                        raise StopBeforeStart
+        except (asyncio.CancelledError, StopBeforeStart):
             tokens.discard()
             # stop: tell the page; disconnect: there is no page left to tell.
-            if self.stop_requested and message_id is not None and not finished:
+            if self.stop_requested and message_id is not None and not finished and not self.gone:
+                metrics.TUTOR_STOPPED.inc()
                 # What was streamed, rendered like a finished reply (the page shows it so).
                 html = render_markdown("".join(streamed)) if streamed else ""
                 await self.send_json({"type": "stopped", "message_id": message_id, "html": html})
             return
         except TutorError as exc:
+            metrics.record_tutor_error(exc.code)
             await tokens.flush()
             await self.send_error(exc.code, exc.message, message_id=message_id)
         except OUTAGE_ERRORS as exc:
@@ -326,6 +365,8 @@ class TutorConsumer(AsyncWebsocketConsumer):
     # -- frames out -------------------------------------------------------------------------
 
     async def send_json(self, content: dict[str, Any]) -> None:
+        if self.gone:
+            return
         await self.send(text_data=json.dumps(content, ensure_ascii=False))
 
     async def send_error(self, code: str, message: str, *, message_id: int | None = None) -> None:

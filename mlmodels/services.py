@@ -333,7 +333,7 @@ def predict_class_topics(
     abilities and their recent histories are read once for the class (a fixed number of
     queries however many students), then each model predicts the whole matrix.
     """
-    from mlmodels.registry import champion_kind, get_predictor
+    from mlmodels.registry import get_predictor, serving_order
     from tasks.models import Task
 
     if not students or not topics:
@@ -348,12 +348,9 @@ def predict_class_topics(
         return {}
     n_students, n_tasks = len(students), len(tasks)
     averages = group_averages()
-    champion = champion_kind()
     models = list(ModelKind.values)
-    if champion is None:
-        order: list[str] = ["average", *models, "default"]
-    else:
-        order = [champion, *(m for m in models if m != champion), "average", "default"]
+    # predict_many's order: the champion, the other qualified kinds, the average, the default.
+    order: list[str] = [*(k for k in serving_order() if k in models), "average", "default"]
     average_row = [average_prediction(t, averages) for t in tasks]
     matrices: dict[str, np.ndarray] = {
         "average": np.tile(
@@ -363,7 +360,7 @@ def predict_class_topics(
     }
     histories = ClassHistories(students)
     for kind in models:
-        if order.index(kind) > order.index("default"):
+        if kind not in order:
             continue
         loaded = get_predictor(kind)
         if loaded is None:
@@ -505,7 +502,10 @@ def _lnirt_class_matrix(
     tau = np.array([abilities[s.pk][1] for s in students])[:, None]
     batch = lnirt.resolve_items(model, [task_key(t) for t in tasks])
     p, _log_t = lnirt._predict_batch(batch, theta, tau, 0.0)
-    return np.asarray(p, dtype=np.float64)
+    from mlmodels.calibration import calibrate
+
+    # Calibrated as predict_many serves it.
+    return calibrate(model.calibration, np.asarray(p, dtype=np.float64))
 
 
 def _sequence_class_matrix(
@@ -535,7 +535,10 @@ def _sequence_class_matrix(
     p, _log_s = model.predict_log_many(
         users=[str(s.pk) for s in students], histories=steps, targets=targets
     )
-    return np.asarray(p, dtype=np.float64)
+    from mlmodels.calibration import calibrate
+
+    # Calibrated as predict_many serves it.
+    return calibrate(model.calibration, np.asarray(p, dtype=np.float64))
 
 
 def _per_student_matrix(

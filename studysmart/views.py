@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -8,11 +9,14 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.decorators import method_decorator
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from studysmart import health as health_checks
+from studysmart import services
 
 WELCOME = "Welcome to StudySmart AI API"
 
@@ -41,8 +45,14 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        required=False,
+        label="E-mail address (optional)",
+        help_text="Only used to reset your password if you forget it.",
+    )
+
     class Meta(UserCreationForm.Meta):
-        fields = ("username",)
+        fields = ("username", "email")
 
 
 @login_not_required
@@ -54,6 +64,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session[services.THEME_SESSION_KEY] = services.theme_for(user=user)
         return redirect("tasks:dashboard")
     return render(request, "registration/signup.html", {"form": form})
 
@@ -86,3 +97,42 @@ class AdminLoginForm(BoundedUsernameMixin, AdminAuthenticationForm):
 class StudySmartLoginView(LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # The chosen theme rides in the session: pages render it without a query.
+        self.request.session[services.THEME_SESSION_KEY] = services.theme_for(
+            user=form.get_user()
+        )
+        return response
+
+
+@require_POST
+def theme(request: HttpRequest) -> HttpResponse:
+    """Remember the colour theme (light, dark, or "system": as the device). static/studysmart/
+    app.js sends it with fetch and switches at once; without JavaScript the form posts and the
+    page comes back in the new theme."""
+    chosen = request.POST.get("theme", "")
+    try:
+        services.set_theme(user=request.user, theme=chosen)
+    except ValueError as exc:
+        if request.headers.get("Accept", "").startswith("application/json"):
+            return JsonResponse({"error": str(exc), "field": "theme"}, status=400)
+        return HttpResponse(str(exc), status=400, content_type="text/plain")
+    request.session[services.THEME_SESSION_KEY] = chosen
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"theme": chosen})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    return redirect(back)
+
+
+@login_not_required
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on pages without an icon link (the admin's)."""
+    return redirect(static("studysmart/favicon.svg"), permanent=True)

@@ -34,9 +34,10 @@ View = Callable[..., HttpResponse]
 
 
 class BadRequest(Exception):
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 def error(message: str, status: int, **extra: Any) -> JsonResponse:
@@ -76,6 +77,8 @@ def api_view(*methods: str) -> Callable[[View], View]:
                         return rejection
                 return view(request, *args, **kwargs)
             except BadRequest as exc:
+                if exc.field:
+                    return error(exc.message, 400, field=exc.field)
                 return error(exc.message, 400)
             except RequestDataTooBig:
                 # Django would answer its HTML 400 page; an API client needs JSON.
@@ -136,6 +139,7 @@ def practice_task_json(item: PracticeTask, prediction: Prediction) -> dict[str, 
         "statement": task.statement,
         "statement_html": str(task.statement_html),
         "unit": task.unit,
+        "expected_unit": task.expected_unit,
         "concept": task.concept,
     }
     if task.answer_kind == AnswerKind.CHOICE:
@@ -163,6 +167,7 @@ def practice_task_json(item: PracticeTask, prediction: Prediction) -> dict[str, 
     }
     if item.is_completed:
         body["answer"] = item.answer
+        body["answer_text"] = item.answer_text
         task_json["solution"] = task.solution
         task_json["solution_html"] = str(task.solution_html)
         if task.answer_kind == AnswerKind.NUMERIC:
@@ -209,17 +214,57 @@ def practice_task_list(request: HttpRequest) -> HttpResponse:
 
 @api_view("POST")
 def practice_task_assign(request: HttpRequest) -> HttpResponse:
+    """New practice tasks: `count` (1..20, default 5), optionally only of one `topic` (a slug)
+    and/or one `difficulty` (easy, medium, hard)."""
     data = json_object(request, allow_empty=True)
-    unknown = set(data) - {"count"}
+    unknown = set(data) - {"count", "topic", "difficulty"}
     if unknown:
         raise BadRequest(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     try:
         count = services.check_count(data.get("count", DEFAULT_ASSIGN_COUNT))
-        items = services.assign_practice_tasks(student=request.user, count=count)
     except services.PracticeTaskError as exc:
-        raise BadRequest(exc.message) from None
+        raise BadRequest(exc.message, "count") from None
+    try:
+        pool = services.practice_pool(topic=data.get("topic"), difficulty=data.get("difficulty"))
+        items = services.assign_practice_tasks(student=request.user, count=count, pool=pool)
+    except services.PracticeTaskError as exc:
+        raise BadRequest(exc.message, exc.field) from None
     body = [practice_task_json(i, _frozen_prediction(i)) for i in items]
     return JsonResponse(body, safe=False, status=201)
+
+
+@api_view("POST")
+def practice_task_skip(request: HttpRequest, pk: int) -> HttpResponse:
+    """A pending task becomes `skipped`: not graded, not a model input; 409 when it is not
+    pending any more."""
+    json_object(request, allow_empty=True)
+    try:
+        item = services.skip_practice_task(practice_task_id=pk, student=request.user)
+    except services.NotPending as exc:
+        first = exc.practice_task
+        return error(
+            exc.message,
+            409,
+            code=exc.code,
+            practice_task=practice_task_json(first, _frozen_prediction(first)),
+        )
+    return JsonResponse(practice_task_json(item, _frozen_prediction(item)))
+
+
+@api_view("POST")
+def practice_task_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same task as a completed (or skipped) practice task, assigned again: 201 and the new
+    practice task, or 200 and the one already waiting; 409 while the original is pending."""
+    json_object(request, allow_empty=True)
+    try:
+        item, created = services.practise_again(practice_task_id=pk, student=request.user)
+    except services.NotFinished as exc:
+        return error(exc.message, 409, code="pending")
+    except services.PracticeTaskError as exc:
+        raise BadRequest(exc.message) from None
+    return JsonResponse(
+        practice_task_json(item, _frozen_prediction(item)), status=201 if created else 200
+    )
 
 
 @api_view("GET", "PATCH")
@@ -251,8 +296,16 @@ def _complete(request: HttpRequest, pk: int) -> HttpResponse:
             409,
             practice_task=practice_task_json(first, _frozen_prediction(first)),
         )
+    except services.NotPending as exc:
+        first = exc.practice_task
+        return error(
+            exc.message,
+            409,
+            code=exc.code,
+            practice_task=practice_task_json(first, _frozen_prediction(first)),
+        )
     except services.InvalidAnswer as exc:
-        raise BadRequest(exc.message) from None
+        raise BadRequest(exc.message, "answer") from None
     item = completion.practice_task
     # Completion stays cheap (SPEC §3): no prediction here; the frozen one stands in for it.
     return JsonResponse(practice_task_json(item, _frozen_prediction(item)))

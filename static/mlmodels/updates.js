@@ -19,10 +19,19 @@
   let retryMs = RETRY_FIRST_MS;
   let reconnecting = false;
 
+  // Model names, versions, AUC and the retraining counter are for staff (data-staff); a student
+  // reads what their predictions are doing (the same wording as tasks/views.py).
+  const staff = box.dataset.staff !== undefined;
+  const STUDENT_LINE = "Your predictions update after every answer and learn from everyone's practice.";
+
   const describe = (s) => {
+    if (!staff) {
+      return s.state === "running" ? "Your predictions are being updated…" : STUDENT_LINE;
+    }
     if (s.state === "running") return "Your predictions are being retrained…";
     if (s.state === "queued") return "Retraining queued…";
-    const counter = `${s.completed_since_training}/${s.threshold} tasks until the next update`;
+    const left = Math.max(0, s.threshold - s.completed_since_training);
+    const counter = `${left} task${left === 1 ? "" : "s"} until the next retraining`;
     if (s.champion && s.champion.version) {
       const auc = typeof s.champion.auc === "number" ? `, AUC ${s.champion.auc.toFixed(2)}` : "";
       return `Model ${s.champion.version}${auc} · ${counter}`;
@@ -55,7 +64,9 @@
       let frame;
       try { frame = JSON.parse(event.data); } catch (_err) { return; }
       if (frame.type !== "training") return;
-      if (frame.state === "succeeded" && frame.champion) {
+      if (frame.state === "succeeded" && frame.champion && !staff) {
+        show("Your predictions were just updated.", true);
+      } else if (frame.state === "succeeded" && frame.champion) {
         const auc = typeof frame.auc === "number" ? ` — AUC ${frame.auc.toFixed(2)}` : "";
         show(`Model updated: ${frame.champion}${auc}`, true);
       } else {

@@ -101,9 +101,7 @@ class StudySmartLoginView(LoginView):
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         # The chosen theme rides in the session: pages render it without a query.
-        self.request.session[services.THEME_SESSION_KEY] = services.theme_for(
-            user=form.get_user()
-        )
+        self.request.session[services.THEME_SESSION_KEY] = services.theme_for(user=form.get_user())
         return response
 
 

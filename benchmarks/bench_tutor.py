@@ -53,7 +53,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.db import transaction
-from tutor.services import seed_demo
+from tutor.seeding import seed_demo
 call_command("createcachetable")
 seed_demo()
 n = int(os.environ["BENCH_STUDENTS"])

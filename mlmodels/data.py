@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 
 # Code 0 is "no difficulty" (imported tasks have none), so real difficulties are 1..3.
+# The order follows tasks.models.Difficulty (a test checks it); this module stays Django-free.
 DIFFICULTIES: tuple[str, ...] = ("", "easy", "medium", "hard")
+
+
+def difficulty_code(difficulty: str | None) -> int:
+    """A task's difficulty as the student models' code into ``DIFFICULTIES`` (0 for none or
+    an unknown value). The one place this mapping is made."""
+    return DIFFICULTIES.index(difficulty) if difficulty in DIFFICULTIES else 0
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,7 @@ def table_from_records(records: Iterable[AttemptRecord]) -> AttemptTable:
     for r in records:
         u = users.setdefault(r.user, len(users))
         t = topics.setdefault(r.topic, len(topics))
-        d = DIFFICULTIES.index(r.difficulty) if r.difficulty in DIFFICULTIES else 0
+        d = difficulty_code(r.difficulty)
         if r.item not in items:
             items[r.item] = len(items)
             item_topic.append(t)

@@ -9,16 +9,16 @@ new version active. Web processes re-check which version is active at most every
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+
+from studysmart import atomic
 
 logger = logging.getLogger(__name__)
 
@@ -36,26 +36,8 @@ def artifact_path(relative: str) -> Path:
 
 
 def write_atomically(relative: str, write: Callable[[Path], None]) -> Path:
-    """Call `write(tmp)` and rename the result to `relative` under MODEL_DIR, atomically.
-
-    The temporary name keeps the final suffix because some writers (Keras, NumPy) insist on it.
-    """
-    final = artifact_path(relative)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.with_name(f".tmp-{uuid.uuid4().hex}-{final.name}")
-    try:
-        write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-        dir_fd = os.open(final.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return final
+    """Call `write(tmp)` and rename the result to `relative` under MODEL_DIR, atomically."""
+    return atomic.write_atomically(artifact_path(relative), write)
 
 
 # A temporary file older than this belongs to a writer that died (a killed worker): no live
@@ -71,7 +53,7 @@ def sweep_orphaned_temporary_files(*, older_than: float = ORPHAN_TEMPORARY_SECON
     """
     cutoff = time.time() - older_than
     removed = []
-    for path in model_dir().rglob(".tmp-*"):
+    for path in model_dir().rglob(f"{atomic.TEMPORARY_PREFIX}*"):
         try:
             if path.is_file() and path.stat().st_mtime < cutoff:
                 path.unlink()

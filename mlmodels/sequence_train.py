@@ -8,8 +8,6 @@ is described there; `build_model` here must stay layer-for-layer in step with
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from mlmodels.sequence_serve import (
     SequencePredictor,
     build_inputs,
 )
+from studysmart.atomic import write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -480,35 +479,6 @@ def predictor_from_artifacts(artifacts: SequenceArtifacts) -> SequencePredictor:
     return SequencePredictor(export_arrays(artifacts))
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None], suffix: str) -> None:
-    """Write via a temp file in the same directory, fsync, rename: readers never see a half file.
-
-    The temp name keeps `suffix` because Keras only saves to names ending in `.keras`.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable; not possible on every platform
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
 def export_weights(artifacts: SequenceArtifacts, path: Path | str) -> Path:
     """Write the TensorFlow-free serving form (one `.npz`) atomically; returns the path."""
     target = Path(path)
@@ -518,7 +488,7 @@ def export_weights(artifacts: SequenceArtifacts, path: Path | str) -> Path:
         with open(tmp, "wb") as fh:
             np.savez(fh, allow_pickle=False, **arrays)
 
-    _atomic_write(target, write, ".npz")
+    write_atomically(target, write)
     return target
 
 
@@ -527,7 +497,7 @@ def save_keras(artifacts: SequenceArtifacts, path: Path | str) -> Path:
     target = Path(path)
     if target.suffix != ".keras":
         raise ValueError(f"Keras model files must end in .keras, got {target.name}")
-    _atomic_write(target, lambda tmp: artifacts.model.save(tmp), ".keras")
+    write_atomically(target, lambda tmp: artifacts.model.save(tmp))
     return target
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Avg, Case, Count, FloatField, Value, When
 from django.utils import timezone
 
-from mlmodels.data import DIFFICULTIES
+from mlmodels.data import difficulty_code
 from mlmodels.models import (
     ModelKind,
     ModelVersion,
@@ -27,7 +27,7 @@ from mlmodels.models import (
     TrainingRun,
     TrainingTracker,
 )
-from studysmart.middleware import REDIS_ERRORS
+from studysmart.outages import REDIS_ERRORS
 
 if TYPE_CHECKING:
     from tasks.models import PracticeTask, Task
@@ -103,10 +103,6 @@ def predict_many(
 def task_key(task: Task) -> tuple[str, str, int]:
     """How the student models name a task: (task id, topic id, difficulty code)."""
     return str(task.pk), str(task.topic_id), difficulty_code(task.difficulty)
-
-
-def difficulty_code(difficulty: str) -> int:
-    return DIFFICULTIES.index(difficulty) if difficulty in DIFFICULTIES else 0
 
 
 def model_predictions(kind: str, *, user: Any, tasks: Sequence[Task]) -> list[Prediction | None]:

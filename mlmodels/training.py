@@ -21,7 +21,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from mlmodels.data import DIFFICULTIES, AttemptRecord, AttemptTable, table_from_records
+from mlmodels.data import AttemptRecord, AttemptTable, table_from_records
 from mlmodels.models import ModelKind, ModelVersion, TrainingRun, TrainingTracker
 from mlmodels.registry import (
     artifact_path,
@@ -379,7 +379,3 @@ def _finite(value: Any) -> Any:
     if isinstance(value, np.integer):
         return int(value)
     return value
-
-
-def difficulty_code(difficulty: str) -> int:
-    return DIFFICULTIES.index(difficulty) if difficulty in DIFFICULTIES else 0

@@ -1,7 +1,8 @@
 """A clear 503 instead of a 500 page while PostgreSQL or Redis is unreachable.
 
-`OutageMiddleware` answers `503 Service Unavailable` with `Retry-After`: `{"error": …}` for the
-API (paths under /api/, or a client that prefers JSON), a short page for a browser. It logs one
+`OutageMiddleware` answers `503 Service Unavailable` with `Retry-After`: the JSON error
+`unavailable` (docs/errors.md) for the API (paths under /api/, or a client that prefers JSON),
+a short page for a browser. It logs one
 WARNING line per failed request, without a traceback: an outage is an operations event, not a
 bug.
 
@@ -29,20 +30,15 @@ from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from studysmart.errors import error_response, wants_json
+from studysmart.outages import OUTAGE_ERRORS, is_outage, service_name
 
 logger = logging.getLogger(__name__)
 
-# What Django raises when PostgreSQL (or SQLite's file) cannot be used, and what the Redis
-# cache raises when Redis cannot be reached. Driver errors arrive wrapped in Django's classes.
-DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
-REDIS_ERRORS: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
-OUTAGE_ERRORS = DATABASE_ERRORS + REDIS_ERRORS
 # A restart of PostgreSQL takes a few seconds; clients that honour Retry-After come back then.
 RETRY_AFTER_SECONDS = 5
 _NOTED = "_studysmart_outage_error"
@@ -50,28 +46,16 @@ _NOTED = "_studysmart_outage_error"
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
-def is_outage(exc: BaseException | None) -> bool:
-    return isinstance(exc, OUTAGE_ERRORS)
-
-
-def service_name(exc: BaseException) -> str:
-    return "database" if isinstance(exc, DATABASE_ERRORS) else "cache"
-
-
-def wants_json(request: HttpRequest) -> bool:
-    if request.path_info.startswith("/api/"):
-        return True
-    # `*/*` (curl, httpx) and browsers' Accept headers prefer HTML here; `application/json` wins.
-    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
-
-
 def outage_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
     """The 503 answer for `exc`, marked as logged so that Django adds no line of its own."""
     service = service_name(exc)
     if wants_json(request):
         message = f"StudySmart cannot reach its {service} right now. Try again in a few seconds."
-        response: HttpResponse = JsonResponse(
-            {"error": message, "retry_after": RETRY_AFTER_SECONDS}, status=503
+        response: HttpResponse = error_response(
+            status=503,
+            code="unavailable",
+            message=message,
+            extra={"retry_after": RETRY_AFTER_SECONDS},
         )
     else:
         context = {"service": service, "retry_after": RETRY_AFTER_SECONDS}

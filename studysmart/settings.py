@@ -97,6 +97,8 @@ if not DEBUG and "*" in ALLOWED_HOSTS:
     # A wildcard also disables the websocket origin check (STACK_NOTES: Channels).
     raise ImproperlyConfigured("ALLOWED_HOSTS may not contain '*' when DEBUG is off")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A refused CSRF check answers an API client in JSON (docs/errors.md), a browser with Django's page.
+CSRF_FAILURE_VIEW = "studysmart.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "daphne",

@@ -2,10 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from studysmart import views
+from studysmart import errors, views
 
 # The admin's login gets the same bound on usernames as the site's.
 admin.site.login_form = views.AdminLoginForm
+
+# Django's own refusals in JSON for API clients (docs/errors.md), its pages for browsers.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 urlpatterns = [
     path("", include("tasks.urls")),

@@ -17,13 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from studysmart import health as health_checks
 from studysmart import services
+from studysmart.errors import error_response, json_methods, wants_json
 
 WELCOME = "Welcome to StudySmart AI API"
 
 
 @login_not_required
 @never_cache
-@require_GET
+@json_methods("GET")
 def health(request: HttpRequest) -> JsonResponse:
     database = health_checks.check_database()
     if database["ok"]:
@@ -114,11 +115,13 @@ def theme(request: HttpRequest) -> HttpResponse:
     try:
         services.set_theme(user=request.user, theme=chosen)
     except ValueError as exc:
-        if request.headers.get("Accept", "").startswith("application/json"):
-            return JsonResponse({"error": str(exc), "field": "theme"}, status=400)
+        if wants_json(request):
+            return error_response(
+                status=400, code="bad_request", message=str(exc), fields={"theme": str(exc)}
+            )
         return HttpResponse(str(exc), status=400, content_type="text/plain")
     request.session[services.THEME_SESSION_KEY] = chosen
-    if request.headers.get("Accept", "").startswith("application/json"):
+    if wants_json(request):
         return JsonResponse({"theme": chosen})
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(

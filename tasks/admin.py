@@ -1,7 +1,7 @@
 """Admin for the question bank and practice tasks: search, filters, CSV in and out, history.
 
 The admin classes are interfaces: CSV parsing, validation and the upsert live in
-`tasks/importing.py`; the views here parse the request, call it and render.
+`tasks/bank_csv.py`; the views here parse the request, call it and render.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from tasks.importing import (
+from tasks.bank_csv import (
     TASK_CSV_FIELDS,
     TOPIC_CSV_FIELDS,
     CsvFileError,

@@ -2,7 +2,7 @@
 
 Interfaces only: parse and check the request, call a QuerySet or a service, answer JSON.
 Anonymous calls get a JSON 401 rather than a login redirect, a failed CSRF check a JSON 403,
-and every refused request `{"error": message}` with nothing changed.
+and every refused request the one JSON error shape of docs/errors.md, with nothing changed.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from mlmodels.services import Prediction, predict_many
+from studysmart.errors import ApiError, method_not_allowed
 from tasks import services
 from tasks.models import AnswerKind, PracticeTask
 
@@ -33,22 +34,12 @@ FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 View = Callable[..., HttpResponse]
 
 
-class BadRequest(Exception):
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-def error(message: str, status: int, **extra: Any) -> JsonResponse:
-    return JsonResponse({"error": message, **extra}, status=status)
-
-
 class _JsonCsrfCheck(CsrfViewMiddleware):
     """Django's own CSRF check, answering a failure in JSON instead of the HTML page."""
 
     def _reject(self, request: HttpRequest, reason: str) -> HttpResponse:
-        return error(f"CSRF check failed: {reason} Send the X-CSRFToken header.", 403)
+        message = f"CSRF check failed: {reason} Send the X-CSRFToken header."
+        return ApiError("csrf_failed", message).response()
 
 
 _csrf_check = _JsonCsrfCheck(lambda request: HttpResponse())
@@ -65,30 +56,36 @@ def api_view(*methods: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in methods:
-                response = error(f"Method {request.method} is not allowed here.", 405)
-                response["Allow"] = ", ".join(methods)
-                return response
+                return method_not_allowed(request, methods)
             if not request.user.is_authenticated:
-                return error("Authentication required: log in first.", 401)
+                return ApiError("not_authenticated").response()
             try:
                 if request.method not in SAFE_METHODS:
                     rejection = _csrf_check.process_view(request, None, (), {})  # type: ignore[arg-type]
                     if rejection is not None:
                         return rejection
                 return view(request, *args, **kwargs)
-            except BadRequest as exc:
-                if exc.field:
-                    return error(exc.message, 400, field=exc.field)
-                return error(exc.message, 400)
+            except ApiError as exc:
+                return exc.response()
             except RequestDataTooBig:
                 # Django would answer its HTML 400 page; an API client needs JSON.
-                return error("The request body is too large.", 413)
+                return ApiError("payload_too_large").response()
             except PracticeTask.DoesNotExist:
-                return error("Practice task not found.", 404)
+                return ApiError("not_found", "Practice task not found.").response()
 
         return login_not_required(csrf_exempt(never_cache(wrapper)))
 
     return decorator
+
+
+def bad_field(field: str | None, message: str) -> ApiError:
+    """A 400 ``bad_request``, naming the input field at fault when there is one."""
+    return ApiError("bad_request", message, fields={field: message} if field else None)
+
+
+def unknown_fields(names: set[str]) -> ApiError:
+    message = f"Unknown field(s): {', '.join(sorted(names))}."
+    return ApiError("bad_request", message, fields=dict.fromkeys(sorted(names), "Unknown field."))
 
 
 def _reject_constant(name: str) -> Any:
@@ -100,13 +97,13 @@ def json_object(request: HttpRequest, *, allow_empty: bool = False) -> dict[str,
     if allow_empty and (not request.body.strip() or _empty_form(request)):
         return {}
     if not request.body.strip():
-        raise BadRequest("Send a JSON object in the request body.")
+        raise ApiError("bad_request", "Send a JSON object in the request body.")
     try:
         data = json.loads(request.body, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise BadRequest("Malformed JSON.") from None
+        raise ApiError("bad_request", "Malformed JSON.") from None
     if not isinstance(data, dict):
-        raise BadRequest("The request body must be a JSON object.")
+        raise ApiError("bad_request", "The request body must be a JSON object.")
     return data
 
 
@@ -122,9 +119,9 @@ def _int_param(request: HttpRequest, name: str, default: int, *, lo: int, hi: in
     try:
         value = int(raw)
     except ValueError:
-        raise BadRequest(f"{name} must be a whole number.") from None
+        raise bad_field(name, f"{name} must be a whole number.") from None
     if not lo <= value <= hi:
-        raise BadRequest(f"{name} must be from {lo} to {hi}.")
+        raise bad_field(name, f"{name} must be from {lo} to {hi}.")
     return value
 
 
@@ -219,16 +216,16 @@ def practice_task_assign(request: HttpRequest) -> HttpResponse:
     data = json_object(request, allow_empty=True)
     unknown = set(data) - {"count", "topic", "difficulty"}
     if unknown:
-        raise BadRequest(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        raise unknown_fields(unknown)
     try:
         count = services.check_count(data.get("count", DEFAULT_ASSIGN_COUNT))
     except services.PracticeTaskError as exc:
-        raise BadRequest(exc.message, "count") from None
+        raise bad_field(exc.field or "count", exc.message) from None
     try:
         pool = services.practice_pool(topic=data.get("topic"), difficulty=data.get("difficulty"))
         items = services.assign_practice_tasks(student=request.user, count=count, pool=pool)
     except services.PracticeTaskError as exc:
-        raise BadRequest(exc.message, exc.field) from None
+        raise bad_field(exc.field, exc.message) from None
     body = [practice_task_json(i, _frozen_prediction(i)) for i in items]
     return JsonResponse(body, safe=False, status=201)
 
@@ -242,12 +239,11 @@ def practice_task_skip(request: HttpRequest, pk: int) -> HttpResponse:
         item = services.skip_practice_task(practice_task_id=pk, student=request.user)
     except services.NotPending as exc:
         first = exc.practice_task
-        return error(
+        raise ApiError(
+            exc.code,
             exc.message,
-            409,
-            code=exc.code,
-            practice_task=practice_task_json(first, _frozen_prediction(first)),
-        )
+            extra={"practice_task": practice_task_json(first, _frozen_prediction(first))},
+        ) from None
     return JsonResponse(practice_task_json(item, _frozen_prediction(item)))
 
 
@@ -259,9 +255,9 @@ def practice_task_again(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         item, created = services.practise_again(practice_task_id=pk, student=request.user)
     except services.NotFinished as exc:
-        return error(exc.message, 409, code="pending")
+        raise ApiError("still_pending", exc.message) from None
     except services.PracticeTaskError as exc:
-        raise BadRequest(exc.message) from None
+        raise bad_field(exc.field, exc.message) from None
     return JsonResponse(
         practice_task_json(item, _frozen_prediction(item)), status=201 if created else 200
     )
@@ -281,7 +277,7 @@ def _complete(request: HttpRequest, pk: int) -> HttpResponse:
     data = json_object(request)
     unknown = set(data) - {"answer", "self_assessed_correct"}
     if unknown:
-        raise BadRequest(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        raise unknown_fields(unknown)
     try:
         completion = services.complete_practice_task(
             practice_task_id=pk,
@@ -291,21 +287,20 @@ def _complete(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.AlreadyCompleted as exc:
         first = exc.practice_task
-        return error(
+        raise ApiError(
+            "already_completed",
             exc.message,
-            409,
-            practice_task=practice_task_json(first, _frozen_prediction(first)),
-        )
+            extra={"practice_task": practice_task_json(first, _frozen_prediction(first))},
+        ) from None
     except services.NotPending as exc:
         first = exc.practice_task
-        return error(
+        raise ApiError(
+            exc.code,
             exc.message,
-            409,
-            code=exc.code,
-            practice_task=practice_task_json(first, _frozen_prediction(first)),
-        )
+            extra={"practice_task": practice_task_json(first, _frozen_prediction(first))},
+        ) from None
     except services.InvalidAnswer as exc:
-        raise BadRequest(exc.message, "answer") from None
+        raise bad_field(exc.field, exc.message) from None
     item = completion.practice_task
     # Completion stays cheap (SPEC §3): no prediction here; the frozen one stands in for it.
     return JsonResponse(practice_task_json(item, _frozen_prediction(item)))

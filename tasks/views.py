@@ -22,7 +22,7 @@ from tasks.answers import example_unit
 from tasks.models import AnswerKind, Difficulty, PracticeTask, Task, Topic, current_streak
 
 if TYPE_CHECKING:
-    from tutor.services import WeakTopic
+    from mlmodels.weak_topics import WeakTopic
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def weakest_topic(request: HttpRequest) -> WeakTopic | None:
     """The student's weakest topic by the student models (the tutor's practice link uses the
     same, remembered a minute per process), or None; never breaks the page."""
-    from tutor.services import weakest_topics
+    from mlmodels.weak_topics import weakest_topics
 
     try:
         weak = weakest_topics(student=request.user)

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 
 from mlmodels import services as mlmodels_services
 from tests.tasks.factories import TaskFactory, UserFactory, completed_history
-from tutor import services as tutor_services
+from tutor import errors, turns
 
 pytestmark = pytest.mark.django_db
 
@@ -38,15 +38,15 @@ def test_a_task_list_predicts_without_the_cache(dead_redis, client, alice: User)
 
 def test_the_tutor_answers_unmetered_while_the_cache_is_down(dead_redis, settings, alice, caplog):
     settings.TUTOR_RATE_LIMIT_PER_MINUTE = 1
-    with caplog.at_level(logging.WARNING, logger="tutor.services"):
+    with caplog.at_level(logging.WARNING, logger="tutor.turns"):
         for _ in range(3):  # over the allowance of 1, and never refused
-            tutor_services.check_rate_limit(student=alice)
+            turns.check_rate_limit(student=alice)
     assert "rate limit not applied" in caplog.text
 
 
 def test_the_allowance_still_holds_with_the_cache_up(settings, alice: User) -> None:
     settings.TUTOR_RATE_LIMIT_PER_MINUTE = 2
-    tutor_services.check_rate_limit(student=alice)
-    tutor_services.check_rate_limit(student=alice)
-    with pytest.raises(tutor_services.TutorError):
-        tutor_services.check_rate_limit(student=alice)
+    turns.check_rate_limit(student=alice)
+    turns.check_rate_limit(student=alice)
+    with pytest.raises(errors.TutorError):
+        turns.check_rate_limit(student=alice)

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from tutor import services
+from tutor import knowledge_index
 from tutor.models import Chat, ChatMessage, KnowledgeEntry
 
 
@@ -32,11 +32,11 @@ class KnowledgeEntryAdmin(admin.ModelAdmin):
     ) -> None:
         super().save_model(request, obj, form, change)
         # The vector follows the text: recomputed by the service, not by a signal or save().
-        services.embed_entry(entry=obj)
+        knowledge_index.embed_entry(entry=obj)
 
     @admin.action(description="Recompute embeddings of the selected entries")
     def recompute_embeddings(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        count = services.embed_entries(entries=list(queryset))
+        count = knowledge_index.embed_entries(entries=list(queryset))
         self.message_user(request, f"Recomputed {count} embeddings.")
 
 

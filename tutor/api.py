@@ -13,57 +13,44 @@ from channels.db import database_sync_to_async
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_POST
 
-from tutor import services
-from tutor.services import TutorError
-
-STATUS_FOR_CODE = {
-    "bad_request": 400,
-    "too_long": 400,
-    "not_found": 404,
-    "busy": 409,
-    "rate_limited": 429,
-    "unavailable": 503,
-    "internal": 500,
-}
-
-
-def error_response(code: str, message: str, *, status: int | None = None) -> JsonResponse:
-    body = {"error": {"code": code, "message": message}}
-    return JsonResponse(body, status=status or STATUS_FOR_CODE.get(code, 500))
+from studysmart.errors import ApiError, json_methods
+from tutor import chats, streaming, turns
+from tutor.errors import TutorError
 
 
 # Login is checked here rather than by LoginRequiredMiddleware, which would redirect an API
 # client to the login page: an API answers 401 with JSON.
 @login_not_required
-@require_POST
+@json_methods("POST")
 async def ask(request: HttpRequest) -> JsonResponse:
     user = await request.auser()
     if not user.is_authenticated:
-        return error_response("unauthenticated", "Log in to ask the tutor.", status=401)
+        return ApiError("not_authenticated", "Log in to ask the tutor.").response()
     try:
         body = json.loads(request.body or b"")
     except RequestDataTooBig:
         # Django would answer its HTML 400 page; an API client needs JSON.
-        return error_response("too_long", "The request body is too large.", status=413)
+        return ApiError("payload_too_large").response()
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
-        return error_response("bad_request", "The body must be a JSON object.")
+        return ApiError("bad_request", "The body must be a JSON object.").response()
     if not isinstance(body, dict):
-        return error_response("bad_request", "The body must be a JSON object.")
+        return ApiError("bad_request", "The body must be a JSON object.").response()
     text, chat_id = body.get("text"), body.get("chat_id")
     if not isinstance(text, str) or not text.strip():
-        return error_response("bad_request", '"text" must be a non-empty string.')
+        message = '"text" must be a non-empty string.'
+        return ApiError("bad_request", message, fields={"text": message}).response()
     if chat_id is not None and (type(chat_id) is not int or chat_id <= 0):
-        return error_response("bad_request", '"chat_id" must be a positive integer.')
+        message = '"chat_id" must be a positive integer.'
+        return ApiError("bad_request", message, fields={"chat_id": message}).response()
     try:
-        services.check_text(text)
+        turns.check_text(text)
         if chat_id is None:
-            chat = await database_sync_to_async(services.start_chat)(student=user)
+            chat = await database_sync_to_async(chats.start_chat)(student=user)
             chat_id = chat.pk
-        done = await services.ask(chat_id=chat_id, student=user, text=text)
+        done = await streaming.ask(chat_id=chat_id, student=user, text=text)
     except TutorError as exc:
-        return error_response(exc.code, exc.message)
+        return exc.response()
     payload: dict[str, Any] = done.frame()
     payload.pop("type")
     payload.update(chat_id=chat_id, text=done.text)

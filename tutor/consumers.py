@@ -1,6 +1,6 @@
 """``TutorConsumer``: the tutor chat over a websocket (frames as in SPEC §7).
 
-The consumer authenticates, validates and relays; ``tutor.services.stream_reply`` does the
+The consumer authenticates, validates and relays; ``tutor.streaming.stream_reply`` does the
 work. A reply runs as an ``asyncio.Task`` so that "stop" and the disconnect are handled while
 it streams (a consumer handles its events one at a time).
 """
@@ -18,13 +18,13 @@ from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
-from redis.exceptions import RedisError
 
 from studysmart.markdown import render_markdown
-from tutor import services
+from studysmart.outages import OUTAGE_ERRORS
+from tutor import chats, streaming
+from tutor.errors import ERROR_MESSAGES, TutorError
 from tutor.llm import preload_chat_model
-from tutor.services import ReplyDone, ReplyStart, ReplyToken, TutorError
+from tutor.turns import ReplyDone, ReplyStart, ReplyToken
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +32,6 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
 # An alias no CHANNEL_LAYERS entry has: Channels then gives the consumer no channel layer.
 NO_CHANNEL_LAYER = "tutor-uses-no-channel-layer"
-# A service the reply needs is unreachable (PostgreSQL, or Redis behind the rate limit): the
-# student is told to try again, and the log gets one line, not a traceback per message.
-OUTAGE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError, RedisError)
 # Token frames are coalesced: the first goes at once (time to first token), later text at most
 # every FLUSH_SECONDS or once FLUSH_CHARS have gathered. A reply is ~10 frames instead of ~200
 # one-word frames, and the page still sees it grow smoothly.
@@ -149,7 +146,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
         await self.accept()
         wanted = self.scope.get("url_route", {}).get("kwargs", {}).get("chat_id")
         try:
-            payload = await services.db_hop(self._open_chat)(wanted)
+            payload = await chats.db_hop(self._open_chat)(wanted)
         except TutorError as exc:
             await self.send_error(exc.code, exc.message)
             await self.close(code=CLOSE_NOT_FOUND)
@@ -159,10 +156,10 @@ class TutorConsumer(AsyncWebsocketConsumer):
 
     def _open_chat(self, wanted: str | None) -> dict[str, Any]:
         if wanted is None:
-            chat = services.start_chat(student=self.student)
+            chat = chats.start_chat(student=self.student)
         else:
-            chat = services.access_chat(student=self.student, chat_id=wanted)
-        return services.chat_payload(chat=chat)
+            chat = chats.access_chat(student=self.student, chat_id=wanted)
+        return chats.chat_payload(chat=chat)
 
     async def disconnect(self, code: int) -> None:
         task = self.reply_task
@@ -211,7 +208,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
 
     async def start_reply(self, *, text: str | None, retry: bool) -> None:
         if self.reply_task is not None and not self.reply_task.done():
-            await self.send_error("busy", services.ERROR_MESSAGES["busy"])
+            await self.send_error("busy", ERROR_MESSAGES["busy"])
             return
         self.stop_requested = False
         self.reply_task = asyncio.create_task(self.run_reply(text=text, retry=retry))
@@ -230,7 +227,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
             await self.send_error("bad_request", "A rating is 1, -1 or 0.")
             return
         try:
-            message = await services.db_hop(services.rate_message)(
+            message = await chats.db_hop(chats.rate_message)(
                 student=self.student, message_id=frame.get("message_id"), value=value
             )
         except TutorError as exc:
@@ -247,7 +244,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
         tokens = TokenBatcher(self.send_json)
         try:
             await asyncio.shield(model_preload())
-            replies = services.stream_reply(
+            replies = streaming.stream_reply(
                 chat_id=self.chat_id, student=self.student, text=text, retry=retry
             )
             async with aclosing(replies):
@@ -274,6 +271,8 @@ class TutorConsumer(AsyncWebsocketConsumer):
             await tokens.flush()
             await self.send_error(exc.code, exc.message, message_id=message_id)
         except OUTAGE_ERRORS as exc:
+            # A service the reply needs is unreachable (PostgreSQL, or Redis behind the rate
+            # limit): try again, and one log line rather than a traceback per message.
             logger.warning(
                 "tutor reply failed (chat %s): a service is unreachable (%s)",
                 self.chat_id,
@@ -281,12 +280,12 @@ class TutorConsumer(AsyncWebsocketConsumer):
             )
             tokens.discard()
             await self.send_error(
-                "unavailable", services.ERROR_MESSAGES["unavailable"], message_id=message_id
+                "unavailable", ERROR_MESSAGES["unavailable"], message_id=message_id
             )
         except Exception:
             logger.exception("tutor socket reply failed (chat %s)", self.chat_id)
             tokens.discard()
-            await self.send_error("internal", services.ERROR_MESSAGES["internal"])
+            await self.send_error("internal", ERROR_MESSAGES["internal"])
 
     # -- frames out -------------------------------------------------------------------------
 

@@ -1,13 +1,8 @@
 """The tutor's prompts and chat-model construction (no Django, no I/O at import).
 
 The prompt has one shape for every model: a persona system message, the recent conversation
-(summarised and trimmed to a token budget), and a final human message holding
-
-- a ``<tutor_context>`` block: a fenced JSON object with the intent, the retrieved passages
-  (title, slug, the angle to use and its text) and a few flags. Gemini reads it as reference
-  material; ``OfflineTutorModel`` parses it to compose its answer. Passages are data an admin
-  typed, so they are marked untrusted;
-- a ``<student_message>`` block with the student's text, also untrusted.
+(summarised and trimmed to a token budget), and a final human message in the contract of
+``tutor.prompts`` (a ``<tutor_context>`` block and a ``<student_message>`` block, both untrusted).
 
 Models are built once per (configuration, event loop) and only awaited: the Gemini client's
 pooled connections belong to the loop that opened them, and the old tutor died of
@@ -19,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-import json
 import re
 import weakref
 from collections import deque
@@ -31,6 +25,14 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.messages.utils import count_tokens_approximately, trim_messages
+
+from tutor.prompts import (
+    NOT_IN_NOTES,
+    PromptContext,
+    PromptPassage,
+    final_message,
+    untrusted,
+)
 
 OFFLINE_MODEL = "offline"
 DEFAULT_GEMINI_MODEL = "google_genai:gemini-2.5-flash"
@@ -58,131 +60,17 @@ PERSONA = (
     "over the number; greeting = greet and say what you can do; off_topic = redirect to physics."
 )
 
-NOT_IN_NOTES = "I don't have notes on that in my knowledge base."
 # What the student sees instead of a reply that repeated the system prompt.
 PROMPT_LEAK_REPLY = (
     "I can't share how I'm set up, but I'm happy to help with physics. "
     "Ask me about a concept or a problem."
 )
 
-CONTEXT_OPEN = "<tutor_context>"
-CONTEXT_CLOSE = "</tutor_context>"
-STUDENT_OPEN = "<student_message>"
-STUDENT_CLOSE = "</student_message>"
-_CONTEXT_BLOCK = re.compile(
-    re.escape(CONTEXT_OPEN) + r"\s*```json\n(?P<json>.*?)\n```\s*" + re.escape(CONTEXT_CLOSE),
-    re.DOTALL,
-)
-_STUDENT_BLOCK = re.compile(
-    re.escape(STUDENT_OPEN) + r"\n(?P<text>.*?)\n" + re.escape(STUDENT_CLOSE), re.DOTALL
-)
-_DELIMITERS = re.compile(r"</?\s*(?:tutor_context|student_message)\s*>", re.IGNORECASE)
 
 # Tokens of conversation history kept in the prompt (measured: ~60-90 at the 4th message).
 HISTORY_TOKEN_BUDGET = 120
 # Secondary passages are cut to this many words: the top passage carries the answer.
 SECONDARY_PASSAGE_WORDS = 60
-
-
-@dataclass(frozen=True)
-class PromptPassage:
-    """One passage as the prompt carries it: which angle of the entry and its text."""
-
-    slug: str
-    title: str
-    topic: str
-    angle: str
-    text: str
-
-
-@dataclass(frozen=True)
-class PromptContext:
-    """Everything the model needs besides the conversation. Serialised into the prompt."""
-
-    intent: str
-    passages: tuple[PromptPassage, ...] = ()
-    question: str = ""  # the question being answered (for a retry: the earlier one)
-    topic: str | None = None  # the chat's current topic slug
-    previous_angle: str | None = None  # retry: the angle of the reply being replaced
-    previous_reply: str = ""  # retry: a one-sentence summary of that reply
-    weak_topics: tuple[str, ...] = ()  # topics the student's practice shows as weak
-    no_topic: bool = False  # a follow-up arrived before any topic was discussed
-
-    def to_json(self) -> str:
-        data: dict[str, Any] = {
-            "intent": self.intent,
-            "question": self.question,
-            "topic": self.topic,
-            "passages": [
-                {
-                    "title": p.title,
-                    "slug": p.slug,
-                    "topic": p.topic,
-                    "angle": p.angle,
-                    "text": p.text,
-                }
-                for p in self.passages
-            ],
-        }
-        if self.intent == "retry":
-            data["previous_angle"] = self.previous_angle
-            data["previous_reply"] = self.previous_reply
-        if self.weak_topics:
-            data["weak_topics"] = list(self.weak_topics)
-        if self.no_topic:
-            data["no_topic"] = True
-        # Escaping backticks keeps a passage from closing the fence, and dropping our block
-        # delimiters keeps it from closing the block; the JSON stays valid.
-        return untrusted(json.dumps(data, ensure_ascii=False).replace("`", "\\u0060"))
-
-    @classmethod
-    def from_json(cls, raw: str) -> PromptContext:
-        data = json.loads(raw)
-        return cls(
-            intent=str(data.get("intent", "concept")),
-            passages=tuple(
-                PromptPassage(
-                    slug=str(p.get("slug", "")),
-                    title=str(p.get("title", "")),
-                    topic=str(p.get("topic", "")),
-                    angle=str(p.get("angle", "explanation")),
-                    text=str(p.get("text", "")),
-                )
-                for p in data.get("passages", ())
-            ),
-            question=str(data.get("question", "")),
-            topic=data.get("topic"),
-            previous_angle=data.get("previous_angle"),
-            previous_reply=str(data.get("previous_reply", "")),
-            weak_topics=tuple(data.get("weak_topics", ())),
-            no_topic=bool(data.get("no_topic", False)),
-        )
-
-
-def untrusted(text: str) -> str:
-    """Remove our block delimiters from untrusted text so it cannot close its block early."""
-    return _DELIMITERS.sub("", text)
-
-
-def final_message(context: PromptContext, student_text: str) -> HumanMessage:
-    body = (
-        f"{CONTEXT_OPEN}\n```json\n{context.to_json()}\n```\n{CONTEXT_CLOSE}\n"
-        f"{STUDENT_OPEN}\n{untrusted(student_text).strip()}\n{STUDENT_CLOSE}"
-    )
-    return HumanMessage(content=body)
-
-
-def parse_final_message(text: str) -> tuple[PromptContext | None, str]:
-    """The context block and the student's text from a final message (None if absent)."""
-    match = _CONTEXT_BLOCK.search(text)
-    context = None
-    if match:
-        try:
-            context = PromptContext.from_json(match.group("json"))
-        except (ValueError, TypeError, AttributeError):
-            context = None
-    student = _STUDENT_BLOCK.search(text)
-    return context, (student.group("text") if student else text)
 
 
 # --------------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ class KnowledgeEntry(models.Model):
     example = models.TextField(blank=True)
     simpler = models.TextField(blank=True)
     alternative = models.TextField(blank=True, help_text="A genuinely different angle.")
-    # Computed by tutor.services.embed_entry (never edited by hand).
+    # Computed by tutor.knowledge_index.embed_entry (never edited by hand).
     embedding = models.JSONField(null=True, blank=True, editable=False)
     embedder = models.CharField(max_length=120, blank=True, editable=False)
     embedding_dimensions = models.PositiveIntegerField(default=0, editable=False)

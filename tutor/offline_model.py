@@ -21,7 +21,7 @@ from langchain_core.messages.ai import UsageMetadata
 from langchain_core.messages.utils import count_tokens_approximately
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from tutor.llm import NOT_IN_NOTES, PromptContext, PromptPassage, parse_final_message
+from tutor.prompts import NOT_IN_NOTES, PromptContext, PromptPassage, parse_final_message
 
 __all__ = ["NOT_IN_NOTES", "OfflineTutorModel", "compose_reply"]
 

@@ -22,13 +22,13 @@ from tutor import intents
 from tutor.llm import (
     HISTORY_TOKEN_BUDGET,
     PROMPT_LEAK_REPLY,
-    PromptContext,
     PromptLeakGuard,
     build_prompt,
     prompt_passages,
     redact,
     summarise_reply,
 )
+from tutor.prompts import PromptContext
 from tutor.retrieval import KnowledgeIndex, Passage
 
 logger = logging.getLogger(__name__)

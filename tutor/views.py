@@ -11,7 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from tutor import services
+from tutor.chats import access_chat, chat_messages, message_payload
+from tutor.errors import TutorError
 from tutor.models import Chat
 
 CHAT_LIST_LIMIT = 50
@@ -33,10 +34,10 @@ def chat_page(request: HttpRequest, chat_id: int | None = None) -> HttpResponse:
     messages: list[dict[str, object]] = []
     if chat_id is not None:
         try:
-            chat = services.access_chat(student=request.user, chat_id=chat_id)
-        except services.TutorError:
+            chat = access_chat(student=request.user, chat_id=chat_id)
+        except TutorError:
             raise Http404("No such chat") from None
-        messages = [services.message_payload(m) for m in services.chat_messages(chat=chat)]
+        messages = [message_payload(m) for m in chat_messages(chat=chat)]
     topic = " ".join(request.GET.get("topic", "").split())[:TOPIC_MAX_CHARS]
     return render(
         request,

@@ -212,7 +212,12 @@ async def send(
             error = response.json().get("error")
         except ValueError:
             error = None
-        if not isinstance(error, str) or not error or "Retry-After" not in response.headers:
+        if (
+            not isinstance(error, dict)
+            or error.get("code") != "unavailable"
+            or not error.get("message")
+            or "Retry-After" not in response.headers
+        ):
             run.bad_503s.append(f"{kind} {url}: {response.headers} {response.text[:300]}")
     return call, response
 

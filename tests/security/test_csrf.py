@@ -19,7 +19,7 @@ from django.test import Client
 
 from tasks.models import PracticeTask, Task, Topic
 from tests.tasks.factories import PracticeTaskFactory, TaskFactory, TopicFactory
-from tutor import services
+from tutor import knowledge_index
 from tutor.models import ChatMessage
 
 _FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -131,7 +131,9 @@ def test_it_refuses_an_api_completion_without_the_header(alice_client: Client, a
     body = json.dumps({"answer": 2.02})
     response = alice_client.patch(url, body, content_type="application/json")
     refused(response)
-    assert "CSRF" in response.json()["error"]  # the API answers in JSON, not the HTML page
+    # The API answers in JSON, not the HTML page.
+    assert response.json()["error"]["code"] == "csrf_failed"
+    assert "CSRF" in response.json()["error"]["message"]
     item.refresh_from_db()
     assert item.status != PracticeTask.Status.COMPLETED
     # A token in a form field does not count for a JSON body; the header is the way.
@@ -176,7 +178,7 @@ def test_it_refuses_an_api_assignment_without_the_header(
 def test_it_refuses_a_tutor_api_question_without_the_header(
     alice_client: Client, alice: User
 ) -> None:
-    services.forget_knowledge_index()
+    knowledge_index.forget_knowledge_index()
     url = "/api/tutor/ask/"
     body = json.dumps({"text": "what is momentum"})
     refused(alice_client.post(url, body, content_type="application/json"))

@@ -22,7 +22,7 @@ from tasks.models import PracticeTask
 from tests.security.conftest import session_cookie
 from tests.tasks.factories import PracticeTaskFactory, TaskFactory
 from tests.tutor.factories import ChatFactory, ChatMessageFactory, ReplyFactory
-from tutor import services
+from tutor import knowledge_index
 from tutor.models import Chat, ChatMessage
 
 MISSING = 987_654_321
@@ -91,7 +91,9 @@ def test_it_refuses_an_api_completion_of_another_students_task(
         data=json.dumps({"answer": 2.02}),
         content_type="application/json",
     )
-    assert response.json() == {"error": "Practice task not found."}
+    assert response.json() == {
+        "error": {"code": "not_found", "message": "Practice task not found."}
+    }
     bobs_task.refresh_from_db()
     assert bobs_task.status == PracticeTask.Status.ASSIGNED and bobs_task.answer == ""
 
@@ -170,7 +172,7 @@ async def test_it_refuses_to_rate_another_students_reply(alice: User, bob: User)
 def test_it_refuses_an_api_question_in_another_students_chat(
     alice_client: Client, bob: User
 ) -> None:
-    services.forget_knowledge_index()
+    knowledge_index.forget_knowledge_index()
     chat = ChatFactory(student=bob)
     ChatMessageFactory(chat=chat, text=BOB_SECRET)
     responses = []

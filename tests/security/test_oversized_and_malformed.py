@@ -24,7 +24,7 @@ from tasks import admin as tasks_admin
 from tasks.models import PracticeTask, Task, Topic
 from tests.security.conftest import session_cookie
 from tests.tasks.factories import PracticeTaskFactory, TaskFactory, TopicFactory
-from tutor import services
+from tutor import knowledge_index, seeding
 from tutor.models import ChatMessage
 
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -134,7 +134,8 @@ def test_it_refuses_a_body_over_the_upload_limit_in_json(alice_client: Client, a
         f"/api/practice-tasks/{item.pk}/", big, content_type="application/json"
     )
     body = assert_json_4xx(response, 413)
-    assert "too large" in body["error"]
+    assert body["error"]["code"] == "payload_too_large"
+    assert "too large" in body["error"]["message"]
     response = alice_client.post(
         "/api/practice-tasks/assign/", big, content_type="application/json"
     )
@@ -321,7 +322,7 @@ def test_it_reports_malformed_task_csv_values(admin_client: Client) -> None:
 
 @pytest.fixture
 def tutor_db(transactional_db: None) -> None:
-    services.forget_knowledge_index()
+    knowledge_index.forget_knowledge_index()
 
 
 # Refused before the tutor service runs, so the async view's few queries (the session) work
@@ -419,7 +420,7 @@ BAD_FRAMES: list[tuple[str, dict[str, Any]]] = [
 async def test_it_answers_bad_frames_with_an_error_and_keeps_the_socket(
     tutor_db: None, alice: User
 ) -> None:
-    await sync_to_async(services.seed_demo)()
+    await sync_to_async(seeding.seed_demo)()
     communicator = await tutor_socket(alice)
     for name, frame in BAD_FRAMES:
         await communicator.send_to(**frame)

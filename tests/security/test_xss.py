@@ -27,7 +27,7 @@ from tests.security.conftest import session_cookie
 from tests.security.html_checks import active_content, assert_inert
 from tests.tasks.factories import PracticeTaskFactory, TaskFactory
 from tests.tutor.factories import ChatFactory, ChatMessageFactory, ReplyFactory
-from tutor import services
+from tutor import chats, knowledge_index, seeding
 from tutor.models import KnowledgeEntry
 
 PAYLOADS = (
@@ -79,8 +79,8 @@ def test_it_renders_stored_chat_messages_and_replies_inert(alice: User) -> None:
         "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(f"/tutor/{chat.pk}/").content.decode()
     )
     # The replay the socket sends carries the same sanitised HTML.
-    for message in services.chat_messages(chat=chat):
-        payload = services.message_payload(message)
+    for message in chats.chat_messages(chat=chat):
+        payload = chats.message_payload(message)
         if "html" in payload:
             assert_inert(payload["html"], *MARKERS)
 
@@ -93,8 +93,8 @@ def test_it_escapes_the_topic_query_parameter(alice: User) -> None:
 
 @pytest.fixture
 def kb(transactional_db: None) -> None:
-    services.forget_knowledge_index()
-    services.seed_demo()
+    knowledge_index.forget_knowledge_index()
+    seeding.seed_demo()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -63,9 +63,10 @@ def test_it_answers_json_503_on_api_paths(dead_redis: None, caplog) -> None:
     assert response.status_code == 503
     assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert response["Content-Type"] == "application/json"
-    assert response.json()["error"] == (
-        "StudySmart cannot reach its cache right now. Try again in a few seconds."
-    )
+    assert response.json()["error"] == {
+        "code": "unavailable",
+        "message": "StudySmart cannot reach its cache right now. Try again in a few seconds.",
+    }
     assert "no-store" in response["Cache-Control"]
     # One line from the middleware; Django's own "Service Unavailable" line is left out.
     [record] = outage_logs(caplog)
@@ -204,9 +205,12 @@ def test_it_answers_503_when_the_database_is_unreachable(tmp_path: Path) -> None
     for name in ("api_list", "api_complete"):
         answer = answers[name]
         assert (answer["code"], answer["retry_after"]) == (503, str(RETRY_AFTER_SECONDS)), name
-        assert json.loads(answer["body"])["error"] == (
-            "StudySmart cannot reach its database right now. Try again in a few seconds."
-        )
+        assert json.loads(answer["body"])["error"] == {
+            "code": "unavailable",
+            "message": (
+                "StudySmart cannot reach its database right now. Try again in a few seconds."
+            ),
+        }
     # Health gives its own account of the outage.
     health = json.loads(answers["health"]["body"])
     assert answers["health"]["code"] == 503

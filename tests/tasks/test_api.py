@@ -156,7 +156,7 @@ def test_it_refuses_bad_assign_requests_and_creates_nothing(
         "/api/practice-tasks/assign/", body, content_type="application/json"
     )
     assert response.status_code == 400
-    assert response.json()["error"]
+    assert response.json()["error"]["code"] == "bad_request"
     assert not PracticeTask.objects.for_student(alice).exists()
 
 
@@ -190,7 +190,8 @@ def test_it_answers_409_to_a_second_submit_and_keeps_the_first_outcome(
     first = state(alices_numeric)
     again = patch(alice_client, alices_numeric.pk, {"answer": 5})
     assert again.status_code == 409
-    assert "already completed" in again.json()["error"]
+    assert again.json()["error"]["code"] == "already_completed"
+    assert "already completed" in again.json()["error"]["message"]
     assert again.json()["practice_task"]["is_correct"] is True
     assert state(alices_numeric) == first
 
@@ -223,7 +224,8 @@ def test_it_refuses_bad_numeric_patches_and_changes_nothing(
     before = state(alices_numeric)
     response = patch(alice_client, alices_numeric.pk, body, raw=True)
     assert response.status_code == 400
-    assert isinstance(response.json()["error"], str)
+    assert response.json()["error"]["code"] == "bad_request"
+    assert isinstance(response.json()["error"]["message"], str)
     assert state(alices_numeric) == before
 
 
@@ -244,7 +246,7 @@ def test_it_refuses_wrong_types_for_choice_and_self_assessed_tasks(
     item = request.getfixturevalue(fixture)
     before = state(item)
     response = patch(alice_client, item.pk, body)
-    assert response.status_code == 400 and response.json()["error"]
+    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_request"
     assert state(item) == before
 
 
@@ -257,7 +259,9 @@ def test_it_answers_404_for_unknown_ids_and_for_another_students_task(
         assert client.get(f"/api/practice-tasks/{pk}/").status_code == 404
         response = patch(client, pk, {"answer": 2.02})
         assert response.status_code == 404
-        assert response.json() == {"error": "Practice task not found."}
+        assert response.json() == {
+            "error": {"code": "not_found", "message": "Practice task not found."}
+        }
     assert client.get("/api/practice-tasks/99999999999999999999999/").status_code == 404
     assert state(alices_numeric) == before
     assert client.get("/api/practice-tasks/").json() == []
@@ -276,7 +280,7 @@ def test_it_answers_401_in_json_to_anonymous_callers(
         patch(client, alices_numeric.pk, {"answer": 2.02}),
     ):
         assert response.status_code == 401
-        assert response.json()["error"]
+        assert response.json()["error"]["code"] == "not_authenticated"
     assert state(alices_numeric)[0] == "assigned"
 
 
@@ -285,7 +289,8 @@ def test_it_enforces_csrf_on_unsafe_methods(alice: User, alices_numeric: Practic
     client.force_login(alice)
     client.get("/")  # sets the CSRF cookie, as the page does before its script calls the API
     refused = patch(client, alices_numeric.pk, {"answer": 2.02})
-    assert refused.status_code == 403 and "CSRF" in refused.json()["error"]
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "csrf_failed"
+    assert "CSRF" in refused.json()["error"]["message"]
     assert state(alices_numeric)[0] == "assigned"
     refused = client.post("/api/practice-tasks/assign/")
     assert refused.status_code == 403

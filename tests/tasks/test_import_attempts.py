@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.management import CommandError, call_command
 
-from tasks.importing import SYNTHETIC_EPOCH, SYNTHETIC_STEP, imported_username
+from tasks.attempts_import import SYNTHETIC_EPOCH, SYNTHETIC_STEP, imported_username
 from tasks.models import PracticeTask, Task, Topic
 
 HEADER = ["user_id", "item_id", "position", "correct", "rt_sec", "skill_id", "rt_ms", "rt_usable"]

@@ -11,21 +11,21 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from mlmodels import weak_topics
 from mlmodels.services import Prediction
 from tasks import services as task_services
 from tasks.models import PracticeTask, Task, Topic
 from tasks.views import PRACTICE_TOPIC_COUNT
 from tests.tasks.factories import PracticeTaskFactory, TaskFactory, TopicFactory
-from tutor import services as tutor_services
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _fresh_weak_topics() -> Iterator[None]:
-    tutor_services.forget_weak_topics()
+    weak_topics.forget_weak_topics()
     yield
-    tutor_services.forget_weak_topics()
+    weak_topics.forget_weak_topics()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from studysmart import services as accounts_services
-from tasks import services
+from tasks import demo, services
 from tasks.bank import QUESTIONS, TOPICS
 from tasks.models import PracticeTask, Task, Topic
 
@@ -21,7 +21,7 @@ def test_it_seeds_the_bank_students_and_history_quickly() -> None:
     assert Topic.objects.count() == len(TOPICS)
     assert Task.objects.count() == len(QUESTIONS)
     sims = User.objects.filter(username__startswith="sim-")
-    assert sims.count() == len(services.SIMULATED_STUDENTS)
+    assert sims.count() == len(demo.SIMULATED_STUDENTS)
     assert not any(u.has_usable_password() for u in sims)
     completed = PracticeTask.objects.completed()
     assert 600 <= completed.filter(student__in=sims).count() <= 800

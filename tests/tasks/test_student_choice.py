@@ -102,7 +102,8 @@ def test_it_says_when_a_topic_has_no_tasks_of_that_difficulty(
         alice_client, "/api/practice-tasks/assign/", {"topic": "waves", "difficulty": "hard"}
     )
     assert response.status_code == 400
-    assert "no hard tasks in Waves" in response.json()["error"]
+    assert "no hard tasks in Waves" in response.json()["error"]["message"]
+    assert "difficulty" in response.json()["error"]["fields"]
 
 
 def test_the_dashboard_offers_topic_and_difficulty(
@@ -136,7 +137,7 @@ def test_it_skips_a_pending_task_without_grading_it(
     assert alices_numeric.status == "skipped" and alices_numeric.is_correct is None
     # Not pending any more: neither skipped again nor answered.
     again = post(alice_client, f"/api/practice-tasks/{alices_numeric.pk}/skip/")
-    assert again.status_code == 409 and again.json()["code"] == "skipped"
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_skipped"
     answer = alice_client.patch(
         f"/api/practice-tasks/{alices_numeric.pk}/",
         json.dumps({"answer": 2.02}),
@@ -154,7 +155,8 @@ def test_it_does_not_skip_a_completed_task_or_another_students(
     bobs = PracticeTaskFactory(student=bob, task=numeric_task)
     client.force_login(alice)
     response = post(client, f"/api/practice-tasks/{done.pk}/skip/")
-    assert response.status_code == 409 and response.json()["code"] == "completed"
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "already_completed"
     assert post(client, f"/api/practice-tasks/{bobs.pk}/skip/").status_code == 404
     bobs.refresh_from_db()
     assert bobs.status == "assigned"
@@ -231,11 +233,12 @@ def test_it_refuses_to_repeat_a_pending_or_retired_task(
     alice_client: Client, alice: User, alices_numeric: PracticeTask, choice_task: Task
 ) -> None:
     response = post(alice_client, f"/api/practice-tasks/{alices_numeric.pk}/again/")
-    assert response.status_code == 409 and response.json()["code"] == "pending"
+    assert response.status_code == 409 and response.json()["error"]["code"] == "still_pending"
     done = PracticeTaskFactory(student=alice, task=choice_task, completed=True)
     Task.objects.filter(pk=choice_task.pk).update(is_active=False)
     retired = post(alice_client, f"/api/practice-tasks/{done.pk}/again/")
-    assert retired.status_code == 400 and "no longer offered" in retired.json()["error"]
+    assert retired.status_code == 400
+    assert "no longer offered" in retired.json()["error"]["message"]
     assert post(alice_client, "/api/practice-tasks/999999/again/").status_code == 404
 
 

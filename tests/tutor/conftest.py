@@ -7,15 +7,16 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 
-from tutor import services
+from mlmodels import weak_topics
+from tutor import knowledge_index
 
 
 @pytest.fixture
 def fresh_tutor_state(transactional_db: None) -> Iterator[None]:
     """No cached knowledge index, weak topics or rate-limit counts from an earlier test."""
     cache.clear()
-    services.forget_knowledge_index()
-    services.forget_weak_topics()
+    knowledge_index.forget_knowledge_index()
+    weak_topics.forget_weak_topics()
     yield
     cache.clear()
-    services.forget_weak_topics()
+    weak_topics.forget_weak_topics()

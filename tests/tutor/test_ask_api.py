@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests.tutor.factories import ChatFactory
-from tutor import services
+from tutor import knowledge_index, seeding
 from tutor.models import ChatMessage
 
 URL = "/api/tutor/ask/"
@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def _kb(transactional_db: None) -> Iterator[None]:
     cache.clear()
-    services.forget_knowledge_index()
-    services.seed_demo()
+    knowledge_index.forget_knowledge_index()
+    seeding.seed_demo()
     yield
     cache.clear()
 
@@ -64,7 +64,7 @@ def test_it_answers_with_the_done_fields_plus_chat_id_and_text(client: Client, a
 def test_it_answers_anonymous_callers_with_json_401(client: Client) -> None:
     response = post(client, {"text": "hi"})
     assert response.status_code == 401
-    assert response.json()["error"]["code"] == "unauthenticated"
+    assert response.json()["error"]["code"] == "not_authenticated"
 
 
 def test_it_enforces_csrf(alice: User) -> None:

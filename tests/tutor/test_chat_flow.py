@@ -32,7 +32,7 @@ import json
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
-from tutor.services import seed_demo
+from tutor.seeding import seed_demo
 call_command("createcachetable")
 seed_demo()
 cookies = {}

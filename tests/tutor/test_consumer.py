@@ -20,7 +20,7 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 
 from studysmart.asgi import application
 from tests.tutor.factories import ChatFactory, ChatMessageFactory, ReplyFactory
-from tutor import services
+from tutor import knowledge_index, seeding, streaming
 from tutor.models import Chat, ChatMessage
 
 FLOW = ("what is quantum coherence", "give me an example", "explain it more simply", "try again")
@@ -46,14 +46,14 @@ def session_cookie(user: User) -> bytes:
 def _clean_tutor_state() -> Iterator[None]:
     # The cache table outlives transactional tests' flushes: rate counters and weak topics.
     cache.clear()
-    services.forget_knowledge_index()
+    knowledge_index.forget_knowledge_index()
     yield
     cache.clear()
 
 
 @pytest.fixture
 def kb(transactional_db: None) -> None:
-    services.seed_demo()
+    seeding.seed_demo()
 
 
 async def connect(user: User | None, path: str = "/ws/tutor/") -> WebsocketCommunicator:
@@ -384,15 +384,15 @@ async def test_a_provider_failure_is_a_friendly_unavailable_and_the_socket_stays
     alice: User, kb: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     communicator, _ = await open_chat(alice)
-    real = services.chat_model
-    monkeypatch.setattr(services, "chat_model", lambda: BrokenModel())
+    real = streaming.chat_model
+    monkeypatch.setattr(streaming, "chat_model", lambda: BrokenModel())
     frames = await ask(communicator, "what is quantum coherence")
     error = frames[-1]
     assert (error["type"], error["code"]) == ("error", "unavailable")
     assert "key" not in error["message"].lower() and "AIza" not in json.dumps(frames)
     message = await ChatMessage.objects.aget(pk=error["message_id"])
     assert message.status == "error" and message.text == "Quantum "
-    monkeypatch.setattr(services, "chat_model", real)
+    monkeypatch.setattr(streaming, "chat_model", real)
     _, done = reply_of(await ask(communicator, "what is quantum coherence"))
     assert done["intent"] == "concept"
     await communicator.disconnect()

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.test import AsyncClient
 
 from tests.tutor.gemini_standin import DEFAULT_REPLY, GeminiStandin
-from tutor import services
+from tutor import knowledge_index, seeding
 from tutor.llm import clear_model_cache
 from tutor.models import Chat, ChatMessage
 
@@ -31,9 +31,9 @@ URL = "/api/tutor/ask/"
 @pytest.fixture
 def standin(settings: Any, transactional_db: None) -> Iterator[GeminiStandin]:
     cache.clear()
-    services.forget_knowledge_index()
+    knowledge_index.forget_knowledge_index()
     clear_model_cache()
-    services.seed_demo()
+    seeding.seed_demo()
     with GeminiStandin(chunk_delay_s=0.005) as server:
         settings.GOOGLE_API_KEY = KEY
         settings.TUTOR_MODEL = "google_genai:gemini-2.5-flash"

@@ -10,8 +10,9 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessageChunk
 
 from tutor.knowledge import concept
-from tutor.llm import PromptContext, build_prompt, parse_final_message, prompt_passages
+from tutor.llm import build_prompt, prompt_passages
 from tutor.offline_model import NOT_IN_NOTES, OfflineTutorModel, compose_reply
+from tutor.prompts import PromptContext, parse_final_message
 from tutor.retrieval import passage_from_concept
 
 COHERENCE = passage_from_concept(concept("quantum-coherence"))

@@ -9,13 +9,15 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
 
+from mlmodels import weak_topics
 from mlmodels.services import Prediction
 from tests.tasks.factories import TaskFactory, TopicFactory
-from tutor import services
-from tutor.llm import PromptContext, build_prompt, prompt_passages
+from tutor import chats, seeding, streaming
+from tutor.llm import build_prompt, prompt_passages
 from tutor.models import ChatMessage
 from tutor.offline_model import OfflineTutorModel
 from tutor.pipeline import weak_topic_names
+from tutor.prompts import PromptContext
 from tutor.retrieval import passage_from_concept
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_tutor_state")]
@@ -44,25 +46,25 @@ def weak_in_waves_and_energy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 async def new_chat(student: User) -> int:
-    await sync_to_async(services.seed_demo)()
-    chat = await sync_to_async(services.start_chat)(student=student)
+    await sync_to_async(seeding.seed_demo)()
+    chat = await sync_to_async(chats.start_chat)(student=student)
     return chat.pk
 
 
 def test_weak_topics_are_slugs_with_names_remembered_in_process(
     alice: User, weak_in_waves_and_energy: list[int]
 ) -> None:
-    weak = services.weakest_topics(student=alice)
+    weak = weak_topics.weakest_topics(student=alice)
     assert [(t.slug, t.name) for t in weak] == [
         ("waves", "Waves"),
         ("energy-momentum", "Energy & Momentum"),
     ]
     assert weak[1].practice_url == ENERGY_LINK
-    assert services.weakest_topics(student=alice) == weak
-    assert services.weak_topics(student=alice) == ("Waves", "Energy & Momentum")
+    assert weak_topics.weakest_topics(student=alice) == weak
+    assert weak_topics.weak_topics(student=alice) == ("Waves", "Energy & Momentum")
     assert weak_in_waves_and_energy == [6]  # one batched prediction, then memory
-    services.forget_weak_topics(student=alice)
-    services.weakest_topics(student=alice)
+    weak_topics.forget_weak_topics(student=alice)
+    weak_topics.weakest_topics(student=alice)
     assert weak_in_waves_and_energy == [6, 6]
 
 
@@ -71,7 +73,7 @@ async def test_a_reply_about_a_weak_topic_links_to_practising_that_topic(
     alice: User, weak_in_waves_and_energy: list[int]
 ) -> None:
     chat_id = await new_chat(alice)
-    done = await services.ask(chat_id=chat_id, student=alice, text="what is momentum")
+    done = await streaming.ask(chat_id=chat_id, student=alice, text="what is momentum")
     assert done.intent == "concept" and done.sources[0]["slug"].startswith("momentum")
     # The display name ("Energy & Momentum") is matched through the topic's slug, not its name.
     assert "*Energy & Momentum* needs work" in done.text
@@ -85,7 +87,7 @@ async def test_a_reply_about_a_weak_topic_links_to_practising_that_topic(
     # Stored as streamed, so the link is there when the chat is opened again.
     stored = await ChatMessage.objects.aget(pk=done.message_id)
     assert stored.text == done.text
-    assert ENERGY_LINK in services.message_payload(stored)["html"]
+    assert ENERGY_LINK in chats.message_payload(stored)["html"]
 
 
 @pytest.mark.asyncio
@@ -93,7 +95,7 @@ async def test_a_reply_on_another_topic_links_to_the_weakest_one(
     alice: User, weak_in_waves_and_energy: list[int]
 ) -> None:
     chat_id = await new_chat(alice)
-    done = await services.ask(chat_id=chat_id, student=alice, text="what is quantum coherence")
+    done = await streaming.ask(chat_id=chat_id, student=alice, text="what is quantum coherence")
     assert done.practice is not None and done.practice.slug == "waves"
     assert "*Waves* needs work" in done.text and f"({WAVES_LINK})" in done.text
 
@@ -103,9 +105,9 @@ async def test_follow_ups_greetings_and_newcomers_get_no_link(
     alice: User, bob: User, weak_in_waves_and_energy: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     chat_id = await new_chat(alice)
-    await services.ask(chat_id=chat_id, student=alice, text="what is momentum")
+    await streaming.ask(chat_id=chat_id, student=alice, text="what is momentum")
     for text in ("give me an example", "hello"):
-        done = await services.ask(chat_id=chat_id, student=alice, text=text)
+        done = await streaming.ask(chat_id=chat_id, student=alice, text=text)
         assert done.practice is None and "/practice/topic/" not in done.text
         assert done.frame()["practice"] is None
     # bob has no evidence of his own: the models fall back to the default prior.
@@ -114,7 +116,7 @@ async def test_follow_ups_greetings_and_newcomers_get_no_link(
         lambda *, user, tasks, **kw: [Prediction(0.7, 60.0, "default") for _ in tasks],
     )
     chat_id = await new_chat(bob)
-    done = await services.ask(chat_id=chat_id, student=bob, text="what is momentum")
+    done = await streaming.ask(chat_id=chat_id, student=bob, text="what is momentum")
     assert done.practice is None and "Practice suggestion" not in done.text
 
 

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.tutor.test_consumer import ask, open_chat, reply_of
-from tutor import consumers, services
+from tutor import chats, consumers, errors, knowledge_index, seeding, streaming, turns
 from tutor.models import KnowledgeEntry
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_tutor_state")]
@@ -33,15 +33,15 @@ def statements(queries: CaptureQueriesContext) -> list[str]:
 
 
 def test_it_starts_a_turn_with_three_statements(alice: User) -> None:
-    services.seed_demo()
-    chat = services.start_chat(student=alice)
-    first = services.begin_turn(chat_id=chat.pk, student=alice, text="what is momentum")
-    services.finish_turn(
+    seeding.seed_demo()
+    chat = chats.start_chat(student=alice)
+    first = turns.begin_turn(chat_id=chat.pk, student=alice, text="what is momentum")
+    turns.finish_turn(
         turn=first,
-        outcome=services.Outcome("complete", "Momentum is p = mv.", None, None, 1.0, 2.0),
+        outcome=turns.Outcome("complete", "Momentum is p = mv.", None, None, 1.0, 2.0),
     )
     with CaptureQueriesContext(connection) as queries:
-        turn = services.begin_turn(chat_id=chat.pk, student=alice, text="give me an example")
+        turn = turns.begin_turn(chat_id=chat.pk, student=alice, text="give me an example")
     # The claim (which checks ownership), the chat with its recent messages, one insert.
     sql = statements(queries)
     assert len(sql) == 3, sql
@@ -51,42 +51,42 @@ def test_it_starts_a_turn_with_three_statements(alice: User) -> None:
 
 
 def test_another_students_chat_is_not_found_and_a_held_one_busy(alice: User, bob: User) -> None:
-    chat = services.start_chat(student=alice)
-    with pytest.raises(services.TutorError) as caught:
-        services.begin_turn(chat_id=chat.pk, student=bob, text="hi")
+    chat = chats.start_chat(student=alice)
+    with pytest.raises(errors.TutorError) as caught:
+        turns.begin_turn(chat_id=chat.pk, student=bob, text="hi")
     assert caught.value.code == "not_found"
-    services.begin_turn(chat_id=chat.pk, student=alice, text="hi")
-    with pytest.raises(services.TutorError) as caught:
-        services.begin_turn(chat_id=chat.pk, student=alice, text="hello")
+    turns.begin_turn(chat_id=chat.pk, student=alice, text="hi")
+    with pytest.raises(errors.TutorError) as caught:
+        turns.begin_turn(chat_id=chat.pk, student=alice, text="hello")
     assert caught.value.code == "busy"
 
 
 def test_the_knowledge_index_checks_for_edits_at_most_every_few_seconds() -> None:
-    services.seed_demo()
-    index = services.knowledge_index()
+    seeding.seed_demo()
+    index = knowledge_index.knowledge_index()
     with CaptureQueriesContext(connection) as queries:
-        assert services.knowledge_index() is index
+        assert knowledge_index.knowledge_index() is index
     assert statements(queries) == []
     # Another process edits an entry: seen once the check interval has passed.
     KnowledgeEntry.objects.filter(slug="quantum-coherence").update(
         title="Coherence (edited)", updated_at=timezone.now()
     )
-    assert services.knowledge_index() is index
-    services._INDEX.checked_at -= services.INDEX_CHECK_SECONDS
-    reloaded = services.knowledge_index()
+    assert knowledge_index.knowledge_index() is index
+    knowledge_index._INDEX.checked_at -= knowledge_index.INDEX_CHECK_SECONDS
+    reloaded = knowledge_index.knowledge_index()
     assert reloaded is not index and reloaded.get("quantum-coherence").title == "Coherence (edited)"
     # An edit through this process (the admin embeds the entry) is seen at once.
     entry = KnowledgeEntry.objects.get(slug="quantum-coherence")
     entry.title = "Quantum coherence"
     entry.save()
-    services.embed_entry(entry=entry)
-    assert services.knowledge_index().get("quantum-coherence").title == "Quantum coherence"
+    knowledge_index.embed_entry(entry=entry)
+    assert knowledge_index.knowledge_index().get("quantum-coherence").title == "Quantum coherence"
 
 
 @pytest.mark.asyncio
 async def test_database_hops_run_in_the_tutor_pool_not_the_shared_sync_thread() -> None:
     names = await asyncio.gather(
-        *(services.db_hop(lambda: threading.current_thread().name)() for _ in range(3))
+        *(chats.db_hop(lambda: threading.current_thread().name)() for _ in range(3))
     )
     assert all(name.startswith("tutor-db") for name in names)
 
@@ -132,7 +132,7 @@ async def test_text_from_a_slow_model_is_flushed_by_the_timer_in_order() -> None
 
 @pytest.mark.asyncio
 async def test_a_socket_gets_a_reply_in_few_frames(alice: User) -> None:
-    await sync_to_async(services.seed_demo)()
+    await sync_to_async(seeding.seed_demo)()
     communicator, _ = await open_chat(alice)
     frames = await ask(communicator, "what is quantum coherence")
     text, done = reply_of(frames)
@@ -148,8 +148,8 @@ async def test_a_socket_gets_a_reply_in_few_frames(alice: User) -> None:
 
 @pytest.mark.asyncio
 async def test_a_streaming_reply_gives_way_while_another_waits_for_its_first_token() -> None:
-    gate = services.first_token_gate()
-    assert gate is services.first_token_gate()
+    gate = streaming.first_token_gate()
+    assert gate is streaming.first_token_gate()
     started = time.perf_counter()
     await gate.give_way()
     assert time.perf_counter() - started < 0.05  # nobody waiting: no pause
@@ -165,14 +165,14 @@ async def test_a_streaming_reply_gives_way_while_another_waits_for_its_first_tok
     started = time.perf_counter()
     await gate.give_way()
     waited = time.perf_counter() - started
-    assert services.MAX_YIELD_TO_NEW_REPLIES_SECONDS * 0.8 <= waited < 2
+    assert streaming.MAX_YIELD_TO_NEW_REPLIES_SECONDS * 0.8 <= waited < 2
     gate.leave()
     assert gate.waiting == 0
 
 
 @pytest.mark.asyncio
 async def test_a_failed_start_releases_the_gate(alice: User, bob: User) -> None:
-    chat = await sync_to_async(services.start_chat)(student=alice)
-    with pytest.raises(services.TutorError):
-        await services.ask(chat_id=chat.pk, student=bob, text="what is momentum")
-    assert services.first_token_gate().waiting == 0
+    chat = await sync_to_async(chats.start_chat)(student=alice)
+    with pytest.raises(errors.TutorError):
+        await streaming.ask(chat_id=chat.pk, student=bob, text="what is momentum")
+    assert streaming.first_token_gate().waiting == 0

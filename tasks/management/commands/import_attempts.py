@@ -9,12 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from mlmodels.data import CsvColumns, add_column_arguments, columns_from_options
-from tasks.importing import (
-    DEFAULT_BATCH_SIZE,
-    MAX_ERRORS,
-    AttemptsFileError,
-    do_import_attempts,
-)
+from tasks.attempts_import import DEFAULT_BATCH_SIZE, AttemptsFileError, do_import_attempts
+from tasks.csv_common import MAX_ERRORS
 
 # Used when present in the header; required when named with a non-default value.
 OPTIONAL_COLUMNS = ("topic", "time", "time_valid", "order")

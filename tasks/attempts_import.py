@@ -1,19 +1,15 @@
-"""Bringing data in and out: attempts from another system, and topics/tasks as CSV.
+"""Attempts from another system: a school's history, one row per attempt.
 
-`do_import_attempts` loads a school's history (one row per attempt) so the student models have
-something to learn from on day one. It reads the file twice: a validation pass that checks every
-row and collects the users, topics and items, then a streaming pass that writes attempts in
-batches. A file with any bad row imports nothing.
+`do_import_attempts` loads it so the student models have something to learn from on day one.
+It reads the file twice: a validation pass that checks every row and collects the users, topics
+and items, then a streaming pass that writes attempts in batches. A file with any bad row
+imports nothing.
 
 Transactions: by default each batch commits on its own, so a long import never blocks other
 writers for minutes (SQLite has one writer). The import is *safely resumable*: users, topics,
 tasks and attempts are all found again by their namespaced keys, so re-running the same command
 after an interruption completes the import and duplicates nothing. With `atomic=True` the whole
 import is one transaction instead (all or nothing).
-
-`write_topics_csv` / `write_tasks_csv` and `do_import_topics_csv` / `do_import_tasks_csv` are the
-admin's CSV export and import: an export re-imports losslessly; an import validates every row
-first, reports errors with line numbers and upserts by slug only when the whole file is valid.
 """
 
 from __future__ import annotations
@@ -21,8 +17,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
-import io
-import json
 import math
 import re
 import time
@@ -30,19 +24,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from mlmodels.data import CsvColumns
-from tasks.models import AnswerKind, Difficulty, PracticeTask, Task, Topic
+from tasks.csv_common import FALSE_TEXTS, MAX_ERRORS, TRUE_TEXTS, chunks
+from tasks.models import PracticeTask, Task, Topic
 
-MAX_ERRORS = 50
 DEFAULT_BATCH_SIZE = 5_000
 # With only an order column (e.g. a test's item position) there is no clock: attempt n of a
 # student is dated SYNTHETIC_EPOCH + n × SYNTHETIC_STEP. The order is preserved, the dates are
@@ -53,14 +46,6 @@ _MAX_SYNTHETIC_ORDER = 50_000_000  # ~5,700 years of hours: keeps the dates insi
 
 SOURCE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
 _USERNAME_CHARS = re.compile(r"^[\w.@+-]+\Z")
-_IN_CHUNK = 900  # below SQLite's historic 999-parameter limit
-_TRUE = frozenset({"1", "1.0", "true", "yes"})
-_FALSE = frozenset({"0", "0.0", "false", "no"})
-
-
-# --------------------------------------------------------------------------------------------
-# Attempts from another system
-# --------------------------------------------------------------------------------------------
 
 
 class AttemptsFileError(ValueError):
@@ -329,17 +314,17 @@ def _parse(line: int, row: list[str], layout: _Layout) -> _Attempt:
             problems.append(f"{names[layout.topic]} is longer than 100 characters")
 
     raw_correct = row[layout.correct].strip().lower()
-    correct = raw_correct in _TRUE
-    if not correct and raw_correct not in _FALSE:
+    correct = raw_correct in TRUE_TEXTS
+    if not correct and raw_correct not in FALSE_TEXTS:
         problems.append(f"{names[layout.correct]} must be 0 or 1, got {row[layout.correct]!r}")
 
     seconds = None
     usable = True
     if layout.time_valid is not None:
         flag = row[layout.time_valid].strip().lower()
-        if flag in _FALSE:
+        if flag in FALSE_TEXTS:
             usable = False
-        elif flag not in _TRUE and flag != "":
+        elif flag not in TRUE_TEXTS and flag != "":
             name = names[layout.time_valid]
             problems.append(f"{name} must be 0 or 1, got {row[layout.time_valid]!r}")
     if usable and layout.time is not None:
@@ -479,16 +464,11 @@ def _batched(items: Iterable[_Attempt], size: int) -> Iterator[list[_Attempt]]:
         yield batch
 
 
-def _chunks(values: Sequence[str], size: int = _IN_CHUNK) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _check_namespaces(source: str, scan: _Scan) -> None:
     """Refuse to attach imported rows to topics or tasks that belong to something else."""
     problems: list[str] = []
     slugs = [imported_topic_slug(source=source, topic=t) for t in scan.topics]
-    for chunk in _chunks(slugs):
+    for chunk in chunks(slugs):
         for slug, other in (
             Topic.objects.filter(slug__in=chunk)
             .exclude(source=source)
@@ -499,7 +479,7 @@ def _check_namespaces(source: str, scan: _Scan) -> None:
                 + (f"source {other!r}" if other else "the question bank")
             )
     task_slugs = [imported_task_slug(source=source, item=i) for i in scan.items]
-    for chunk in _chunks(task_slugs):
+    for chunk in chunks(task_slugs):
         for slug in (
             Task.objects.filter(slug__in=chunk)
             .exclude(source=source)
@@ -533,7 +513,7 @@ def _ensure_users(
 def _users_by_name(names: Sequence[str]) -> dict[str, int]:
     User = get_user_model()
     found: dict[str, int] = {}
-    for chunk in _chunks(names):
+    for chunk in chunks(names):
         found.update(User.objects.filter(username__in=chunk).values_list("username", "pk"))
     return found
 
@@ -565,7 +545,7 @@ def _ensure_topics(
 
 def _topics_by_slug(source: str, slugs: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for chunk in _chunks(slugs):
+    for chunk in chunks(slugs):
         found.update(Topic.objects.filter(source=source, slug__in=chunk).values_list("slug", "pk"))
     return found
 
@@ -605,7 +585,7 @@ def _ensure_tasks(
 
 def _tasks_by_item(source: str, items: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for chunk in _chunks(items):
+    for chunk in chunks(items):
         found.update(
             Task.objects.filter(source=source, external_id__in=chunk)
             .exclude(source="")  # repeats the partial index's condition so SQLite uses it
@@ -617,7 +597,7 @@ def _tasks_by_item(source: str, items: Sequence[str]) -> dict[str, int]:
 
 def _existing_keys(source: str, keys: Sequence[str]) -> set[str]:
     existing: set[str] = set()
-    for chunk in _chunks(keys):
+    for chunk in chunks(keys):
         existing.update(
             PracticeTask.objects.filter(source=source, external_key__in=chunk)
             .exclude(source="")  # repeats the partial index's condition so SQLite uses it
@@ -643,325 +623,3 @@ def _practice_task(
         source=source,
         external_key=a.key,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Topics and tasks as CSV (the admin's export and import)
-# --------------------------------------------------------------------------------------------
-
-TOPIC_CSV_FIELDS: tuple[str, ...] = ("slug", "name", "description", "source")
-TASK_CSV_FIELDS: tuple[str, ...] = (
-    "slug",
-    "topic",
-    "title",
-    "difficulty",
-    "answer_kind",
-    "statement",
-    "numeric_answer",
-    "unit",
-    "tolerance",
-    "options",
-    "correct_option",
-    "solution",
-    "concept",
-    "source",
-    "external_id",
-    "is_active",
-)
-
-
-class CsvFileError(ValueError):
-    """An uploaded CSV with problems; `errors` holds one line-numbered message each (capped)."""
-
-    def __init__(self, errors: Sequence[str], *, total: int | None = None) -> None:
-        self.errors = list(errors)
-        self.total = len(self.errors) if total is None else total
-        super().__init__(f"{self.total} problem(s); nothing was imported")
-
-
-@dataclass(frozen=True)
-class CsvImportResult:
-    created: int
-    updated: int
-    unchanged: int
-
-    def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-
-
-def write_topics_csv(*, topics: Iterable[Topic], out: IO[str]) -> int:
-    """Write topics as CSV with a header; returns the number of rows."""
-    writer = csv.writer(out)
-    writer.writerow(TOPIC_CSV_FIELDS)
-    n = 0
-    for topic in topics:
-        writer.writerow([topic.slug, topic.name, topic.description, topic.source])
-        n += 1
-    return n
-
-
-def write_tasks_csv(*, tasks: Iterable[Task], out: IO[str]) -> int:
-    """Write tasks as CSV with a header (topic by slug, options as JSON); returns the row count."""
-    writer = csv.writer(out)
-    writer.writerow(TASK_CSV_FIELDS)
-    n = 0
-    for task in tasks:
-        writer.writerow(
-            [
-                task.slug,
-                task.topic.slug,
-                task.title,
-                task.difficulty,
-                task.answer_kind,
-                task.statement,
-                "" if task.numeric_answer is None else repr(task.numeric_answer),
-                task.unit,
-                repr(task.tolerance),
-                json.dumps(task.options, ensure_ascii=False),
-                task.correct_option,
-                task.solution,
-                task.concept,
-                task.source,
-                task.external_id,
-                "true" if task.is_active else "false",
-            ]
-        )
-        n += 1
-    return n
-
-
-def decode_upload(data: bytes) -> str:
-    """Uploaded bytes to text (UTF-8, with or without BOM); CsvFileError if not UTF-8."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CsvFileError([f"the file is not UTF-8 text (byte {exc.start})"]) from None
-
-
-def _csv_rows(
-    text: str, *, known: Sequence[str], required: Sequence[str]
-) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise CsvFileError(["the file is empty (no header line)"]) from None
-    except csv.Error as exc:
-        raise CsvFileError([f"line 1: {exc}"]) from None
-    problems = [f"line 1: missing column {c!r}" for c in required if c not in header]
-    problems += [f"line 1: unknown column {c!r}" for c in header if c not in known]
-    if len(set(header)) != len(header):
-        problems.append("line 1: a column appears twice")
-    if problems:
-        raise CsvFileError(problems)
-    rows: list[tuple[int, dict[str, str]]] = []
-    try:
-        for row in reader:
-            if not row:
-                continue
-            if len(row) != len(header):
-                problems.append(
-                    f"line {reader.line_num}: expected {len(header)} fields, found {len(row)}"
-                )
-                continue
-            if any("\x00" in value for value in row):
-                # PostgreSQL refuses NUL in text; no legitimate CSV field holds one.
-                problems.append(f"line {reader.line_num}: contains a NUL (0x00) character")
-                continue
-            rows.append((reader.line_num, dict(zip(header, row, strict=True))))
-    except csv.Error as exc:
-        problems.append(f"line {reader.line_num}: {exc}")
-    if problems:
-        raise CsvFileError(problems[:MAX_ERRORS], total=len(problems))
-    return header, rows
-
-
-def _validation_messages(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "; ".join(
-            f"{name}: {' '.join(str(m) for m in msgs)}"
-            if name != "__all__"
-            else " ".join(str(m) for m in msgs)
-            for name, msgs in exc.message_dict.items()
-        )
-    return " ".join(exc.messages)
-
-
-def _upsert(
-    objects: list[tuple[Any, bool, dict[str, Any]]], fields: Sequence[str]
-) -> CsvImportResult:
-    """Save validated (instance, is_new, values-before) triples in one transaction."""
-    created = updated = unchanged = 0
-    with transaction.atomic():
-        for obj, is_new, before in objects:
-            if is_new:
-                obj.save()
-                created += 1
-            elif any(getattr(obj, f) != before[f] for f in fields):
-                obj.save()
-                updated += 1
-            else:
-                unchanged += 1
-    return CsvImportResult(created=created, updated=updated, unchanged=unchanged)
-
-
-def do_import_topics_csv(*, text: str) -> CsvImportResult:
-    """Upsert topics by slug from CSV text. Validates every row first; CsvFileError on any."""
-    header, rows = _csv_rows(text, known=TOPIC_CSV_FIELDS, required=("slug", "name"))
-    slugs = [r["slug"].strip() for _, r in rows]
-    existing = _in_bulk(Topic, slugs)
-    fields = [f for f in TOPIC_CSV_FIELDS if f in header]
-    problems: list[str] = []
-    objects: list[tuple[Any, bool, dict[str, Any]]] = []
-    seen: dict[str, int] = {}
-    for line, row in rows:
-        slug = row["slug"].strip()
-        if slug in seen:
-            problems.append(f"line {line}: slug {slug!r} already appears on line {seen[slug]}")
-            continue
-        seen[slug] = line
-        topic = existing.get(slug)
-        is_new = topic is None
-        topic = topic or Topic()
-        before = {f: getattr(topic, f) for f in fields}
-        for f in fields:
-            setattr(topic, f, row[f].strip() if f in ("slug", "source") else row[f])
-        try:
-            topic.full_clean()
-        except ValidationError as exc:
-            problems.append(f"line {line}: {_validation_messages(exc)}")
-            continue
-        objects.append((topic, is_new, before))
-    if problems:
-        raise CsvFileError(problems[:MAX_ERRORS], total=len(problems))
-    return _upsert(objects, fields)
-
-
-def do_import_tasks_csv(*, text: str) -> CsvImportResult:
-    """Upsert tasks by slug from CSV text (topics by slug must exist). All-or-nothing."""
-    header, rows = _csv_rows(text, known=TASK_CSV_FIELDS, required=("slug", "topic"))
-    existing = _in_bulk(Task, [r["slug"].strip() for _, r in rows])
-    topics = dict(Topic.objects.values_list("slug", "pk"))
-    fields = [f for f in TASK_CSV_FIELDS if f in header and f != "topic"] + ["topic_id"]
-    problems: list[str] = []
-    objects: list[tuple[Any, bool, dict[str, Any]]] = []
-    seen_slug: dict[str, int] = {}
-    seen_external: dict[tuple[str, str], int] = {}
-    for line, row in rows:
-        slug = row["slug"].strip()
-        if slug in seen_slug:
-            problems.append(f"line {line}: slug {slug!r} already appears on line {seen_slug[slug]}")
-            continue
-        seen_slug[slug] = line
-        task = existing.get(slug)
-        is_new = task is None
-        task = task or Task()
-        before = {f: getattr(task, f) for f in fields}
-        row_problems: list[str] = []
-        topic_slug = row["topic"].strip()
-        if topic_slug in topics:
-            task.topic_id = topics[topic_slug]
-        else:
-            row_problems.append(f"topic {topic_slug!r} does not exist (import topics first)")
-        for name in fields:
-            if name == "topic_id":
-                continue
-            try:
-                setattr(task, name, _task_value(name, row[name]))
-            except ValueError as exc:
-                row_problems.append(f"{name}: {exc}")
-        if not row_problems:
-            try:
-                task.full_clean(exclude=["topic"])
-            except ValidationError as exc:
-                row_problems.append(_validation_messages(exc))
-            row_problems += check_task_consistency(task=task)
-        if task.source:
-            ext = (task.source, task.external_id)
-            if ext in seen_external:
-                row_problems.append(
-                    f"source/external_id {ext} already appears on line {seen_external[ext]}"
-                )
-            seen_external.setdefault(ext, line)
-        if row_problems:
-            problems.append(f"line {line}: {'; '.join(row_problems)}")
-            continue
-        objects.append((task, is_new, before))
-    if problems:
-        raise CsvFileError(problems[:MAX_ERRORS], total=len(problems))
-    return _upsert(objects, fields)
-
-
-def _task_value(name: str, raw: str) -> Any:
-    if name in ("slug", "source", "external_id", "difficulty", "answer_kind", "correct_option"):
-        return raw.strip()
-    if name == "numeric_answer":
-        return None if raw.strip() == "" else _finite(raw)
-    if name == "tolerance":
-        value = _finite(raw)
-        if value < 0:
-            raise ValueError(f"must not be negative, got {raw!r}")
-        return value
-    if name == "options":
-        if raw.strip() == "":
-            return []
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"not valid JSON ({exc.msg})") from None
-        except RecursionError:
-            raise ValueError("not valid JSON (nested too deeply)") from None
-        if not isinstance(value, list) or not all(
-            isinstance(o, dict) and "id" in o and "text" in o for o in value
-        ):
-            raise ValueError('must be a JSON list of {"id": …, "text": …}')
-        return value
-    if name == "is_active":
-        flag = raw.strip().lower()
-        if flag in _TRUE:
-            return True
-        if flag in _FALSE:
-            return False
-        raise ValueError(f"must be true or false, got {raw!r}")
-    return raw
-
-
-def _finite(raw: str) -> float:
-    try:
-        value = float(raw.strip())
-    except ValueError:
-        raise ValueError(f"must be a number, got {raw!r}") from None
-    if not math.isfinite(value):
-        raise ValueError(f"must be a finite number, got {raw!r}")
-    return value
-
-
-def check_task_consistency(*, task: Task) -> list[str]:
-    """What a bank task needs to be assignable; imported tasks (with a source) need none of it."""
-    if task.source:
-        return []
-    problems: list[str] = []
-    if task.difficulty not in Difficulty.values:
-        problems.append("difficulty: a question-bank task needs easy, medium or hard")
-    if not task.statement.strip():
-        problems.append("statement: a question-bank task needs one")
-    if task.answer_kind not in AnswerKind.values:
-        problems.append("answer_kind: a question-bank task needs numeric, choice or self")
-    elif task.answer_kind == AnswerKind.NUMERIC and task.numeric_answer is None:
-        problems.append("numeric_answer: a numeric task needs one")
-    elif task.answer_kind == AnswerKind.CHOICE:
-        ids = task.option_ids()
-        if len(ids) < 2:
-            problems.append("options: a choice task needs at least two")
-        elif len(set(ids)) != len(ids):
-            problems.append("options: option ids must be unique")
-        elif task.correct_option not in ids:
-            problems.append(f"correct_option: {task.correct_option!r} is not one of {ids}")
-    return problems
-
-
-def _in_bulk(model: type[Topic] | type[Task], slugs: Sequence[str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for chunk in _chunks(list(dict.fromkeys(slugs))):
-        found.update(model.objects.in_bulk(list(chunk), field_name="slug"))
-    return found

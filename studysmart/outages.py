@@ -1,0 +1,28 @@
+"""Which exceptions mean "a service is unreachable" (an outage), for every app.
+
+Django wraps the database driver's errors in its own classes; the Redis cache raises redis-py's.
+An outage is an operations event, answered with "try again in a moment" (a 503, an
+``unavailable`` frame) and one log line, not a traceback; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from django.db import InterfaceError, OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+# What Django raises when PostgreSQL (or SQLite's file) cannot be used.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+# What the Redis cache raises when Redis cannot be reached.
+REDIS_ERRORS: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+OUTAGE_ERRORS: tuple[type[Exception], ...] = DATABASE_ERRORS + REDIS_ERRORS
+
+
+def is_outage(exc: BaseException | None) -> bool:
+    """Whether ``exc`` means the database or the cache is unreachable."""
+    return isinstance(exc, OUTAGE_ERRORS)
+
+
+def service_name(exc: BaseException) -> str:
+    """The service an outage error is about, as a person reads it: "database" or "cache"."""
+    return "database" if isinstance(exc, DATABASE_ERRORS) else "cache"

@@ -32,7 +32,7 @@ class Bar:
     note: str = ""
 
 
-WIDE, COMPACT = 940, 360
+WIDE, COMPACT = 940, 300
 
 
 def _svg(

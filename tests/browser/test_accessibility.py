@@ -152,7 +152,8 @@ def test_it_collapses_the_menu_on_a_phone_and_opens_it_without_scrolling(
     compact = page.locator("#accuracy-chart .chart-compact svg")
     assert compact.is_visible() and not wide.is_visible()
     box = compact.bounding_box()
-    assert box is not None and box["width"] >= 260  # a 360-unit viewBox: about 1:1 on a phone
+    # Its 300-unit viewBox is drawn at 80 % or more: 13-unit labels stay about 10 px or larger.
+    assert box is not None and box["width"] / 300 >= 0.8
     context.close()
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import random
 import secrets
@@ -65,6 +66,7 @@ class Sample:
     ms: float
     status: int
     server_ms: float  # the app's own time (Server-Timing), without queueing for its thread
+    lock_ms: float  # the completion's write transaction (Server-Timing `lock`): locks held
 
 
 @dataclass
@@ -74,6 +76,8 @@ class Recorder:
     # The untimed-by-spec steps of each cycle, for context: ms of assign and of the first fetch.
     assign_ms: list[float] = field(default_factory=list)
     fetch_ms: list[float] = field(default_factory=list)
+    # How long each assignment held the student's lock (its prediction runs before it).
+    assign_lock_ms: list[float] = field(default_factory=list)
 
 
 def free_port() -> int:
@@ -147,6 +151,7 @@ async def complete_one(client: Any, rec: Recorder) -> bool:
     t0 = time.perf_counter()
     assigned = await client.post("/api/practice-tasks/assign/", json={"count": 1})
     rec.assign_ms.append((time.perf_counter() - t0) * 1000)
+    rec.assign_lock_ms.append(server_time(assigned, float("nan"), metric="lock"))
     if assigned.status_code != 201 or not assigned.json():
         rec.errors.append(f"assign {assigned.status_code}")
         return False
@@ -161,18 +166,32 @@ async def complete_one(client: Any, rec: Recorder) -> bool:
     t0 = time.perf_counter()
     done = await client.patch(f"/api/practice-tasks/{item['id']}/", json=answer_for(item))
     elapsed = (time.perf_counter() - t0) * 1000
-    rec.samples.append(Sample(started, elapsed, done.status_code, server_time(done, elapsed)))
+    rec.samples.append(
+        Sample(
+            started,
+            elapsed,
+            done.status_code,
+            server_time(done, elapsed),
+            server_time(done, float("nan"), metric="lock"),
+        )
+    )
     if done.status_code != 200:
         rec.errors.append(f"complete {done.status_code}")
         return False
     return True
 
 
-def server_time(response: Any, fallback: float) -> float:
-    """The `app;dur=` of the Server-Timing header, in ms."""
+def measured(values: list[float]) -> list[float]:
+    """Without the NaNs of responses that carried no such Server-Timing metric."""
+    return [v for v in values if not math.isnan(v)]
+
+
+def server_time(response: Any, fallback: float, *, metric: str = "app") -> float:
+    """The `<metric>;dur=` of the Server-Timing header, in ms: `app` is the whole request,
+    `lock` the write transaction (tasks/services.py)."""
     for part in response.headers.get("server-timing", "").split(","):
         name, _, params = part.strip().partition(";")
-        if name == "app" and params.startswith("dur="):
+        if name == metric and params.startswith("dur="):
             return float(params[4:])
     return fallback
 
@@ -435,6 +454,9 @@ def report(results: dict[str, Any], runs: list[list[Any]], *, stack: str, slow: 
         ("while a training runs", busy_ms),
         ("  app time, idle", idle_app),
         ("  app time, training", busy_app),
+        ("  lock held, idle", measured([s.lock_ms for s in ok if not training_at(s.started)])),
+        ("  lock held, training", measured([s.lock_ms for s in ok if training_at(s.started)])),
+        ("assignment: lock held", measured(paced.assign_lock_ms)),
         (f"saturation, {SATURATION_CLIENTS} clients", [x.ms for x in sat_ok]),
     ]
     for name, values in rows:

@@ -1,6 +1,7 @@
 """Student models on the real datasets: accuracy beside the baselines, and training time.
 
-Both files in ../shared/data with the random split (data/README.md: fixed-order tests), through
+Both files of the shared data directory (tests' `shared_data_dir`) with the random split
+(data/README.md: fixed-order tests), through
 the same trainers the worker runs; then training time at the old system's scale (~700 attempts).
 """
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 NAME = "models"
-DESCRIPTION = "LNIRT and the sequence model vs baselines on ../shared/data; training time"
+DESCRIPTION = "LNIRT and the sequence model vs baselines on the shared data; training time"
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FILES = ["lnirt_amsterdamchess_long.csv", "lnirt_credentialform1_long.csv"]
 

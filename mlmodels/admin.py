@@ -11,7 +11,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from mlmodels.charts import calibration_svg
-from mlmodels.comparison import live_comparison
 from mlmodels.models import ModelVersion, StudentModelState, TrainingRun, TrainingTracker
 from mlmodels.services import request_training, training_status
 
@@ -120,6 +119,9 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     def performance_view(self, request: HttpRequest) -> HttpResponse:
         versions = list(ModelVersion.objects.active())
+        # SciPy (via the metrics) only when the page is opened: every process imports admin.py.
+        from mlmodels.comparison import live_comparison
+
         comparison = live_comparison()
         context = {
             **self.admin_site.each_context(request),

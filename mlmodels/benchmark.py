@@ -1,5 +1,6 @@
 """The core of `benchmark_models`: split, train every model, score it beside the baselines, and
-pick the champion with SPEC §4's rule. No Django: the management command is a thin wrapper.
+pick the champion with the champion rule (docs/models.md). No Django: the management command is a
+thin wrapper.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class BenchmarkEntry:
     train_seconds: float  # baselines: fit and predict together (they have no separate fit)
     predict_seconds: float
     served: bool = False
-    reference: bool = False  # the user+item LR bar, not one of ML_NOTES' simple baselines
+    reference: bool = False  # the user+item LR bar, not one of the simple baselines
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,8 @@ class BenchmarkReport:
         return next(e for e in self.entries if e.served)
 
     def as_dict(self) -> dict[str, Any]:
-        """SPEC §7's `--json` shape, plus a few extra keys (seed, rmse, predict time)."""
+        """The `--json` shape of `benchmark_models` (docs/models.md), plus a few extra keys (seed,
+        rmse, predict time)."""
         return {
             "dataset": self.dataset,
             "split": self.split,
@@ -172,10 +174,10 @@ def run_benchmark(
 ) -> BenchmarkReport:
     """Train every model on the training rows, score models and baselines on the test rows.
 
-    `models` maps display names to trainers. The champion rule (SPEC §4): among models that
+    `models` maps display names to trainers. The champion rule (docs/models.md): among models that
     beat every baseline on AUC, the lowest log-loss; if none qualifies, the baseline with the
     lowest log-loss. `reference_in_bar=False` leaves the user+item LR out of "every baseline"
-    (it is ML_NOTES' reference, not one of its simple baselines, and cannot be served).
+    (it is the reference bar, not one of the simple baselines, and cannot be served).
     """
     test_mask = split_mask(table, split=split, seed=seed)
     train_table = table.subset(~test_mask)
@@ -235,7 +237,7 @@ def _entry(
 
 
 def choose_champion(entries: list[BenchmarkEntry], *, reference_in_bar: bool = True) -> int:
-    """Index of the entry to serve (SPEC §4). NaN metrics never win."""
+    """Index of the entry to serve (docs/models.md, champion rule). NaN metrics never win."""
     bar = [
         e.auc
         for e in entries

@@ -1,7 +1,8 @@
 """The live A/B view: how the predictions frozen at assignment fared against real outcomes.
 
 Every practice task stores what the served source predicted and what every other source
-predicted at that moment (SPEC §3), so the sources can be compared on exactly the same tasks.
+predicted at that moment (frozen at assignment), so the sources can be compared on exactly the same
+tasks.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ def live_comparison(limit: int = 50_000) -> list[SourceFigures]:
             "assigned_alternatives",
         )[:limit]
     )
-    groups: dict[tuple[str, str, bool], list[tuple[float, float, float, float]]] = defaultdict(list)
+    groups: dict[tuple[str, str, bool], list[tuple[float, float, float | None, float]]] = (
+        defaultdict(list)
+    )
     for correct, seconds, source, version, p, s, alternatives in rows:
         y = 1.0 if correct else 0.0
         groups[(source, version, True)].append((y, seconds or math.nan, p, s or math.nan))
@@ -68,7 +71,7 @@ def live_comparison(limit: int = 50_000) -> list[SourceFigures]:
 
 
 def _figures(
-    key: tuple[str, str, bool], values: list[tuple[float, float, float, float]]
+    key: tuple[str, str, bool], values: list[tuple[float, float, float | None, float]]
 ) -> SourceFigures:
     data = np.asarray(values, dtype=np.float64)
     y, t, p, s = data[:, 0], data[:, 1], data[:, 2], data[:, 3]

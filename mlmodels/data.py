@@ -124,7 +124,8 @@ def table_from_records(records: Iterable[AttemptRecord]) -> AttemptTable:
 
 @dataclass(frozen=True)
 class CsvColumns:
-    """Column mapping shared by `import_attempts` and `benchmark_models` (SPEC §7 defaults)."""
+    """Column mapping shared by `import_attempts` and `benchmark_models` (the documented defaults
+    of both commands)."""
 
     user: str = "user_id"
     item: str = "item_id"
@@ -228,7 +229,8 @@ def split_chronological(table: AttemptTable, *, fraction: float = 0.2) -> np.nda
 
 
 def add_column_arguments(parser: Any) -> None:
-    """The column options `import_attempts` and `benchmark_models` share (SPEC §7 defaults)."""
+    """The column options `import_attempts` and `benchmark_models` share (the documented defaults
+    of both commands)."""
     d = CsvColumns()
     parser.add_argument("--user-col", default=d.user, help=f"default {d.user!r}")
     parser.add_argument("--item-col", default=d.item, help=f"task/item id; default {d.item!r}")

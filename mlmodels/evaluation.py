@@ -1,4 +1,4 @@
-"""Held-out metrics and the baselines every student model is compared with (ML_NOTES).
+"""Held-out metrics and the baselines every student model is compared with (docs/models.md).
 
 Pure NumPy/SciPy (no sklearn, Django or TensorFlow). Baselines take the full table and a boolean
 test mask, fit on the other rows and return (p_correct, predicted log-seconds) for the test rows
@@ -208,7 +208,7 @@ def baseline_student_mean(
 
 
 def baseline_item_mean(table: AttemptTable, test_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-item rate correct and per-item median log time (ML_NOTES' time bar); an item
+    """Per-item rate correct and per-item median log time (the time bar of docs/models.md); an item
     without training rows falls back to its topic."""
     train, rate, median = _train_parts(table, test_mask)
     n_i, n_t = len(table.items), len(table.topics)
@@ -275,7 +275,7 @@ def _additive_log_time(
 
 
 # Display name → baseline, in the order the report prints them. The last one is the reference
-# bar (ML_NOTES: the models must reach it within 0.005 AUC), not one of the simple baselines.
+# bar (the models must reach it within 0.005 AUC, docs/models.md), not one of the simple baselines.
 BASELINES: dict[str, Baseline] = {
     "global mean": baseline_global_mean,
     "per-topic mean": baseline_topic_mean,

@@ -1,7 +1,8 @@
 """django-q2 jobs: thin interfaces that take ids, call one service and return a short status.
 
 TensorFlow is imported only inside the training service, in the ml cluster's worker process;
-nothing here or in the cluster's parent may touch it (STACK_NOTES: fork + TensorFlow hang).
+nothing here or in the cluster's parent may touch it (docs/architecture.md, "Stack facts": fork +
+TensorFlow hang).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import os
 
 # The training worker yields the CPU to web processes on the same machine: completing a task
-# must stay fast while a training runs (SPEC §3, §6). Niceness 19 alone still let training hold
+# must stay fast while a training runs (bench_completion). Niceness 19 alone still let training hold
 # a core a woken web thread wanted (completion p99 ×2–3 while training, bench_completion);
 # SCHED_IDLE threads run only when nothing else wants the CPU, and the kernel treats a core
 # running only them as idle when placing a waking task. Threads started later (TensorFlow's

@@ -740,7 +740,10 @@ def update_person(
 
 
 def _predict_batch(
-    batch: ItemBatch, theta: np.ndarray, tau: np.ndarray, theta_var: np.ndarray | float
+    batch: ItemBatch,
+    theta: np.ndarray | float,
+    tau: np.ndarray | float,
+    theta_var: np.ndarray | float,
 ) -> tuple[np.ndarray, np.ndarray]:
     # Posterior-predictive probability: uncertainty in θ (and in b for tasks known only by their
     # group) flattens the probit curve instead of being ignored.

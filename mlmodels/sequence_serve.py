@@ -1,7 +1,8 @@
 """Serving the sequence model without TensorFlow: a NumPy forward pass over exported weights.
 
 Web processes import this module, never `sequence_train` (importing TensorFlow costs ~2 s and
-~540 MB per process, STACK_NOTES). The worker trains the Keras network and writes one `.npz` with
+~540 MB per process, docs/architecture.md). The worker trains the Keras network and writes one
+`.npz` with
 every weight matrix, the vocabularies and the normalisation constants; `SequencePredictor` loads it
 and reproduces `model(x, training=False)` to ~1e-6 (checked against Keras by a test).
 

@@ -1,4 +1,5 @@
-"""Training the sequence model (SPEC §4) with Keras. Imports TensorFlow: worker and benchmark only.
+"""Training the sequence model (docs/models.md) with Keras. Imports TensorFlow: worker and
+benchmark only.
 
 Web processes serve the exported form through `mlmodels.sequence_serve` (NumPy only). The network
 is described there; `build_model` here must stay layer-for-layer in step with
@@ -159,7 +160,7 @@ def build_model(
     diff_emb = embedding(len(DIFFICULTIES), c.difficulty_dim, "difficulty_embedding")
     user_emb = embedding(n_users + 1, c.user_dim, "user_embedding")
     # Rasch-style per-item and per-student offsets: the user + item logistic regression the
-    # network has to match (ML_NOTES) is then a special case it starts from (zeros).
+    # network has to match (docs/models.md) is then a special case it starts from (zeros).
     zeros = "zeros"
     item_bias = embedding(n_items + 1, 1, "item_bias", embeddings_initializer=zeros)
     user_bias = embedding(n_users + 1, 1, "user_bias", embeddings_initializer=zeros)

@@ -1,14 +1,14 @@
 """Predictions, writes and side effects of the student models.
 
-Every prediction in the project goes through `predict_many` (SPEC §7): one batched call per
-page, the champion first, then the fallbacks of SPEC §4, each answer naming its source.
+Every prediction in the project goes through `predict_many`: one batched call per
+page, the champion first, then the fallbacks of docs/models.md, each answer naming its source.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,8 @@ from mlmodels.models import (
 from studysmart.outages import REDIS_ERRORS
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from tasks.models import PracticeTask, Task
 
 logger = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ class Prediction:
 
 
 def predict_many(
-    *, user: Any, tasks: Sequence[Task], with_alternatives: bool = False
+    *, user: User, tasks: Sequence[Task], with_alternatives: bool = False
 ) -> list[Prediction]:
     """Predict (P(correct), expected seconds) for one student and a batch of tasks.
 
@@ -105,7 +107,7 @@ def task_key(task: Task) -> tuple[str, str, int]:
     return str(task.pk), str(task.topic_id), difficulty_code(task.difficulty)
 
 
-def model_predictions(kind: str, *, user: Any, tasks: Sequence[Task]) -> list[Prediction | None]:
+def model_predictions(kind: str, *, user: User, tasks: Sequence[Task]) -> list[Prediction | None]:
     from mlmodels.registry import get_predictor
 
     loaded = get_predictor(kind)
@@ -129,14 +131,14 @@ def model_predictions(kind: str, *, user: Any, tasks: Sequence[Task]) -> list[Pr
     ]
 
 
-def lnirt_predict(loaded: Any, *, user: Any, keys: list[tuple[str, str, int]]) -> Any:
+def lnirt_predict(loaded: Any, *, user: User, keys: list[tuple[str, str, int]]) -> Any:
     from mlmodels import lnirt
 
     theta, tau = student_ability(loaded, user=user)
     return lnirt.predict(loaded.model, theta=theta, tau=tau, items=keys)
 
 
-def student_ability(loaded: Any, *, user: Any) -> tuple[float, float]:
+def student_ability(loaded: Any, *, user: User) -> tuple[float, float]:
     """θ, τ: updated at the last completion, else as fitted, else from the history."""
     from mlmodels import lnirt
 
@@ -158,7 +160,7 @@ def student_ability(loaded: Any, *, user: Any) -> tuple[float, float]:
     return lnirt.update_person(loaded.model, items=items, correct=correct, log_seconds=log_seconds)
 
 
-def sequence_predict(loaded: Any, *, user: Any, keys: list[tuple[str, str, int]]) -> Any:
+def sequence_predict(loaded: Any, *, user: User, keys: list[tuple[str, str, int]]) -> Any:
     from mlmodels.sequence_serve import HistoryStep, Target
 
     history: list[HistoryStep] = []
@@ -477,7 +479,7 @@ def training_status(*, with_total: bool = False) -> dict[str, Any]:
     tracker = TrainingTracker.get()
     champion = ModelVersion.objects.filter(is_champion=True).first()
     last_run = TrainingRun.objects.first()
-    return {
+    status: dict[str, Any] = {
         "state": tracker.state,
         "completed_since_training": tracker.completed_since_training,
         "threshold": settings.RETRAIN_EVERY_N_COMPLETIONS,
@@ -496,6 +498,45 @@ def training_status(*, with_total: bool = False) -> dict[str, Any]:
             else None
         ),
     }
+    status["summary"] = describe_training_status(status)
+    return status
+
+
+def describe_training_status(status: Mapping[str, Any]) -> str:
+    """The one line a student reads about the models: the dashboard renders it and
+    static/mlmodels/updates.js shows the `summary` the status endpoint sends (no copy in JS)."""
+    if status["state"] == "running":
+        return "Your predictions are being retrained…"
+    if status["state"] == "queued":
+        return "Retraining queued…"
+    # Counts down to the next retraining (a counter that counts up read as "tasks done").
+    left = max(0, status["threshold"] - status["completed_since_training"])
+    counter = f"{left} task{'s' if left != 1 else ''} until the next retraining"
+    champion = status["champion"]
+    if champion:
+        auc = f", AUC {champion['auc']:.2f}" if isinstance(champion.get("auc"), float) else ""
+        return f"Model {champion['version']}{auc} · {counter}"
+    return f"Predictions from practice averages · {counter}"
+
+
+STUDENT_SUMMARY = "Your predictions update after every answer and learn from everyone's practice."
+
+
+def describe_status_for(status: Mapping[str, Any], *, staff: bool) -> str:
+    """The status line for a reader: staff get the models, versions, AUC and the retraining
+    counter (`summary`); a student reads what their predictions are doing."""
+    if staff:
+        return str(status["summary"])
+    if status["state"] == "running":
+        return "Your predictions are being updated…"
+    return STUDENT_SUMMARY
+
+
+def describe_training_announcement(*, state: str, champion: str | None, auc: object) -> str | None:
+    """The line pushed to open pages when a run ends with a champion; None: pages poll instead."""
+    if state != "succeeded" or not champion:
+        return None
+    return f"Model updated: {champion}" + (f" — AUC {auc:.2f}" if isinstance(auc, float) else "")
 
 
 def announce_training(*, run_id: int) -> None:
@@ -510,11 +551,14 @@ def announce_training(*, run_id: int) -> None:
     if run is None or layer is None:
         return
     champion = ModelVersion.objects.filter(is_champion=True).first()
+    label = champion.label if champion else None
+    auc = champion.metrics.get("auc") if champion else None
     payload = {
         "run": run.pk,
         "state": run.state,
-        "champion": champion.label if champion else None,
-        "auc": champion.metrics.get("auc") if champion else None,
+        "champion": label,
+        "auc": auc,
+        "message": describe_training_announcement(state=run.state, champion=label, auc=auc),
     }
     try:
         async_to_sync(layer.group_send)(

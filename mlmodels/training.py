@@ -65,7 +65,7 @@ def attempts_table() -> AttemptTable:
             difficulty=difficulty or "",
             correct=bool(correct),
             seconds=seconds,
-            order=answered.timestamp(),
+            order=answered.timestamp() if answered else 0.0,  # never None: completed rows
         )
         for student, task, topic, difficulty, correct, seconds, answered in rows
     )
@@ -80,8 +80,9 @@ class Evaluation:
 
 
 def evaluate_models(table: AttemptTable) -> tuple[dict[str, Evaluation], dict[str, Any]]:
-    """Train on each student's first 80 % of attempts, score their last 20 % (ML_NOTES)."""
-    from mlmodels.benchmark import LnirtTrainer, split_mask
+    """Train on each student's first 80 % of attempts, score their last 20 % (docs/models.md,
+    evaluation protocol)."""
+    from mlmodels.benchmark import LnirtTrainer, ModelTrainer, split_mask
     from mlmodels.evaluation import BASELINES, REFERENCE_BASELINES, calibration_bins, evaluate
     from mlmodels.sequence_train import SequenceTrainer
 
@@ -94,7 +95,7 @@ def evaluate_models(table: AttemptTable) -> tuple[dict[str, Evaluation], dict[st
         m = evaluate(y, p, log_t, lt)
         baselines[name] = {"auc": m.auc, "logloss": m.logloss, "log_time_mae": m.log_time_mae}
     bar = max((b["auc"] for n, b in baselines.items() if n not in REFERENCE_BASELINES), default=0.0)
-    trainers = {
+    trainers: dict[str, ModelTrainer] = {
         ModelKind.LNIRT: LnirtTrainer(),
         ModelKind.SEQUENCE: SequenceTrainer(threads=settings.TRAINING_THREADS),
     }
@@ -119,7 +120,8 @@ def evaluate_models(table: AttemptTable) -> tuple[dict[str, Evaluation], dict[st
 
 
 def choose_champion(evaluations: dict[str, Evaluation]) -> str | None:
-    """SPEC §4: the lowest held-out log-loss among models that beat every baseline on AUC."""
+    """The champion rule (docs/models.md): the lowest held-out log-loss among models that beat
+    every baseline on AUC."""
     qualified = [k for k, e in evaluations.items() if e.beats_baselines]
     if not qualified:
         return None

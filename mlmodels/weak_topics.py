@@ -6,9 +6,12 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Weak topics change only when practice does: one batched prediction per student per window,
 # remembered in this process (no cache round trip on a turn).
@@ -37,13 +40,13 @@ _WEAK_TOPICS: dict[tuple[Any, ...], tuple[float, tuple[WeakTopic, ...]]] = {}
 _WEAK_TOPICS_LOCK = threading.Lock()
 
 
-def _student_key(student: Any) -> tuple[Any, ...]:
+def _student_key(student: User) -> tuple[Any, ...]:
     # An id alone can name two students over time (a rolled-back test, a deleted and recreated
     # row); with the join time it cannot.
     return (student.pk, getattr(student, "date_joined", None))
 
 
-def weakest_topics(*, student: Any) -> tuple[WeakTopic, ...]:
+def weakest_topics(*, student: User) -> tuple[WeakTopic, ...]:
     """The student's weakest practice topics by mean predicted P(correct), weakest first.
 
     One batched ``predict_many`` over the assignable tasks, remembered in this process for
@@ -82,12 +85,12 @@ def weakest_topics(*, student: Any) -> tuple[WeakTopic, ...]:
     return found
 
 
-def weak_topics(*, student: Any) -> tuple[str, ...]:
+def weak_topics(*, student: User) -> tuple[str, ...]:
     """The names of ``weakest_topics`` (what a prompt shows the model)."""
     return tuple(t.name for t in weakest_topics(student=student))
 
 
-def forget_weak_topics(*, student: Any | None = None) -> None:
+def forget_weak_topics(*, student: User | None = None) -> None:
     """Drop remembered weak topics: one student's (after their practice changed) or all."""
     with _WEAK_TOPICS_LOCK:
         if student is None:

@@ -4,6 +4,9 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from studysmart.envfile import load_env_file
+
+load_env_file()  # `.env` beside manage.py, if any; exported variables win
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studysmart.settings")
 # Build the Django app first: the routing modules import models, which need the app registry.
 django_asgi_app = get_asgi_application()

@@ -37,6 +37,7 @@ STATUS_FOR_CODE: dict[str, int] = {
     "payload_too_large": 413,
     "rate_limited": 429,
     "internal": 500,
+    "not_migrated": 500,
     "unavailable": 503,
 }
 
@@ -51,6 +52,7 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "payload_too_large": "The request body is too large.",
     "rate_limited": "Too many requests. Please wait a moment and try again.",
     "internal": "Something went wrong on our side. Please try again.",
+    "not_migrated": "The database is not set up: run `python manage.py migrate`.",
     "unavailable": "The service is unavailable right now. Please try again in a moment.",
 }
 
@@ -183,7 +185,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if not wants_json(request):
-        return defaults.page_not_found(request, exception)  # type: ignore[arg-type]
+        return defaults.page_not_found(request, exception)
     return ApiError("not_found").response()
 
 

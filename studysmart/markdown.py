@@ -1,23 +1,29 @@
 """Markdown with LaTeX math, rendered server-side to sanitised HTML + MathML.
 
-`$...$` is inline math and `$$...$$` display math. Math is tokenised by markdown-it rules of its
-own, so Markdown never sees the LaTeX (underscores, asterisks and backslashes reach latex2mathml
+The one renderer of every text a student reads: task statements, options and worked solutions,
+and the tutor's replies (streamed, stored and reloaded) all go through `render_markdown`, so the
+same Markdown + math looks the same everywhere (a test compares them).
+
+`$...$` is inline math and `$$...$$` display math, tokenised by mdit-py-plugins' dollarmath, so
+Markdown never sees the LaTeX (underscores, asterisks and backslashes reach latex2mathml
 untouched) and a `$` inside a code span stays code. Browsers render MathML natively: no
-JavaScript, no CDN.
+JavaScript, no CDN; nh3 sanitises the result.
 """
 
+import functools
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import nh3
 from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 MARKDOWN_TAGS: frozenset[str] = frozenset(
     {
@@ -72,121 +78,86 @@ def _mathml(latex: str, *, display: bool) -> str:
     return mathml
 
 
-def _find_inline_close(src: str, start: int, end: int) -> int:
-    """Index of the `$` closing inline math opened just before `start`, or -1.
-
-    Pandoc's rule keeps prices apart ("$5 and $10"): no space just inside either delimiter and
-    no digit right after the closing one.
-    """
-    if start >= end or src[start].isspace():
-        return -1
-    pos = start
-    while (pos := src.find("$", pos, end)) != -1:
-        escaped = src[pos - 1] == "\\"
-        after = src[pos + 1] if pos + 1 < end else ""
-        if not escaped and not src[pos - 1].isspace() and not after.isdigit() and pos > start:
-            return pos
-        pos += 1
-    return -1
-
-
-def _math_inline_rule(state: StateInline, silent: bool) -> bool:
-    src, pos, end = state.src, state.pos, state.posMax
-    if src[pos] != "$":
-        return False
-    if src.startswith("$$", pos):
-        close = src.find("$$", pos + 2, end)
-        if close == -1 or not src[pos + 2 : close].strip():
-            return False
-        token_type, content, new_pos = "math_display", src[pos + 2 : close], close + 2
-    else:
-        close = _find_inline_close(src, pos + 1, end)
-        if close == -1:
-            return False
-        token_type, content, new_pos = "math_inline", src[pos + 1 : close], close + 1
-    if not silent:
-        token = state.push(token_type, "math", 0)
-        token.content = content
-        token.markup = "$$" if token_type == "math_display" else "$"
-    state.pos = new_pos
-    return True
-
-
-def _math_block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    """`$$` at the start of a line opens display math; the line ending in `$$` closes it."""
-    if state.sCount[start_line] - state.blkIndent >= 4:
-        return False  # indented code
-    begin = state.bMarks[start_line] + state.tShift[start_line]
-    first = state.src[begin : state.eMarks[start_line]].strip()
-    if not first.startswith("$$"):
-        return False
-    rest = first[2:]
-    if rest.endswith("$$") and "$$" not in rest[:-2] and rest[:-2].strip():
-        lines, next_line = [rest[:-2]], start_line + 1
-    elif "$$" in rest:
-        return False  # "$$a$$ and more text": inline display math inside a paragraph
-    else:
-        lines, line = [rest], start_line + 1
-        while True:
-            if line >= end_line or state.isEmpty(line):
-                return False  # unclosed: leave it to the paragraph as plain text
-            text = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]].strip()
-            if text.endswith("$$"):
-                lines.append(text[:-2])
-                break
-            lines.append(text)
-            line += 1
-        next_line = line + 1
-    if silent:
-        return True
-    token = state.push("math_block", "math", 0)
-    token.block = True
-    token.content = "\n".join(lines).strip()
-    token.markup = "$$"
-    token.map = [start_line, next_line]
-    state.line = next_line
-    return True
-
-
-def _render_inline(
+def _render_math(
     renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    return _mathml(tokens[idx].content, display=False)
+    token = tokens[idx]
+    if token.type == "math_inline":
+        return _mathml(token.content, display=False)
+    mathml = _mathml(token.content, display=True)
+    return mathml + "\n" if token.block else mathml
 
 
-def _render_display(
-    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    return _mathml(tokens[idx].content, display=True)
+def _honour_silent(rule: Callable[[StateBlock, int, int, bool], bool]) -> Any:
+    """The plugin's block rule pushes its token even when asked only whether it would match
+    (`silent`, as a paragraph terminator does): match, then take the token back."""
 
+    def rule_with_silent(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        if not silent:
+            return rule(state, start_line, end_line, False)
+        tokens, line = len(state.tokens), state.line
+        matched = rule(state, start_line, end_line, False)
+        del state.tokens[tokens:]
+        state.line = line
+        return matched
 
-def _render_block(
-    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    return _mathml(tokens[idx].content, display=True) + "\n"
+    return rule_with_silent
 
 
 def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable("table")
-    md.inline.ruler.before("escape", "math_inline", _math_inline_rule)
-    md.block.ruler.before(
-        "fence", "math_block", _math_block_rule, {"alt": ["paragraph", "blockquote", "list"]}
+    # Pandoc's rule keeps prices apart ("$5 and $10"): no space just inside the delimiters and
+    # no digit against them. `$$…$$` inside a paragraph is display math too.
+    dollarmath_plugin(
+        md,
+        allow_labels=False,
+        allow_space=False,
+        allow_digits=False,
+        allow_blank_lines=False,
+        double_inline=True,
     )
-    md.add_render_rule("math_inline", _render_inline)
-    md.add_render_rule("math_display", _render_display)
-    md.add_render_rule("math_block", _render_block)
+    # A line starting with `$$` opens display math even in the middle of a paragraph (as
+    # teachers write it), so LaTeX continued on a line such as "+ m_2}" is never read as a list.
+    block_rule = md.block.ruler.__rules__[md.block.ruler.__find__("math_block")].fn
+    md.block.ruler.at(
+        "math_block", _honour_silent(block_rule), {"alt": ["paragraph", "blockquote", "list"]}
+    )
+    # MathML straight from latex2mathml, without the plugin's <span>/<div> wrappers (whose
+    # contents a client-side typesetter would fill): browsers render MathML natively.
+    for rule in ("math_inline", "math_inline_double", "math_block"):
+        md.add_render_rule(rule, _render_math)
     return md
 
 
 _PARSER = _build_parser()
 
 
+@functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
-    """Render Markdown with `$`/`$$` LaTeX to sanitised HTML with MathML, ready to mark safe."""
-    return nh3.clean(
+    """Render Markdown with `$`/`$$` LaTeX to sanitised HTML with MathML, ready to mark safe.
+
+    Memoised: bank texts rarely change, and a page of tasks (or a reloaded chat) would otherwise
+    convert the same formulas on every request."""
+    html_text = nh3.clean(
         _PARSER.render(text),
         tags=set(MARKDOWN_TAGS | MATHML_TAGS),
         attributes=ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+    # Keep inline math together with the punctuation right after it: browsers would otherwise
+    # happily start a line with the full stop that ends a formula.
+    return _MATH_THEN_PUNCTUATION.sub(r'<span class="nobr">\1\2</span>', html_text)
+
+
+_MATH_THEN_PUNCTUATION = re.compile(
+    r"(<math(?![^>]*display=\"block\")[^>]*>(?:(?!</math>).)*</math>)([.,;:!?)]+)", re.S
+)
+
+
+def render_markdown_inline(text: str) -> str:
+    """As render_markdown, without the paragraph around a one-line text (option labels)."""
+    html_text = render_markdown(text).strip()
+    if html_text.startswith("<p>") and html_text.endswith("</p>") and html_text.count("<p>") == 1:
+        return html_text[3:-4]
+    return html_text

@@ -19,6 +19,10 @@ places a request meets the database or Redis are covered like this:
   *before* SessionMiddleware (outside it) lets `__call__` swap that page for the 503.
 
 Hence: after WhiteNoise (static files never touch the database), before SessionMiddleware.
+
+A *missing table* is not an outage: the database answered, it was just never migrated. Those
+requests get a 500 that says so (`not_migrated`, naming `manage.py migrate`) and one ERROR line,
+so a developer on a fresh checkout is told the missing step instead of "try again later".
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
 from studysmart.errors import error_response, wants_json
-from studysmart.outages import OUTAGE_ERRORS, is_outage, service_name
+from studysmart.outages import OUTAGE_ERRORS, is_outage, missing_table, service_name
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +70,22 @@ def outage_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
     return response
 
 
+def not_migrated_response(request: HttpRequest, table: str) -> HttpResponse:
+    """The 500 for a database that has no table `table`: it names the missing step."""
+    message = (
+        f"The database has no table {table}: it is not migrated. "
+        "Run `python manage.py migrate`, then reload."
+    )
+    logger.error("%s %s: %s", request.method, request.path, message)
+    if wants_json(request):
+        response: HttpResponse = error_response(status=500, code="not_migrated", message=message)
+    else:
+        response = HttpResponse(message, status=500, content_type="text/plain; charset=utf-8")
+    add_never_cache_headers(response)
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
 def log_outage(request: HttpRequest, exc: BaseException) -> None:
     detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
     logger.warning(
@@ -82,7 +102,7 @@ def _note_outage(sender: object, request: HttpRequest | None = None, **kwargs: A
     """got_request_exception: runs inside Django's `except` block (asgiref carries it over to
     the thread in async mode), so sys.exc_info() is the exception behind the coming 500."""
     exc = sys.exc_info()[1]
-    if request is not None and is_outage(exc):
+    if request is not None and (is_outage(exc) or missing_table(exc)):
         setattr(request, _NOTED, exc)
 
 
@@ -122,15 +142,20 @@ class OutageMiddleware:
         try:
             request.user.is_authenticated  # noqa: B018 (loads the session and the user)
         except OUTAGE_ERRORS as exc:
-            log_outage(request, exc)
-            return outage_response(request, exc)
+            return self._answer(request, exc)
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not is_outage(exception):
+        if not (is_outage(exception) or missing_table(exception)):
             return None
-        log_outage(request, exception)
-        return outage_response(request, exception)
+        return self._answer(request, exception)
+
+    def _answer(self, request: HttpRequest, exc: BaseException) -> HttpResponse:
+        table = missing_table(exc)
+        if table is not None:
+            return not_migrated_response(request, table)
+        log_outage(request, exc)
+        return outage_response(request, exc)
 
     def _replace_outage_500(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         exc = getattr(request, _NOTED, None)
@@ -139,4 +164,7 @@ class OutageMiddleware:
         # Django logged this one already, with its traceback ("Internal Server Error"). The
         # 500 page carries nothing worth keeping: the middleware inside the one that raised
         # never saw it.
+        table = missing_table(exc)
+        if table is not None:
+            return not_migrated_response(request, table)
         return outage_response(request, exc)

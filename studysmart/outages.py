@@ -7,7 +7,9 @@ An outage is an operations event, answered with "try again in a moment" (a 503, 
 
 from __future__ import annotations
 
-from django.db import InterfaceError, OperationalError
+import re
+
+from django.db import DatabaseError, InterfaceError, OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -18,9 +20,23 @@ REDIS_ERRORS: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutE
 OUTAGE_ERRORS: tuple[type[Exception], ...] = DATABASE_ERRORS + REDIS_ERRORS
 
 
+# SQLite says "no such table: x" (an OperationalError, like an unreachable file); PostgreSQL
+# says 'relation "x" does not exist' (a ProgrammingError). Either way the database is reachable
+# and simply not migrated: a setup step is missing, which "try again later" would never fix.
+_MISSING_TABLE = re.compile(r'no such table: (\S+)|relation "([^"]+)" does not exist')
+
+
+def missing_table(exc: BaseException | None) -> str | None:
+    """The table a database error says is missing (the database is not migrated), else None."""
+    if not isinstance(exc, DatabaseError):
+        return None
+    match = _MISSING_TABLE.search(str(exc))
+    return (match.group(1) or match.group(2)) if match else None
+
+
 def is_outage(exc: BaseException | None) -> bool:
-    """Whether ``exc`` means the database or the cache is unreachable."""
-    return isinstance(exc, OUTAGE_ERRORS)
+    """Whether ``exc`` means the database or the cache is unreachable (not merely unmigrated)."""
+    return isinstance(exc, OUTAGE_ERRORS) and missing_table(exc) is None
 
 
 def service_name(exc: BaseException) -> str:

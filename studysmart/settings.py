@@ -12,6 +12,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -74,6 +75,8 @@ MODEL_DIR = Path(env_str("MODEL_DIR") or DATA_DIR / "models").resolve()
 if not MODEL_DIR.is_absolute() or MODEL_DIR.is_relative_to(BASE_DIR):
     raise ImproperlyConfigured(f"MODEL_DIR must be an absolute path outside {BASE_DIR}")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The question bank and the tutor's notes as files (docs/content.md); seeding reads them.
+CONTENT_DIR = Path(env_str("CONTENT_DIR") or BASE_DIR / "content").resolve()
 
 
 def load_secret_key() -> str:
@@ -94,7 +97,7 @@ SECRET_KEY = load_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 if not DEBUG and "*" in ALLOWED_HOSTS:
-    # A wildcard also disables the websocket origin check (STACK_NOTES: Channels).
+    # A wildcard also disables the websocket origin check (Channels' AllowedHostsOriginValidator).
     raise ImproperlyConfigured("ALLOWED_HOSTS may not contain '*' when DEBUG is off")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # A refused CSRF check answers an API client in JSON (docs/errors.md), a browser with Django's page.
@@ -158,7 +161,17 @@ TEMPLATES = [
 ]
 
 
-def database_settings() -> dict[str, object]:
+SQLITE_ENGINE = "django.db.backends.sqlite3"
+# Measured under bench_load (docs/architecture.md, "Processes"): WAL + IMMEDIATE + a lock
+# timeout turn thousands of "database is locked" errors under concurrent writers into a handful.
+SQLITE_OPTIONS: dict[str, object] = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
+def database_settings() -> dict[str, Any]:
     url = env_str("DATABASE_URL")
     if url:
         import dj_database_url
@@ -167,24 +180,25 @@ def database_settings() -> dict[str, object]:
         # database (daphne's request thread, the websocket consumers' pools) would keep its own
         # connection open, and PostgreSQL ran out of them under load (bench_load). A pooler
         # (PgBouncer) in front is the way to reuse connections.
-        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+        )
+        if config["ENGINE"] == SQLITE_ENGINE:
+            # DATABASE_URL=sqlite:///… gets the same file settings as the default database.
+            config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+            return config
         config["CONN_HEALTH_CHECKS"] = True
+        # A libpq option: SQLite's driver refuses it (TypeError), so PostgreSQL only.
         config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
         return config
-    # Measured (STACK_NOTES): WAL + IMMEDIATE + a lock timeout turn thousands of
-    # "database is locked" errors under concurrent writers into a handful.
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": SQLITE_ENGINE,
         # SQLITE_PATH puts the file elsewhere than the data directory; the worker tests point
         # their qcluster children at pytest-django's test database with it.
         "NAME": Path(env_str("SQLITE_PATH") or DATA_DIR / "db.sqlite3"),
         # A file, not the in-memory default: tests start real qcluster and daphne processes.
         "TEST": {"NAME": str(DATA_DIR / "test-db.sqlite3")},
-        "OPTIONS": {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        },
+        "OPTIONS": dict(SQLITE_OPTIONS),
     }
 
 

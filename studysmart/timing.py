@@ -1,5 +1,6 @@
 """Where request time goes: `Server-Timing: app;dur=<ms>` on every response (the time Django
-spent on the request), and a log line for every slow database statement.
+spent on the request), sub-metrics a service adds with `timed()` (e.g. `lock;dur=<ms>`, how long
+a write transaction held its locks), and a log line for every slow database statement.
 
 Set by the outermost middleware, so it covers every other middleware and the view but not the
 wait for daphne's worker thread; a client comparing it with its own timing sees how much of a
@@ -8,9 +9,11 @@ slow response was queueing rather than work. Browsers show it in their network p
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -19,15 +22,41 @@ from django.http import HttpRequest, HttpResponse
 logger = logging.getLogger(__name__)
 
 
+# The sub-metrics of the request being served (None outside a request: commands, jobs).
+_METRICS: ContextVar[dict[str, float] | None] = ContextVar("server_timing", default=None)
+
+
+@contextlib.contextmanager
+def timed(name: str) -> Iterator[None]:
+    """Add the block's duration to this response's Server-Timing as `<name>;dur=<ms>`.
+
+    Usable as a decorator too. Outside a request it only costs two clock reads."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        metrics = _METRICS.get()
+        if metrics is not None:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            metrics[name] = metrics.get(name, 0.0) + elapsed_ms
+
+
 class ServerTimingMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        metrics: dict[str, float] = {}
+        token = _METRICS.set(metrics)
         started = time.perf_counter()
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            _METRICS.reset(token)
         elapsed_ms = (time.perf_counter() - started) * 1000
-        response["Server-Timing"] = f"app;dur={elapsed_ms:.1f}"
+        response["Server-Timing"] = ", ".join(
+            [f"app;dur={elapsed_ms:.1f}", *(f"{k};dur={v:.1f}" for k, v in metrics.items())]
+        )
         return response
 
 

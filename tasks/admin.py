@@ -1,13 +1,15 @@
-"""Admin for the question bank and practice tasks: search, filters, CSV in and out, history.
+"""Admin for the question bank and practice tasks: search, filters, CSV in and out, history,
+and authoring: a multiple-choice options editor and a live preview of a task as students see it.
 
 The admin classes are interfaces: CSV parsing, validation and the upsert live in
-`tasks/bank_csv.py`; the views here parse the request, call it and render.
+`tasks/bank_csv.py`; the views here parse the request, call it and render. How teachers edit
+content here and in the files: docs/content.md.
 """
 
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,12 +17,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from tasks.bank_csv import (
     TASK_CSV_FIELDS,
@@ -32,10 +42,17 @@ from tasks.bank_csv import (
     write_tasks_csv,
     write_topics_csv,
 )
-from tasks.models import PracticeTask, Task, Topic
+from tasks.models import AnswerKind, PracticeTask, Task, Topic
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as UserModel
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 RECENT_ATTEMPTS = 25
+# Rows of the options editor: a choice task has four, and room for two more.
+OPTION_ROWS = 6
+# A preview renders a task's texts: bounded like the fields themselves would be by a reader.
+MAX_PREVIEW_CHARS = 50_000
 
 User = get_user_model()
 
@@ -77,6 +94,100 @@ class CsvUploadForm(forms.Form):
         return upload
 
 
+class OptionsWidget(forms.Widget):
+    """Multiple-choice options as rows of (id, text) inputs instead of raw JSON."""
+
+    template_name = "admin/tasks/options_widget.html"
+
+    def __init__(self, rows: int = OPTION_ROWS, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.rows = rows
+
+    def format_value(self, value: Any) -> list[dict[str, str]]:
+        options = value if isinstance(value, list) else []
+        if isinstance(value, str):  # a re-displayed form after an error: the raw JSON
+            import json
+
+            try:
+                options = json.loads(value or "[]")
+            except ValueError:
+                options = []
+        rows = [
+            {"id": str(o.get("id", "")), "text": str(o.get("text", ""))}
+            for o in options
+            if isinstance(o, dict)
+        ]
+        return rows + [{"id": "", "text": ""}] * max(0, self.rows - len(rows))
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["rows"] = [
+            {"index": i, **row} for i, row in enumerate(self.format_value(value))
+        ]
+        return context
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        # The project's template engine (templates/), not the form renderer's own one.
+        from django.template.loader import render_to_string
+
+        return render_to_string(self.template_name, self.get_context(name, value, attrs))
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[dict[str, str]]:
+        rows = []
+        for i in range(self.rows):
+            option_id = str(data.get(f"{name}_{i}_id", "")).strip()
+            text = str(data.get(f"{name}_{i}_text", "")).strip()
+            if option_id or text:
+                rows.append({"id": option_id, "text": text})
+        return rows
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return not any(k.startswith(f"{name}_") for k in data)
+
+
+class OptionsField(forms.Field):
+    widget = OptionsWidget
+
+    def clean(self, value: Any) -> list[dict[str, str]]:
+        rows = super().clean(value) or []
+        errors = []
+        for row in rows:
+            if not row["id"] or not row["text"]:
+                errors.append("Every option needs both an id (a, b, …) and a text.")
+                break
+        ids = [row["id"] for row in rows]
+        if len(set(ids)) != len(ids):
+            errors.append("Option ids must be different from each other.")
+        if errors:
+            raise forms.ValidationError(errors)
+        return rows
+
+
+class TaskAdminForm(forms.ModelForm):
+    options = OptionsField(required=False, help_text="Multiple-choice tasks: one row per option.")
+
+    class Meta:
+        model = Task
+        fields = (
+            "topic", "slug", "title", "difficulty", "is_active", "concept", "statement",
+            "answer_kind", "solution", "numeric_answer", "unit", "tolerance", "params", "options",
+            "correct_option", "source", "external_id",
+        )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        options = data.get("options") or []
+        if data.get("answer_kind") == AnswerKind.CHOICE:
+            ids = [o["id"] for o in options]
+            if len(ids) < 2:
+                self.add_error("options", "A multiple-choice task needs at least two options.")
+            elif data.get("correct_option") not in ids:
+                self.add_error("correct_option", f"Choose one of the option ids: {', '.join(ids)}.")
+        return data
+
+
 class CsvModelAdmin(admin.ModelAdmin):
     """A ModelAdmin with `import/` and `export/` views and an export action.
 
@@ -103,6 +214,11 @@ class CsvModelAdmin(admin.ModelAdmin):
             path("export/", wrap(self.export_csv_view), name=f"{prefix}_export_csv"),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # The changelist's own context has no change permission: the import needs both.
+        can_import = self.has_add_permission(request) and self.has_change_permission(request)
+        return super().changelist_view(request, {**(extra_context or {}), "can_import": can_import})
 
     def _csv_response(self, queryset: QuerySet) -> HttpResponse:
         out = io.StringIO()
@@ -171,7 +287,7 @@ class TopicAdmin(CsvModelAdmin):
 
     @admin.display(description="tasks", ordering="_task_count")
     def task_count(self, topic: Topic) -> int:
-        return topic._task_count
+        return topic._task_count  # type: ignore[attr-defined]  # annotated by get_queryset
 
     def csv_rows(self, queryset: QuerySet, out: io.StringIO) -> int:
         return write_topics_csv(topics=queryset.order_by("slug").iterator(), out=out)
@@ -182,22 +298,59 @@ class TopicAdmin(CsvModelAdmin):
 
 @admin.register(Task)
 class TaskAdmin(CsvModelAdmin):
-    list_display = ("slug", "title", "topic", "difficulty", "answer_kind", "source", "is_active")
-    list_filter = ("topic", "difficulty", "answer_kind", SourceFilter, "is_active")
+    form = TaskAdminForm
+    change_list_template = "admin/tasks/task_change_list.html"
+    list_display = (
+        "slug", "title", "topic", "difficulty", "answer_kind", "source", "is_active", "retired",
+    )  # fmt: skip
+    list_filter = ("topic", "difficulty", "answer_kind", SourceFilter, "is_active", "retired")
     list_select_related = ("topic",)
     search_fields = ("slug", "title", "statement", "concept", "external_id")
     autocomplete_fields = ("topic",)
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at", "retired", "preview")
     list_per_page = 50
     csv_columns = TASK_CSV_FIELDS
     csv_filename = "tasks"
     fieldsets = (
         (None, {"fields": ("topic", "slug", "title", "difficulty", "is_active", "concept")}),
         ("Question", {"fields": ("statement", "answer_kind", "solution")}),
-        ("Numeric answer", {"fields": ("numeric_answer", "unit", "tolerance")}),
+        ("Numeric answer", {"fields": ("numeric_answer", "unit", "tolerance", "params")}),
         ("Multiple choice", {"fields": ("options", "correct_option")}),
-        ("Import", {"fields": ("source", "external_id", "created_at", "updated_at")}),
+        ("As students see it", {"fields": ("preview",)}),
+        ("Import", {"fields": ("source", "external_id", "retired", "created_at", "updated_at")}),
     )
+
+    class Media:
+        css = {"all": ("tasks/admin_task.css",)}
+        js = ("tasks/admin_task.js",)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="tasks_task_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="preview")
+    def preview(self, task: Task) -> str:
+        return render_to_string(
+            "admin/tasks/task_preview.html",
+            {"task": task, "preview_url": reverse("admin:tasks_task_preview")},
+        )
+
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        """The posted (unsaved) texts of a task, rendered as students see them."""
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        task = preview_task(request.POST)
+        if task is None:
+            return HttpResponseBadRequest("The texts are too long to preview.")
+        return TemplateResponse(request, "admin/tasks/_task_preview.html", {"task": task})
 
     def csv_rows(self, queryset: QuerySet, out: io.StringIO) -> int:
         tasks = queryset.select_related("topic").order_by("slug").iterator(chunk_size=500)
@@ -205,6 +358,28 @@ class TaskAdmin(CsvModelAdmin):
 
     def csv_import(self, text: str) -> Any:
         return do_import_tasks_csv(text=text)
+
+
+def preview_task(data: Any) -> Task | None:
+    """An unsaved task holding the posted texts (None when they are too long to render)."""
+    texts = {name: str(data.get(name, "")) for name in ("title", "statement", "solution")}
+    options = OptionsWidget().value_from_datadict(data, None, "options")
+    size = sum(map(len, texts.values())) + sum(len(o["text"]) for o in options)
+    if size > MAX_PREVIEW_CHARS:
+        return None
+    task = Task(
+        **texts,
+        answer_kind=str(data.get("answer_kind", "")),
+        unit=str(data.get("unit", ""))[:40],
+        options=options,
+        correct_option=str(data.get("correct_option", ""))[:10],
+    )
+    for name in ("numeric_answer", "tolerance"):
+        try:
+            setattr(task, name, float(data.get(name, "")))
+        except ValueError:
+            pass  # half-typed: previewed without it
+    return task
 
 
 @admin.register(PracticeTask)
@@ -274,7 +449,7 @@ class PracticeTaskAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/tasks/student_history.html", context)
 
 
-def student_history(*, student: Any) -> dict[str, Any]:
+def student_history(*, student: UserModel) -> dict[str, Any]:
     """A student's totals, accuracy per topic and recent attempts: three queries."""
     attempts = PracticeTask.objects.for_student(student)
     done = Q(status=PracticeTask.Status.COMPLETED)
@@ -288,8 +463,9 @@ def student_history(*, student: Any) -> dict[str, Any]:
     )
     totals["pending"] = totals["total"] - totals["completed"]
     totals["accuracy"] = totals["correct"] / totals["completed"] if totals["completed"] else None
-    per_topic = list(
-        attempts.filter(done)
+    per_topic: list[dict[str, Any]] = [
+        dict(row)
+        for row in attempts.filter(done)
         .values("task__topic_id", "task__topic__name")
         .annotate(
             attempts=Count("id"),
@@ -298,7 +474,7 @@ def student_history(*, student: Any) -> dict[str, Any]:
             last_answered=Max("answered_at"),
         )
         .order_by("task__topic__name")
-    )
+    ]
     for row in per_topic:
         row["accuracy"] = row["correct"] / row["attempts"] if row["attempts"] else None
     recent = list(

@@ -1,4 +1,4 @@
-"""JSON API for practice tasks (SPEC §7), with the session's login.
+"""JSON API for practice tasks, with the session's login (README, "What it does").
 
 Interfaces only: parse and check the request, call a QuerySet or a service, answer JSON.
 Anonymous calls get a JSON 401 rather than a login redirect, a failed CSRF check a JSON 403,
@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from mlmodels.services import Prediction, predict_many
 from studysmart.errors import ApiError, method_not_allowed
+from studysmart.http import AuthenticatedHttpRequest
 from tasks import services
 from tasks.models import AnswerKind, PracticeTask
 
@@ -126,7 +127,8 @@ def _int_param(request: HttpRequest, name: str, default: int, *, lo: int, hi: in
 
 
 def practice_task_json(item: PracticeTask, prediction: Prediction) -> dict[str, Any]:
-    """SPEC §7's shape. The answer and the solution appear only once the task is completed."""
+    """The API's shape of a practice task. The answer and the solution appear only once the task is
+    completed."""
     task = item.task
     task_json: dict[str, Any] = {
         "id": task.pk,
@@ -190,14 +192,14 @@ def _frozen_prediction(item: PracticeTask) -> Prediction:
 
 
 @api_view("GET")
-def practice_task_list(request: HttpRequest) -> HttpResponse:
+def practice_task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The student's own practice tasks, newest first; `?limit=` (≤ 100) and `?offset=`."""
     limit = _int_param(request, "limit", DEFAULT_LIMIT, lo=1, hi=MAX_LIMIT)
     offset = _int_param(request, "offset", 0, lo=0, hi=10**9)
     mine = PracticeTask.objects.for_student(request.user)
     items = list(mine.with_task().order_by("-assigned_at", "-id")[offset : offset + limit])
     total = mine.count()
-    # One batched prediction for the whole page (SPEC §6).
+    # One batched prediction for the whole page, however long it is.
     predictions = predict_many(user=request.user, tasks=[i.task for i in items])
     response = JsonResponse(
         [practice_task_json(i, p) for i, p in zip(items, predictions, strict=True)], safe=False
@@ -210,7 +212,7 @@ def practice_task_list(request: HttpRequest) -> HttpResponse:
 
 
 @api_view("POST")
-def practice_task_assign(request: HttpRequest) -> HttpResponse:
+def practice_task_assign(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New practice tasks: `count` (1..20, default 5), optionally only of one `topic` (a slug)
     and/or one `difficulty` (easy, medium, hard)."""
     data = json_object(request, allow_empty=True)
@@ -231,7 +233,7 @@ def practice_task_assign(request: HttpRequest) -> HttpResponse:
 
 
 @api_view("POST")
-def practice_task_skip(request: HttpRequest, pk: int) -> HttpResponse:
+def practice_task_skip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A pending task becomes `skipped`: not graded, not a model input; 409 when it is not
     pending any more."""
     json_object(request, allow_empty=True)
@@ -248,7 +250,7 @@ def practice_task_skip(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @api_view("POST")
-def practice_task_again(request: HttpRequest, pk: int) -> HttpResponse:
+def practice_task_again(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The same task as a completed (or skipped) practice task, assigned again: 201 and the new
     practice task, or 200 and the one already waiting; 409 while the original is pending."""
     json_object(request, allow_empty=True)
@@ -264,7 +266,7 @@ def practice_task_again(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @api_view("GET", "PATCH")
-def practice_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def practice_task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "PATCH":
         return _complete(request, pk)
     item = PracticeTask.objects.for_student(request.user).with_task().get(pk=pk)
@@ -273,7 +275,7 @@ def practice_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return JsonResponse(practice_task_json(item, prediction))
 
 
-def _complete(request: HttpRequest, pk: int) -> HttpResponse:
+def _complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     data = json_object(request)
     unknown = set(data) - {"answer", "self_assessed_correct"}
     if unknown:
@@ -302,5 +304,6 @@ def _complete(request: HttpRequest, pk: int) -> HttpResponse:
     except services.InvalidAnswer as exc:
         raise bad_field(exc.field, exc.message) from None
     item = completion.practice_task
-    # Completion stays cheap (SPEC §3): no prediction here; the frozen one stands in for it.
+    # Completion stays cheap (docs/architecture.md): no prediction here; the frozen one stands in
+    # for it.
     return JsonResponse(practice_task_json(item, _frozen_prediction(item)))

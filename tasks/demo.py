@@ -12,6 +12,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -178,7 +179,11 @@ def _with_running_average_predictions(attempts: list[_Attempt]) -> list[Practice
             totals[group] = [n + 1, correct + a.is_correct, seconds + a.seconds]
             continue
         if n >= MIN_GROUP_ATTEMPTS:
-            prediction = {"p_correct": correct / n, "seconds": seconds / n, "version": ""}
+            prediction: dict[str, Any] = {
+                "p_correct": correct / n,
+                "seconds": seconds / n,
+                "version": "",
+            }
             source, alternatives = "average", {"default": default}
         else:
             prediction, source, alternatives = default, "default", {}

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +12,11 @@ from django.db.models import Avg, Case, Count, Q, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+
+from studysmart.content import content_hash
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Difficulty(models.TextChoices):
@@ -34,6 +37,12 @@ class Topic(models.Model):
     description = models.TextField(blank=True)
     # Import namespace ("" for the question bank): keeps ids from different systems apart.
     source = models.CharField(max_length=60, blank=True, default="")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in the bank's files.")
+    # Hash of the values last loaded from content/bank: a row that no longer matches it was
+    # changed here, and seeding keeps it (tasks/content.py).
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    CONTENT_FIELDS = ("name", "description", "order")
 
     class Meta:
         ordering = ["name"]
@@ -41,11 +50,22 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def content_values(self) -> dict[str, Any]:
+        """The values the content files hold for this topic."""
+        return {name: getattr(self, name) for name in self.CONTENT_FIELDS}
+
+    def current_hash(self) -> str:
+        return content_hash(self.content_values())
+
+    def mark_loaded(self) -> None:
+        """Record the current values as the ones loaded from the files."""
+        self.content_hash = self.current_hash()
+
 
 class TaskQuerySet(models.QuerySet["Task"]):
     def assignable(self) -> TaskQuerySet:
-        """Tasks a student can be given: from the bank (not imported) and active."""
-        return self.filter(source="", is_active=True)
+        """Tasks a student can be given: from the bank (not imported), active and not retired."""
+        return self.filter(source="", is_active=True, retired=False)
 
     def imported(self) -> TaskQuerySet:
         return self.exclude(source="")
@@ -68,7 +88,13 @@ class Task(models.Model):
     concept = models.CharField(max_length=200, blank=True, help_text="Opens the tutor on this.")
     source = models.CharField(max_length=60, blank=True, default="")
     external_id = models.CharField(max_length=200, blank=True)
+    # Given values in SI units, so a test can recompute the answer from them.
+    params = models.JSONField(default=dict, blank=True, help_text='{"h": 20.0, "g": 9.81}')
     is_active = models.BooleanField(default=True)
+    # Gone from the content files: never assigned again; its attempts stay.
+    retired = models.BooleanField(default=False, help_text="Removed from the content files.")
+    # Hash of the values last loaded from content/bank (see Topic.content_hash).
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -91,6 +117,32 @@ class Task(models.Model):
     def is_imported(self) -> bool:
         return bool(self.source)
 
+    def content_values(self) -> dict[str, Any]:
+        """The values the content files hold for this task (the topic by its slug)."""
+        return {
+            "topic": self.topic.slug,
+            "title": self.title,
+            "difficulty": self.difficulty,
+            "statement": self.statement,
+            "answer_kind": self.answer_kind,
+            "numeric_answer": self.numeric_answer,
+            "unit": self.unit,
+            "tolerance": self.tolerance,
+            "options": [{"id": o.get("id"), "text": o.get("text")} for o in self.options or ()],
+            "correct_option": self.correct_option,
+            "solution": self.solution,
+            "concept": self.concept,
+            # float(): PostgreSQL's jsonb gives 5.972e24 back as an int.
+            "params": {str(k): float(v) for k, v in (self.params or {}).items()},
+        }
+
+    def current_hash(self) -> str:
+        return content_hash(self.content_values())
+
+    def mark_loaded(self) -> None:
+        """Record the current values as the ones loaded from the files."""
+        self.content_hash = self.current_hash()
+
     def check_numeric(self, value: float) -> bool:
         """Correct when within the task's relative tolerance of the stored answer."""
         if self.numeric_answer is None or not math.isfinite(value):
@@ -108,16 +160,22 @@ class Task(models.Model):
 
     @property
     def statement_html(self) -> SafeString:
-        return mark_safe(markdown_html(self.statement))  # sanitised by nh3
+        from studysmart.markdown import render_markdown  # latex2mathml only when rendering
+
+        return mark_safe(render_markdown(self.statement))  # sanitised by nh3
 
     @property
     def solution_html(self) -> SafeString:
-        return mark_safe(markdown_html(self.solution))  # sanitised by nh3
+        from studysmart.markdown import render_markdown
+
+        return mark_safe(render_markdown(self.solution))  # sanitised by nh3
 
     def options_html(self) -> list[tuple[str, SafeString]]:
         """(id, rendered text) per option: option texts may hold math too."""
+        from studysmart.markdown import render_markdown_inline
+
         return [
-            (str(o.get("id")), mark_safe(markdown_inline_html(str(o.get("text", "")))))
+            (str(o.get("id")), mark_safe(render_markdown_inline(str(o.get("text", "")))))
             for o in self.options or []
         ]
 
@@ -142,32 +200,8 @@ class Task(models.Model):
         return ""
 
 
-@functools.lru_cache(maxsize=4096)
-def markdown_html(text: str) -> str:
-    """Markdown + LaTeX → sanitised HTML with MathML, memoised: bank texts rarely change and
-    a page of tasks would otherwise convert the same formulas on every request."""
-    from studysmart.markdown import render_markdown
-
-    # Keep inline math together with the punctuation right after it: browsers would otherwise
-    # happily start a line with the full stop that ends a formula.
-    return _MATH_THEN_PUNCTUATION.sub(r'<span class="nobr">\1\2</span>', render_markdown(text))
-
-
-_MATH_THEN_PUNCTUATION = re.compile(
-    r"(<math(?![^>]*display=\"block\")[^>]*>(?:(?!</math>).)*</math>)([.,;:!?)]+)", re.S
-)
-
-
-def markdown_inline_html(text: str) -> str:
-    """As markdown_html, without the paragraph around a one-line text (option labels)."""
-    html = markdown_html(text).strip()
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        return html[3:-4]
-    return html
-
-
 class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):
-    def for_student(self, user: object) -> PracticeTaskQuerySet:
+    def for_student(self, user: User) -> PracticeTaskQuerySet:
         return self.filter(student=user)
 
     def pending(self) -> PracticeTaskQuerySet:
@@ -222,7 +256,7 @@ class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):
 
     def by_topic(self) -> list[dict[str, Any]]:
         """Per topic: attempts, accuracy and mean time of completed tasks (one query)."""
-        return list(
+        rows = (
             self.completed()
             .values("task__topic_id", "task__topic__name")
             .annotate(
@@ -236,6 +270,7 @@ class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):
             )
             .order_by("task__topic__name")
         )
+        return [dict(row) for row in rows]
 
     def outcomes(self, *, last: int) -> list[tuple[bool, float | None]]:
         """(is_correct, predicted P(correct) at assignment) of the last `last` completions,

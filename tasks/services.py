@@ -8,18 +8,23 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from mlmodels.services import Prediction, predict_many, record_completion
+from studysmart.timing import timed
 from tasks.answers import AnswerError, parse_numeric_answer
 from tasks.demo import forget_cached_averages, seed_history
 from tasks.models import AnswerKind, Difficulty, PracticeTask, Task, TaskQuerySet, Topic
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from tasks.content import Bank
 
 MAX_ASSIGN = 20
 # "Recent" tasks are not assigned again while fresh ones are left: the student's last
@@ -91,14 +96,13 @@ def check_count(value: object) -> int:
     return value
 
 
-@transaction.atomic
 def assign_practice_tasks(
     *,
-    student: AbstractBaseUser,
+    student: User,
     count: int,
     pool: TaskQuerySet | None = None,
 ) -> list[PracticeTask]:
-    """Assign up to `count` new tasks, adaptively (SPEC §3).
+    """Assign up to `count` new tasks, adaptively (docs/architecture.md, "Assignment").
 
     Candidates are the assignable tasks of `pool` (default: the whole bank) that are neither
     pending for the student nor recently attempted (recent ones only when nothing else is
@@ -106,9 +110,58 @@ def assign_practice_tasks(
     the predicted P(correct) from PRACTICE_TARGET_P_CORRECT plus a penalty per task of the same
     topic already picked, with a little random jitter to break ties. Each new practice task
     stores the prediction it was chosen with, and every other source's, frozen.
+
+    The prediction runs before the student's lock is taken, outside any write transaction; under
+    the lock the pending set is read again, so a second assignment that ran meanwhile (a double
+    click, two tabs) never gets the same task handed out twice.
     """
     count = check_count(count)
-    lock_student(student)
+    rng = random.Random()
+    candidates, recent = assignment_candidates(student=student, count=count, pool=pool)
+    if not candidates:
+        return []
+    predictions = predict_many(user=student, tasks=candidates, with_alternatives=True)
+    with timed("lock"), transaction.atomic():
+        lock_student(student)
+        # Re-check under the lock: tasks assigned since the candidates were read are out.
+        pending = set(
+            PracticeTask.objects.for_student(student).pending().values_list("task_id", flat=True)
+        )
+        still_free = [
+            (task, prediction)
+            for task, prediction in zip(candidates, predictions, strict=True)
+            if task.pk not in pending
+        ]
+        picks = pick_tasks(
+            [task for task, _ in still_free],
+            [prediction for _, prediction in still_free],
+            count=count,
+            target=settings.PRACTICE_TARGET_P_CORRECT,
+            recent=recent,
+            rng=rng,
+        )
+        now = timezone.now()
+        new = [
+            PracticeTask(
+                student=student,
+                task=task,
+                assigned_at=now,
+                assigned_p_correct=prediction.p_correct,
+                assigned_seconds=prediction.seconds,
+                assigned_source=prediction.source,
+                assigned_version=prediction.version,
+                assigned_alternatives={p.source: p.as_dict() for p in prediction.alternatives},
+            )
+            for task, prediction in picks
+        ]
+        return PracticeTask.objects.bulk_create(new)
+
+
+def assignment_candidates(
+    *, student: User, count: int, pool: TaskQuerySet | None
+) -> tuple[list[Task], set[int]]:
+    """The tasks an assignment may pick from (a sample of at most MAX_CANDIDATES), and the ids
+    of the student's recent ones. Plain reads: no lock, no transaction."""
     mine = PracticeTask.objects.for_student(student)
     pending = set(mine.pending().values_list("task_id", flat=True))
     since = timezone.now() - timedelta(days=RECENT_DAYS)
@@ -121,27 +174,13 @@ def assign_practice_tasks(
     fresh = [t for t in candidates if t.pk not in recent]
     if len(fresh) >= count:
         candidates = fresh
-    rng = random.Random()
     if len(candidates) > MAX_CANDIDATES:
-        candidates = rng.sample(candidates, MAX_CANDIDATES)
-    if not candidates:
-        return []
-    predictions = predict_many(user=student, tasks=candidates, with_alternatives=True)
-    picks = pick_tasks(
-        candidates,
-        predictions,
-        count=count,
-        target=settings.PRACTICE_TARGET_P_CORRECT,
-        recent=recent,
-        rng=rng,
-    )
-    now = timezone.now()
-    new = [_new_practice_task(student, task, prediction, now=now) for task, prediction in picks]
-    return PracticeTask.objects.bulk_create(new)
+        candidates = random.sample(candidates, MAX_CANDIDATES)
+    return candidates, recent
 
 
 def _new_practice_task(
-    student: AbstractBaseUser, task: Task, prediction: Prediction, *, now: datetime
+    student: User, task: Task, prediction: Prediction, *, now: datetime
 ) -> PracticeTask:
     """An unsaved practice task with its prediction, and every other source's, frozen."""
     return PracticeTask(
@@ -193,7 +232,7 @@ def practice_pool(*, topic: object = None, difficulty: object = None) -> TaskQue
     return pool
 
 
-def lock_student(student: AbstractBaseUser) -> None:
+def lock_student(student: User) -> None:
     """Serialise this student's assignments until the transaction ends.
 
     Two "get new tasks" at once (a double click, two tabs) would otherwise both read the same
@@ -262,7 +301,7 @@ def mark_shown(*, practice_task: PracticeTask) -> PracticeTask:
 
 
 @transaction.atomic
-def skip_practice_task(*, practice_task_id: int, student: AbstractBaseUser) -> PracticeTask:
+def skip_practice_task(*, practice_task_id: int, student: User) -> PracticeTask:
     """Pass over a pending task: it becomes `skipped`, is never graded and is never a model
     input (the student models only read completed tasks).
 
@@ -281,9 +320,7 @@ def skip_practice_task(*, practice_task_id: int, student: AbstractBaseUser) -> P
 
 
 @transaction.atomic
-def practise_again(
-    *, practice_task_id: int, student: AbstractBaseUser
-) -> tuple[PracticeTask, bool]:
+def practise_again(*, practice_task_id: int, student: User) -> tuple[PracticeTask, bool]:
     """A new practice task for the same task as a completed (or skipped) one, with a fresh
     prediction frozen as usual: (the practice task, whether it is new). When the task is
     already pending again, that one is returned rather than a second copy.
@@ -360,11 +397,14 @@ def check_answer(
     raise InvalidAnswer("This task cannot be answered here.")
 
 
+# The lock hold time of a completion (Server-Timing `lock`, reported by bench_completion): keep
+# this directly around the write transaction.
+@timed("lock")
 @transaction.atomic
 def complete_practice_task(
     *,
     practice_task_id: int,
-    student: AbstractBaseUser,
+    student: User,
     answer: object = None,
     self_assessed_correct: object = None,
 ) -> CompletionResult:
@@ -415,82 +455,24 @@ def complete_practice_task(
 # --- demo content -----------------------------------------------------------------------------
 
 
-def seed_demo() -> str:
-    """Upsert the question bank by slug and give simulated students a practice history.
+def seed_demo(*, bank: Bank, force: bool = False) -> str:
+    """Load the question bank's rows from the content files and give simulated students a
+    practice history.
 
-    Idempotent: a second run updates changed text and creates nothing. History is only
-    generated for a simulated student (or the demo student) who has none yet.
+    Idempotent: rows a teacher changed are kept (and named), unless ``force``; tasks gone from
+    the files are retired. History is only generated for a simulated student (or the demo
+    student) who has none yet.
     """
-    from tasks.bank import QUESTIONS, TOPICS
+    from tasks.content import seed_bank
 
     with transaction.atomic():
-        topics_new, topics_updated = _upsert_topics(TOPICS)
-        tasks_new, tasks_updated = _upsert_tasks(QUESTIONS)
+        topics, tasks = seed_bank(bank=bank, force=force)
         students, attempts = seed_history()
     if attempts:
         forget_cached_averages()
-    return (
-        f"tasks: {len(TOPICS)} topics ({topics_new} new, {topics_updated} updated), "
-        f"{len(QUESTIONS)} tasks ({tasks_new} new, {tasks_updated} updated), "
-        f"history for {students} students ({attempts} attempts)"
-    )
-
-
-def _upsert_topics(specs: Sequence[Any]) -> tuple[int, int]:
-    existing = {t.slug: t for t in Topic.objects.filter(slug__in=[s.slug for s in specs])}
-    new, changed = [], []
-    for spec in specs:
-        values = {"name": spec.name, "description": spec.description}
-        topic = existing.get(spec.slug)
-        if topic is None:
-            new.append(Topic(slug=spec.slug, **values))
-        elif _apply(topic, values):
-            changed.append(topic)
-    Topic.objects.bulk_create(new)
-    Topic.objects.bulk_update(changed, ["name", "description"])
-    return len(new), len(changed)
-
-
-def _upsert_tasks(specs: Sequence[Any]) -> tuple[int, int]:
-    topic_ids = dict(Topic.objects.values_list("slug", "id"))
-    existing = {t.slug: t for t in Task.objects.filter(slug__in=[s.slug for s in specs])}
-    new, changed = [], []
-    now = timezone.now()
-    fields = [
-        "topic_id", "title", "difficulty", "statement", "answer_kind", "numeric_answer", "unit",
-        "tolerance", "options", "correct_option", "solution", "concept",
-    ]  # fmt: skip
-    for spec in specs:
-        values = {
-            "topic_id": topic_ids[spec.topic],
-            "title": spec.title,
-            "difficulty": spec.difficulty,
-            "statement": spec.statement,
-            "answer_kind": spec.answer_kind,
-            "numeric_answer": spec.answer,
-            "unit": spec.unit,
-            "tolerance": spec.tolerance,
-            "options": [{"id": o.id, "text": o.text} for o in spec.options],
-            "correct_option": spec.correct_option,
-            "solution": spec.solution,
-            "concept": spec.concept,
-        }
-        task = existing.get(spec.slug)
-        if task is None:
-            new.append(Task(slug=spec.slug, **values))
-        elif _apply(task, values):
-            task.updated_at = now
-            changed.append(task)
-    Task.objects.bulk_create(new)
-    Task.objects.bulk_update(changed, [*fields, "updated_at"])
-    return len(new), len(changed)
-
-
-def _apply(instance: Any, values: dict[str, Any]) -> bool:
-    """Set changed values on an instance; True when anything changed."""
-    changed = False
-    for name, value in values.items():
-        if getattr(instance, name) != value:
-            setattr(instance, name, value)
-            changed = True
-    return changed
+    lines = [
+        f"tasks: {topics.summary()}, {tasks.summary()}, "
+        f"history for {students} students ({attempts} attempts)",
+        *(f"tasks: {line}" for line in (topics.kept_line(), tasks.kept_line()) if line),
+    ]
+    return "\n".join(lines)

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mlmodels.services import predict_many, training_status
+from mlmodels.services import describe_status_for, predict_many, training_status
+from studysmart.http import AuthenticatedHttpRequest
 from tasks import charts, services
 from tasks.answers import example_unit
 from tasks.models import AnswerKind, Difficulty, PracticeTask, Task, Topic, current_streak
@@ -34,13 +35,10 @@ HISTORY_PAGE_SIZE = 20
 CHART_ATTEMPTS = 300
 STREAK_LOOKBACK_DAYS = 366
 COUNT_CHOICES = (1, 3, 5, 10, 20)
-STUDENT_MODEL_LINE = (
-    "Your predictions update after every answer and learn from everyone's practice."
-)
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     mine = PracticeTask.objects.for_student(request.user)
     pending = list(mine.pending().with_task().in_practice_order()[:DASHBOARD_PENDING])
     pending_total = len(pending)
@@ -71,7 +69,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "tasks/dashboard.html", context)
 
 
-def weakest_topic(request: HttpRequest) -> WeakTopic | None:
+def weakest_topic(request: AuthenticatedHttpRequest) -> WeakTopic | None:
     """The student's weakest topic by the student models (the tutor's practice link uses the
     same, remembered a minute per process), or None; never breaks the page."""
     from mlmodels.weak_topics import weakest_topics
@@ -85,31 +83,18 @@ def weakest_topic(request: HttpRequest) -> WeakTopic | None:
 
 
 def model_status_line(*, staff: bool) -> str:
-    """One line about the student models for the dashboard (static/mlmodels/updates.js keeps
-    it current with the same wording); never breaks the page. Model names, versions, AUC and
-    the retraining counter are for staff; a student reads what the predictions are doing."""
-    if not staff:
-        return STUDENT_MODEL_LINE
+    """One line about the student models for the dashboard, worded by mlmodels (the page's
+    script shows the same `summary` from the status endpoint); never breaks the page. Model
+    names, versions, AUC and the retraining counter are for staff only."""
     try:
-        status = training_status()
+        return describe_status_for(training_status(), staff=staff)
     except Exception:
         logger.exception("training_status failed")
         return "Model status is unavailable right now."
-    if status["state"] == "running":
-        return "Your predictions are being retrained…"
-    if status["state"] == "queued":
-        return "Retraining queued…"
-    left = max(0, status["threshold"] - status["completed_since_training"])
-    counter = f"{left} task{'s' if left != 1 else ''} until the next retraining"
-    champion = status["champion"]
-    if champion:
-        auc = f", AUC {champion['auc']:.2f}" if isinstance(champion.get("auc"), float) else ""
-        return f"Model {champion['version']}{auc} · {counter}"
-    return f"Predictions from practice averages · {counter}"
 
 
 @require_POST
-def assign(request: HttpRequest) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New tasks from the dashboard: how many, and optionally a topic and a difficulty."""
     try:
         count = int(request.POST.get("count", "5"))
@@ -131,7 +116,7 @@ def assign(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def skip(request: HttpRequest, pk: int) -> HttpResponse:
+def skip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Pass over a pending task (not graded, not counted) and go on to the next one."""
     item = _own_practice_task(request, pk)
     try:
@@ -147,7 +132,7 @@ def skip(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def again(request: HttpRequest, pk: int) -> HttpResponse:
+def again(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Practise a finished task again: a new practice task for the same task."""
     item = _own_practice_task(request, pk)
     try:
@@ -161,7 +146,7 @@ def again(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def practice_topic(request: HttpRequest, slug: str) -> HttpResponse:
+def practice_topic(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """GET: what practising a topic means, with a button; POST: assign a few tasks of that
     topic (adaptively, as ever) and open the first. The tutor's replies and the dashboard
     link here."""
@@ -196,13 +181,13 @@ def practice_topic(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "tasks/practice_topic.html", context)
 
 
-def _own_practice_task(request: HttpRequest, pk: int) -> PracticeTask:
+def _own_practice_task(request: AuthenticatedHttpRequest, pk: int) -> PracticeTask:
     """The student's own practice task or 404 (another student's id is 404 too, not 403)."""
     return get_object_or_404(PracticeTask.objects.for_student(request.user).with_task(), pk=pk)
 
 
 @require_GET
-def practice_task(request: HttpRequest, pk: int) -> HttpResponse:
+def practice_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _own_practice_task(request, pk)
     if not item.is_pending:
         return redirect("tasks:result", pk=item.pk)
@@ -211,7 +196,7 @@ def practice_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_task_page(
-    request: HttpRequest, item: PracticeTask, *, error: str = "", status: int = 200
+    request: AuthenticatedHttpRequest, item: PracticeTask, *, error: str = "", status: int = 200
 ) -> HttpResponse:
     prediction = predict_many(user=request.user, tasks=[item.task])[0]
     now = timezone.now()
@@ -230,7 +215,7 @@ def _render_task_page(
 
 
 @require_POST
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _own_practice_task(request, pk)
     if item.is_completed:
         messages.info(request, "You had already answered this task: here is your first result.")
@@ -266,7 +251,7 @@ def parse_answer_form(item: PracticeTask, data: QueryDict) -> dict[str, object]:
 
 
 @require_GET
-def result(request: HttpRequest, pk: int) -> HttpResponse:
+def result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _own_practice_task(request, pk)
     if item.is_pending:
         return redirect("tasks:practice", pk=item.pk)
@@ -284,14 +269,14 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     finished = PracticeTask.objects.for_student(request.user).finished().with_task().newest_first()
     page = Paginator(finished, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tasks/history.html", {"page": page})
 
 
 @require_GET
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     mine = PracticeTask.objects.for_student(request.user)
     topics = mine.by_topic()
     outcomes = mine.outcomes(last=CHART_ATTEMPTS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,11 +39,16 @@ def _test_settings(settings, tmp_path: Path) -> Iterator[None]:
     if not os.environ.get("REDIS_URL"):
         settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     yield
+    # The intent vocabulary follows the knowledge rows a test loaded: back to the shipped notes.
+    intents = sys.modules.get("tutor.intents")
+    if intents is not None:
+        intents.forget_knowledge()
 
 
 @pytest.fixture
 def shared_data_dir() -> Path:
-    """../shared/data: skipped with a message when absent, unless REQUIRE_SHARED_DATA=1."""
+    """SHARED_DATA (beside the checkout): skipped with a message when absent, unless
+    REQUIRE_SHARED_DATA=1."""
     if not SHARED_DATA.is_dir():
         if os.environ.get("REQUIRE_SHARED_DATA") == "1":
             pytest.fail(f"REQUIRE_SHARED_DATA=1 but {SHARED_DATA} is missing")

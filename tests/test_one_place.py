@@ -116,3 +116,78 @@ def test_every_caller_uses_the_one_difficulty_code() -> None:
         if "DIFFICULTIES.index(" in path.read_text()
     ]
     assert copies == ["mlmodels/data.py"]
+
+
+# -- Markdown + math -------------------------------------------------------------------------
+
+MARKDOWN_AND_MATH = (
+    "**Answer:** $v = 22\\,\\mathrm{m/s}$, since\n\n$$v = \\sqrt{2 g h}$$\n\n"
+    "| quantity | unit |\n|---|---|\n| $F$ | N |\n\nIt costs $5 and $10; see `$x_1$`."
+)
+
+
+def test_it_renders_a_tutor_reply_exactly_like_a_task_statement() -> None:
+    from tasks.models import Task
+    from tutor.chats import message_payload
+    from tutor.models import ChatMessage
+
+    task = Task(statement=MARKDOWN_AND_MATH, solution=MARKDOWN_AND_MATH)
+    reply = ChatMessage(role=ChatMessage.Role.ASSISTANT, text=MARKDOWN_AND_MATH)
+    tutor_html = message_payload(reply)["html"]
+    assert "<math" in tutor_html and "<strong>Answer:</strong>" in tutor_html
+    assert tutor_html == str(task.statement_html) == str(task.solution_html)
+
+
+def test_no_module_but_the_renderer_converts_markdown_or_math() -> None:
+    renderers = {"markdown_it", "mdit_py_plugins", "latex2mathml", "nh3"}
+    wrong = sorted(
+        str(path.relative_to(ROOT))
+        for path in app_sources()
+        if path.relative_to(ROOT).as_posix() != "studysmart/markdown.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if (isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in renderers)
+        or (
+            isinstance(node, ast.Import)
+            and any(a.name.split(".")[0] in renderers for a in node.names)
+        )
+    )
+    assert wrong == []
+
+
+def test_no_script_renders_markdown_or_math_in_the_browser() -> None:
+    scripts = {p: p.read_text() for p in sorted((ROOT / "static").rglob("*.js"))}
+    for path, source in scripts.items():
+        for marker in ("katex", "MathJax", "marked(", "markdownit", "latex"):
+            assert marker not in source, f"{path.relative_to(ROOT)} renders {marker}"
+
+
+# -- training-status wording ------------------------------------------------------------------
+
+
+def test_it_words_the_training_status_on_the_server_only() -> None:
+    from mlmodels.services import describe_training_status
+
+    status = {
+        "state": "idle",
+        "completed_since_training": 2,
+        "threshold": 5,
+        "champion": {"version": "lnirt v3", "auc": 0.71234},
+    }
+    assert describe_training_status(status) == (
+        "Model lnirt v3, AUC 0.71 · 2/5 tasks until the next update"
+    )
+    script = (ROOT / "static" / "mlmodels" / "updates.js").read_text()
+    for wording in ("retrain", "tasks until", "Predictions from", "Model updated", "AUC"):
+        assert wording not in script, f"updates.js words the status itself: {wording!r}"
+    assert ".summary" in script and "frame.message" in script
+
+
+@pytest.mark.django_db
+def test_it_sends_the_summary_the_dashboard_shows(alice: object) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(alice)  # type: ignore[arg-type]
+    summary = client.get("/models/status/", HTTP_ACCEPT="application/json").json()["summary"]
+    assert "tasks until the next update" in summary
+    assert summary in client.get("/").content.decode()

@@ -1,13 +1,17 @@
-"""Admins edit the knowledge base here; chats are read-only records."""
+"""Admins edit the knowledge base here and download all content as files; chats are read-only
+records. How teachers edit content: docs/content.md."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
 
 from tutor import knowledge_index
 from tutor.models import Chat, ChatMessage, KnowledgeEntry
@@ -15,6 +19,7 @@ from tutor.models import Chat, ChatMessage, KnowledgeEntry
 
 @admin.register(KnowledgeEntry)
 class KnowledgeEntryAdmin(admin.ModelAdmin):
+    change_list_template = "admin/tutor/knowledgeentry_change_list.html"
     list_display = ("title", "slug", "topic", "embedder", "embedded_at", "updated_at")
     list_filter = ("topic", "embedder")
     search_fields = ("slug", "title", "keywords", "explanation")
@@ -23,9 +28,32 @@ class KnowledgeEntryAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "topic", "keywords")}),
         ("Answer angles", {"fields": ("explanation", "example", "simpler", "alternative")}),
+        ("More facets", {"fields": ("facets",), "classes": ("collapse",)}),
         ("Retrieval", {"fields": readonly_fields}),
     )
     actions = ("recompute_embeddings",)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "download-content/",
+                self.admin_site.admin_view(self.download_content_view),
+                name="tutor_knowledgeentry_download_content",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_content_view(self, request: HttpRequest) -> HttpResponse:
+        """The question bank and the notes as the database holds them, in the `content/`
+        format, as a zip built in memory (the server never writes into its code tree)."""
+        from tutor.content import content_zip
+
+        if not (self.has_view_permission(request) and request.user.has_perm("tasks.view_task")):
+            raise PermissionDenied
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(content_zip(), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="content-{stamp}.zip"'
+        return response
 
     def save_model(
         self, request: HttpRequest, obj: KnowledgeEntry, form: ModelForm, change: bool

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from channels.db import database_sync_to_async
 
 from tutor.errors import TutorError
 from tutor.models import Chat, ChatMessage
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Messages replayed when a chat is opened.
 REPLAY_LIMIT = 200
@@ -27,7 +30,7 @@ _DB_EXECUTOR = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="tu
 
 def db_hop(fn: Callable[_P, _R]) -> Callable[_P, Awaitable[_R]]:
     """``fn`` run in the tutor's database thread pool, with connections cleaned up around it."""
-    return database_sync_to_async(fn, thread_sensitive=False, executor=_DB_EXECUTOR)  # type: ignore[no-any-return]
+    return database_sync_to_async(fn, thread_sensitive=False, executor=_DB_EXECUTOR)
 
 
 def chat_pk(chat_id: Any) -> int:
@@ -41,12 +44,12 @@ def chat_pk(chat_id: Any) -> int:
     return pk
 
 
-def start_chat(*, student: Any, topic: str = "") -> Chat:
+def start_chat(*, student: User, topic: str = "") -> Chat:
     """A new, empty chat for ``student``."""
     return Chat.objects.create(student=student, topic=topic)
 
 
-def access_chat(*, student: Any, chat_id: Any) -> Chat:
+def access_chat(*, student: User, chat_id: Any) -> Chat:
     """The student's own chat; ``TutorError("not_found")`` for anyone else's or a bad id."""
     chat = Chat.objects.for_student(student).filter(pk=chat_pk(chat_id)).first()
     if chat is None:
@@ -96,7 +99,7 @@ def chat_payload(*, chat: Chat) -> dict[str, Any]:
     }
 
 
-def rate_message(*, student: Any, message_id: Any, value: int) -> ChatMessage:
+def rate_message(*, student: User, message_id: Any, value: int) -> ChatMessage:
     """Store the student's rating (-1, 0 or 1) of one of the tutor's replies in their chats."""
     try:
         pk = int(message_id)

@@ -1,4 +1,4 @@
-"""``TutorConsumer``: the tutor chat over a websocket (frames as in SPEC §7).
+"""``TutorConsumer``: the tutor chat over a websocket (frames as in docs/architecture.md).
 
 The consumer authenticates, validates and relays; ``tutor.streaming.stream_reply`` does the
 work. A reply runs as an ``asyncio.Task`` so that "stop" and the disconnect are handled while
@@ -173,7 +173,8 @@ class TutorConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         # Decoded here, not by AsyncJsonWebsocketConsumer: its decoder raises on bad JSON and
-        # the connection dies (STACK_NOTES). Nothing a client sends may close the socket.
+        # the connection dies (docs/architecture.md, "Stack facts"). Nothing a client sends may
+        # close the socket.
         if self.chat_id is None:
             return
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from tutor.retrieval import content_words, normalise, stem
@@ -114,14 +115,40 @@ _FORMULA = re.compile(r"\b[a-z]{1,2}\s*=\s*[a-z]{1,3}(?:\^?\d)?\b")
 _PRONOUN_FOLLOW_UP = re.compile(r"\b(?:it|this|that|they|them|these|those|its|there)\b")
 
 
+# (title, keywords) of every note. The knowledge index sets them from the KnowledgeEntry rows
+# whenever it reloads them, so an edit in the admin reaches the vocabulary without a restart;
+# before the first load (and where there is no database) they are the notes as shipped.
+_kb_notes: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+
+
+def use_knowledge(notes: Iterable[tuple[str, Sequence[str]]]) -> None:
+    """Build the vocabulary from these (title, keywords) pairs from now on."""
+    global _kb_notes
+    fresh = tuple((str(title), tuple(str(k) for k in keywords)) for title, keywords in notes)
+    if fresh == _kb_notes:
+        return
+    _kb_notes = fresh
+    for cached in (_physics_vocab, _kb_phrases, _snap, _vocab_buckets):
+        cached.cache_clear()
+
+
+def forget_knowledge() -> None:
+    """Back to the notes as shipped, until the index loads the rows again (tests)."""
+    global _kb_notes
+    _kb_notes = None
+    for cached in (_physics_vocab, _kb_phrases, _snap, _vocab_buckets):
+        cached.cache_clear()
+
+
 def _kb_terms() -> list[list[str]]:
-    try:
-        from tutor.knowledge import CONCEPTS
-    except ImportError:  # the knowledge package is optional for this module's callers
-        return []
+    notes = _kb_notes
+    if notes is None:
+        from tutor.content import shipped_concepts
+
+        notes = tuple((spec.title, spec.keywords) for spec in shipped_concepts())
     terms = []
-    for spec in CONCEPTS:
-        for phrase in (spec.title, *spec.keywords):
+    for title, keywords in notes:
+        for phrase in (title, *keywords):
             words = [w for w in content_words(phrase) if len(w) > 2]
             if words:
                 terms.append(words)

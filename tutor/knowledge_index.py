@@ -35,25 +35,26 @@ def embedder_spec() -> EmbedderSpec:
         return OFFLINE_SPEC
     if name == GEMINI_SPEC.name:
         return GEMINI_SPEC
-    # Another LangChain provider: uncalibrated, so the Gemini bar (SPEC §5) is the start point.
+    # Another LangChain provider: uncalibrated, so Gemini's calibrated threshold is the start point.
     return EmbedderSpec(name=name, dimensions=0, threshold=GEMINI_SPEC.threshold)
 
 
 @lru_cache(maxsize=1)
 def _offline_corpus_tag() -> str:
-    from tutor.knowledge import CONCEPTS
+    from tutor.content import shipped_concepts
     from tutor.retrieval import passage_from_concept
 
-    text = "\n".join(passage_from_concept(c).embedding_text() for c in CONCEPTS)
+    text = "\n".join(passage_from_concept(c).embedding_text() for c in shipped_concepts())
     return f"{zlib.crc32(text.encode()):08x}"
 
 
 def embedder_name(spec: EmbedderSpec) -> str:
     """What a stored vector records as its embedder; a mismatch means "recompute".
 
-    The offline embedder's IDF and vocabulary are fitted on the shipped knowledge base — a
-    fixed reference corpus, like a pretrained model's vocabulary — so editing one entry leaves
-    every other vector valid and only that entry is re-embedded (~7 ms). A release that ships
+    The offline embedder's IDF and vocabulary are fitted on the knowledge base as the content
+    files ship it (``tutor.content.shipped_concepts``) — a fixed reference corpus, like a
+    pretrained model's vocabulary — so editing one entry leaves every other vector valid and
+    only that entry is re-embedded (~7 ms). A release that ships
     a different corpus changes the fit, and this tag, and so recomputes every vector once.
     Refitting on the live corpus instead would cost ~0.8 s per admin save and a refit per
     process reload, for a vocabulary gain only on words the admin added.
@@ -150,6 +151,7 @@ def knowledge_index() -> KnowledgeIndex:
     entry resets the clock). Entries with no vector from the configured embedder (a new entry,
     a changed embedder, a failed embed) are embedded first.
     """
+    from tutor.intents import use_knowledge
     from tutor.retrieval import KnowledgeIndex
 
     if _INDEX.index is not None and time.monotonic() - _INDEX.checked_at < INDEX_CHECK_SECONDS:
@@ -178,6 +180,8 @@ def knowledge_index() -> KnowledgeIndex:
             key = (name, *KnowledgeEntry.objects.fingerprint())
         passages = [e.to_passage(embedder=name) for e in entries]
         index = KnowledgeIndex(passages, _embeddings_for(spec), spec)
+        # The intent vocabulary follows the same rows (a note's title and keywords).
+        use_knowledge((p.title, p.keywords) for p in passages)
         _INDEX.key, _INDEX.index, _INDEX.checked_at = key, index, checked_at
         logger.info("tutor knowledge index loaded: %d entries, embedder=%s", len(index), name)
         return index
@@ -185,6 +189,9 @@ def knowledge_index() -> KnowledgeIndex:
 
 def forget_knowledge_index() -> None:
     """Drop this process's index (tests; the next reply reloads it)."""
+    from tutor.intents import forget_knowledge
+
+    forget_knowledge()
     _INDEX.key = _INDEX.index = None
     _INDEX.checked_at = float("-inf")
 

@@ -335,7 +335,7 @@ def _construct(config: ModelConfig) -> BaseChatModel:
     if config.base_url:
         kwargs["base_url"] = config.base_url
     if config.model.startswith("gemini"):
-        # A bare "gemini-…" is taken as Vertex AI and fails with ImportError (STACK_NOTES).
+        # A bare "gemini-…" is taken as Vertex AI and fails with ImportError (docs/architecture.md).
         return init_chat_model(f"google_genai:{config.model}", **kwargs)
     return init_chat_model(config.model, **kwargs)
 

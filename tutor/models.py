@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from tutor.retrieval import Passage
 
 
@@ -15,7 +17,9 @@ def content_hash(*parts: object) -> str:
     import hashlib
     import json
 
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(parts, ensure_ascii=False, sort_keys=True).encode()
+    ).hexdigest()
 
 
 class KnowledgeEntryQuerySet(models.QuerySet["KnowledgeEntry"]):
@@ -47,6 +51,9 @@ class KnowledgeEntry(models.Model):
     example = models.TextField(blank=True)
     simpler = models.TextField(blank=True)
     alternative = models.TextField(blank=True, help_text="A genuinely different angle.")
+    # Optional facets beyond the four texts (definition, formula, misconceptions, see_also…):
+    # tutor/content.py validates their shape; docs/content.md lists them.
+    facets = models.JSONField(default=dict, blank=True)
     # Computed by tutor.knowledge_index.embed_entry (never edited by hand).
     embedding = models.JSONField(null=True, blank=True, editable=False)
     embedder = models.CharField(max_length=120, blank=True, editable=False)
@@ -67,11 +74,28 @@ class KnowledgeEntry(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def content_values(self) -> dict[str, Any]:
+        """The values the content files hold for this entry."""
+        return {
+            "title": self.title,
+            "topic": self.topic,
+            "keywords": list(self.keywords or ()),
+            "explanation": self.explanation,
+            "example": self.example,
+            "simpler": self.simpler,
+            "alternative": self.alternative,
+            "facets": dict(self.facets or {}),
+        }
+
     def content_hash(self) -> str:
-        return content_hash(
+        parts: list[Any] = [
             self.title, self.topic, list(self.keywords or ()), self.explanation, self.example,
             self.simpler, self.alternative,
-        )  # fmt: skip
+        ]  # fmt: skip
+        # Without facets the hash is the one entries were seeded with before facets existed.
+        if self.facets:
+            parts.append(self.facets)
+        return content_hash(*parts)
 
     def to_passage(self, *, embedder: str) -> Passage:
         """The entry as the pipeline sees it; the vector only if ``embedder`` computed it."""
@@ -87,12 +111,12 @@ class KnowledgeEntry(models.Model):
             example=self.example,
             simpler=self.simpler,
             alternative=self.alternative,
-            vector=tuple(self.embedding) if current else None,
+            vector=tuple(self.embedding) if current and self.embedding is not None else None,
         )
 
 
 class ChatQuerySet(models.QuerySet["Chat"]):
-    def for_student(self, user: Any) -> ChatQuerySet:
+    def for_student(self, user: User) -> ChatQuerySet:
         return self.filter(student=user)
 
     def with_messages(self) -> ChatQuerySet:
@@ -132,7 +156,7 @@ class Chat(models.Model):
 
 
 class ChatMessageQuerySet(models.QuerySet["ChatMessage"]):
-    def for_student(self, user: Any) -> ChatMessageQuerySet:
+    def for_student(self, user: User) -> ChatMessageQuerySet:
         return self.filter(chat__student=user)
 
     def replies(self) -> ChatMessageQuerySet:

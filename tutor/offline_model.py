@@ -134,7 +134,7 @@ def compose_reply(context: PromptContext | None, student_text: str) -> str:
     if not context.passages:
         if context.no_topic:
             return NO_TOPIC_REPLY
-        # Plainly say so rather than invent: SPEC §5.
+        # Plainly say so rather than invent an answer.
         return (
             f"{NOT_IN_NOTES} Rather than guess, I'd suggest your textbook or teacher for this "
             "one, or ask me about a related concept I do cover."

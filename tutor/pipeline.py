@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -336,7 +336,7 @@ async def stream_reply(
     model: BaseChatModel,
     config: PipelineConfig,
     weak_topics: Sequence[str | NamedTopic] = (),
-) -> AsyncIterator[PipelineEvent]:
+) -> AsyncGenerator[PipelineEvent, None]:
     """Yield ``Start``, then ``Token``s, then ``Done``; raise ``TutorUnavailable`` on failure.
 
     Cancellation (the student pressed stop, the socket closed) propagates as
@@ -380,7 +380,7 @@ async def stream_reply(
                 break
             usage = getattr(chunk, "usage_metadata", None)
             if usage:
-                # Chunk usages are deltas; their sum is the total (STACK_NOTES).
+                # Chunk usages are deltas; their sum is the total (docs/architecture.md).
                 prompt_tokens += int(usage.get("input_tokens", 0))
                 completion_tokens += int(usage.get("output_tokens", 0))
             piece = guard.release(chunk.text)

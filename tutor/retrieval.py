@@ -6,7 +6,8 @@ Two embedders, each travelling with its own calibrated threshold (``EmbedderSpec
   IDF fitted once on the shipped knowledge base. No network, no torch, ~0.1 ms per query.
   Character n-grams make it tolerant of typos ("quantm coherance"); stems and bigrams carry
   meaning. Vectors are L2-normalised so a dot product is the cosine.
-- Gemini (``google_genai:gemini-embedding-001``) when an API key is set, threshold 0.5 (SPEC §5).
+- Gemini (``google_genai:gemini-embedding-001``) when an API key is set, threshold 0.5 (the value
+measured for that embedder).
 
 Vectors are plain ``list[float]`` so the caller can store them beside each entry and recompute
 them when the entry (or the embedder name) changes. The module imports nothing from Django.
@@ -29,7 +30,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 if TYPE_CHECKING:
-    from tutor.knowledge.spec import ConceptSpec
+    from tutor.content import ConceptSpec
 
 # Fields of an entry the tutor can answer from, keyed by what the student asked for.
 ANGLE_FIELDS = ("explanation", "example", "simpler", "alternative")
@@ -273,10 +274,10 @@ def default_offline_embeddings() -> OfflineEmbeddings:
     """The offline embedder fitted on the shipped knowledge base; built on first use."""
     global _default_offline
     if _default_offline is None:
-        from tutor.knowledge import CONCEPTS
+        from tutor.content import shipped_concepts
 
         _default_offline = OfflineEmbeddings().fit(
-            passage_from_concept(c).embedding_text() for c in CONCEPTS
+            passage_from_concept(c).embedding_text() for c in shipped_concepts()
         )
     return _default_offline
 
@@ -431,9 +432,9 @@ class KnowledgeIndex:
 
 
 def offline_index(passages: Sequence[Passage] | None = None) -> KnowledgeIndex:
-    """An offline index over ``passages`` (default: the shipped knowledge base)."""
+    """An offline index over ``passages`` (default: the knowledge base as the files ship it)."""
     if passages is None:
-        from tutor.knowledge import CONCEPTS
+        from tutor.content import shipped_concepts
 
-        passages = [passage_from_concept(c) for c in CONCEPTS]
+        passages = [passage_from_concept(c) for c in shipped_concepts()]
     return KnowledgeIndex.build(passages, default_offline_embeddings(), OFFLINE_SPEC)

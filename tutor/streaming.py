@@ -14,7 +14,7 @@ import contextlib
 import logging
 import time
 import weakref
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,7 @@ from tutor.turns import (
 )
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
     from langchain_core.language_models import BaseChatModel
 
     from tutor.pipeline import Done, PipelineConfig, Start
@@ -143,8 +144,8 @@ def pipeline_config() -> PipelineConfig:
 
 
 async def stream_reply(
-    *, chat_id: Any, student: Any, text: str | None = None, retry: bool = False
-) -> AsyncIterator[ReplyEvent]:
+    *, chat_id: Any, student: User, text: str | None = None, retry: bool = False
+) -> AsyncGenerator[ReplyEvent, None]:
     """Answer one message in a chat: yield ``ReplyStart``, ``ReplyToken``s, then ``ReplyDone``.
 
     ``retry=True`` asks for another take on the last answer (the earlier reply is kept and
@@ -174,8 +175,8 @@ async def stream_reply(
 
 
 async def _stream_reply(
-    *, chat_id: Any, student: Any, message: str, retry: bool
-) -> AsyncIterator[ReplyEvent]:
+    *, chat_id: Any, student: User, message: str, retry: bool
+) -> AsyncGenerator[ReplyEvent, None]:
     from tutor.pipeline import Done, Start, Token, TutorUnavailable
     from tutor.pipeline import stream_reply as pipeline_stream
 
@@ -232,7 +233,7 @@ async def _stream_reply(
                     done = event
         if offer is not None and done is not None:
             # The link is ours, not the model's: whatever the model said, the reply ends
-            # with a real practice action for the topic (SPEC §5 "Linked to practice").
+            # with a real practice action for the topic ("linked to practice").
             link = practice_link_markdown(offer)
             yield ReplyToken(turn.reply_id, link)
         status = ChatMessage.Status.COMPLETE
@@ -283,7 +284,7 @@ def _log_turn(turn: Turn, saved: ReplyDone, status: str) -> None:
     )
 
 
-async def ask(*, chat_id: Any, student: Any, text: str | None, retry: bool = False) -> ReplyDone:
+async def ask(*, chat_id: Any, student: User, text: str | None, retry: bool = False) -> ReplyDone:
     """The whole reply at once (the HTTP API): ``stream_reply`` drained."""
     result: ReplyDone | None = None
     async with aclosing(

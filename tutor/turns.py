@@ -28,6 +28,8 @@ from tutor.knowledge_index import knowledge_index
 from tutor.models import Chat, ChatMessage
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from tutor.pipeline import ChatState, Done, Start
     from tutor.retrieval import KnowledgeIndex
 
@@ -130,7 +132,7 @@ def _lock_stale_after() -> timedelta:
     return timedelta(seconds=2 * float(settings.TUTOR_TIMEOUT_SECONDS) + 30)
 
 
-def begin_turn(*, chat_id: Any, student: Any, text: str) -> Turn:
+def begin_turn(*, chat_id: Any, student: User, text: str) -> Turn:
     """Claim the chat's reply slot, read its state, store the message and a reply placeholder.
 
     One transaction of three statements on the hot path: the claim (which also checks the
@@ -358,7 +360,7 @@ def check_text(text: Any) -> str:
     return text.strip()
 
 
-def check_rate_limit(*, student: Any) -> None:
+def check_rate_limit(*, student: User) -> None:
     """Count one message against the student's per-minute allowance (shared cache, so every
     process and socket of the student draws from the same allowance)."""
     limit = int(settings.TUTOR_RATE_LIMIT_PER_MINUTE)
@@ -387,7 +389,7 @@ def _count_message(key: str) -> int:
         return 1
 
 
-def claim_turn(*, chat_id: Any, student: Any, text: str) -> Turn:
+def claim_turn(*, chat_id: Any, student: User, text: str) -> Turn:
     """The rate limit, then ``begin_turn``: the whole start of a reply in one database hop."""
     check_rate_limit(student=student)
     return begin_turn(chat_id=chat_id, student=student, text=text)

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from studysmart.http import AuthenticatedHttpRequest
 from tutor.chats import access_chat, chat_messages, message_payload
 from tutor.errors import TutorError
 from tutor.models import Chat
@@ -24,7 +25,7 @@ EMPTY_CHAT_GRACE = timedelta(hours=6)
 
 @login_required
 @require_GET
-def chat_page(request: HttpRequest, chat_id: int | None = None) -> HttpResponse:
+def chat_page(request: AuthenticatedHttpRequest, chat_id: int | None = None) -> HttpResponse:
     """``/tutor/`` opens a new chat (``?topic=…`` asks about that concept straight away);
     ``/tutor/<id>/`` resumes one of the student's chats, replies rendered server-side."""
     mine = Chat.objects.for_student(request.user)

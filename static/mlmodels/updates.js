@@ -19,26 +19,6 @@
   let retryMs = RETRY_FIRST_MS;
   let reconnecting = false;
 
-  // Model names, versions, AUC and the retraining counter are for staff (data-staff); a student
-  // reads what their predictions are doing (the same wording as tasks/views.py).
-  const staff = box.dataset.staff !== undefined;
-  const STUDENT_LINE = "Your predictions update after every answer and learn from everyone's practice.";
-
-  const describe = (s) => {
-    if (!staff) {
-      return s.state === "running" ? "Your predictions are being updated…" : STUDENT_LINE;
-    }
-    if (s.state === "running") return "Your predictions are being retrained…";
-    if (s.state === "queued") return "Retraining queued…";
-    const left = Math.max(0, s.threshold - s.completed_since_training);
-    const counter = `${left} task${left === 1 ? "" : "s"} until the next retraining`;
-    if (s.champion && s.champion.version) {
-      const auc = typeof s.champion.auc === "number" ? `, AUC ${s.champion.auc.toFixed(2)}` : "";
-      return `Model ${s.champion.version}${auc} · ${counter}`;
-    }
-    return `Predictions from practice averages · ${counter}`;
-  };
-
   const show = (message, fresh) => {
     text.textContent = message;
     box.classList.toggle("fresh", Boolean(fresh));
@@ -47,7 +27,7 @@
   const poll = async () => {
     try {
       const response = await fetch(statusUrl, { headers: { Accept: "application/json" } });
-      if (response.ok) show(describe(await response.json()), false);
+      if (response.ok) show((await response.json()).summary, false);
     } catch (_err) { /* offline for a moment: the next poll tries again */ }
   };
 
@@ -64,11 +44,10 @@
       let frame;
       try { frame = JSON.parse(event.data); } catch (_err) { return; }
       if (frame.type !== "training") return;
-      if (frame.state === "succeeded" && frame.champion && !staff) {
-        show("Your predictions were just updated.", true);
-      } else if (frame.state === "succeeded" && frame.champion) {
-        const auc = typeof frame.auc === "number" ? ` — AUC ${frame.auc.toFixed(2)}` : "";
-        show(`Model updated: ${frame.champion}${auc}`, true);
+      // The wording comes from the server (mlmodels/services.py), never from here. The pushed
+      // line names the model: staff only (data-staff); a student's page polls its own summary.
+      if (frame.message && box.dataset.staff !== undefined) {
+        show(frame.message, true);
       } else {
         poll();
       }

@@ -1,4 +1,4 @@
-// The tutor chat page: one websocket per open chat, frames as in SPEC §7.
+// The tutor chat page: one websocket per open chat, frames as in docs/architecture.md ("The path of a chat turn").
 // No inline script (the Content Security Policy forbids it): configuration comes from
 // data-* attributes on #tutor, and every piece of text goes in through textContent. Only
 // the `html` of a reply is set as markup: the server renders and sanitises it (nh3).

@@ -104,7 +104,7 @@ class RedisServer:
     def start(self) -> None:
         command = ["redis-server", "--daemonize", "yes", "--port", str(self.port)]
         command += ["--save", "", "--appendonly", "no"]
-        if self.port == 6379:  # the machine's Redis: STACK_NOTES' command
+        if self.port == 6379:  # the machine's Redis: restarted as .ci/run starts it
             command += ["--bind", "127.0.0.1", "-::1", "--dir", "/var/lib/redis"]
             command += ["--logfile", "/var/log/redis/ci.log"]
         else:

@@ -120,7 +120,8 @@ class TensorflowWatch:
     """Samples /proc every 0.2 s: which of a cluster's processes have TensorFlow mapped.
 
     The parent and the sentinel fork the workers; if either ever ran TensorFlow, every worker
-    that trains would hang (STACK_NOTES). The workers (the sentinel's children) load it to train.
+    that trains would hang (docs/architecture.md, "Stack facts"). The workers (the sentinel's
+    children) load it to train.
     """
 
     def __init__(self, cluster_pid: int) -> None:

@@ -32,7 +32,7 @@ def test_it_beats_every_baseline_on_the_chess_data() -> None:
             continue
         assert lnirt.log_time_mae < e.log_time_mae, e.name
         if e.reference:
-            # ML_NOTES' bar: within 0.005 AUC of user + item logistic regression.
+            # The bar of docs/models.md: within 0.005 AUC of user + item logistic regression.
             assert lnirt.auc >= e.auc - 0.005, e.name
         else:
             assert lnirt.auc > e.auc, e.name

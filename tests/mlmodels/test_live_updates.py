@@ -32,6 +32,7 @@ async def test_it_pushes_training_progress_and_the_new_champion(alice: User) -> 
         "state": "running",
         "champion": None,
         "auc": None,
+        "message": None,  # pages poll the status endpoint for the wording of a running one
     }
 
     await ModelVersion.objects.acreate(
@@ -47,4 +48,5 @@ async def test_it_pushes_training_progress_and_the_new_champion(alice: User) -> 
     frame = await socket.receive_json_from(timeout=5)
     assert frame["state"] == "succeeded"
     assert frame["champion"] == "lnirt-v7" and frame["auc"] == 0.81
+    assert frame["message"] == "Model updated: lnirt-v7 — AUC 0.81"
     await socket.disconnect()

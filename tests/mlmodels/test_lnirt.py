@@ -71,7 +71,8 @@ def small() -> tuple[AttemptTable, LnirtParams]:
 
 
 def test_it_recovers_known_parameters() -> None:
-    # ML_NOTES' design (1,000 students × 40 items). At 600 students the a's are noise-limited:
+    # The usual recovery design (1,000 students × 40 items). At 600 students the a's are
+    # noise-limited:
     # even a fit given the *true* abilities correlates only 0.91–0.95 with the true a's.
     table, true = simulate(n_persons=1000, n_items=40, seed=11)
     params = fit_lnirt(table)

@@ -84,7 +84,8 @@ def log_loss(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def static_user_item_logit(train: AttemptTable, test: AttemptTable) -> np.ndarray:
-    """Ridge logistic regression on one-hot user + item (the ML_NOTES bar), by gradient descent."""
+    """Ridge logistic regression on one-hot user + item (the bar of docs/models.md), by gradient
+    descent."""
     nu, ni = len(train.users), len(train.items)
     bu, bi, c = np.zeros(nu), np.zeros(ni), 0.0
     y = train.correct.astype(float)

@@ -1,4 +1,5 @@
-"""The sequence model on the real Amsterdam Chess data (../shared/data), against the baselines.
+"""The sequence model on the real Amsterdam Chess data (the shared data directory), against the
+baselines.
 
 The README's reference figures come from its own random split; on `split_random(seed=0)` the same
 baselines score lower (user + item logistic regression 0.881 instead of 0.892, per-item mean 0.829
@@ -30,7 +31,7 @@ def auc(y: np.ndarray, score: np.ndarray) -> float:
 
 
 def user_item_logistic(train: AttemptTable, test: AttemptTable) -> np.ndarray:
-    """Ridge (λ = 1) logistic regression on one-hot user + item: the ML_NOTES bar."""
+    """Ridge (λ = 1) logistic regression on one-hot user + item: the bar of docs/models.md."""
     nu, ni = len(train.users), len(train.items)
     bu, bi, c = np.zeros(nu), np.zeros(ni), 0.0
     y = train.correct.astype(float)

@@ -1,4 +1,4 @@
-"""Settings come from environment variables alone (SPEC §2): checked in fresh interpreters."""
+"""Settings come from environment variables alone: checked in fresh interpreters."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The practice-task JSON API (SPEC §7): shapes, session auth, CSRF, and bad input."""
+"""The practice-task JSON API: shapes, session auth, CSRF, and bad input."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Two "get new tasks" at once for one student (a double click, two tabs) never hand out the
-same task twice: assignments of one student are serialised (tasks.services.lock_student)."""
+same task twice: assignments of one student are serialised (tasks.services.lock_student), and
+the pending set is read again under the lock, after the prediction that runs outside it."""
 
 from __future__ import annotations
 
@@ -64,3 +65,44 @@ def test_simultaneous_assignments_never_share_a_pending_task() -> None:
         assert max(pending.values()) == 1, f"round {round_}: {pending}"
         PracticeTask.objects.filter(student=student).delete()
         Task.objects.all().delete()
+
+
+def test_it_predicts_outside_any_transaction_before_taking_the_lock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    student = UserFactory()
+    for _ in range(4):
+        TaskFactory()
+    in_transaction: list[bool] = []
+    real_predict_many = services.predict_many
+
+    def spy(**kwargs: object) -> object:
+        in_transaction.append(connection.in_atomic_block)
+        return real_predict_many(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services, "predict_many", spy)
+    assert len(services.assign_practice_tasks(student=student, count=2)) == 2
+    assert in_transaction == [False]
+
+
+def test_it_rechecks_under_the_lock_what_was_assigned_while_it_predicted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The other click's assignment lands between this one's prediction and its lock.
+    student = UserFactory()
+    tasks = [TaskFactory() for _ in range(3)]
+    real_predict_many = services.predict_many
+
+    def predict_then_other_click(**kwargs: object) -> object:
+        predictions = real_predict_many(**kwargs)  # type: ignore[arg-type]
+        PracticeTask.objects.create(student=student, task=tasks[0])
+        PracticeTask.objects.create(student=student, task=tasks[1])
+        return predictions
+
+    monkeypatch.setattr(services, "predict_many", predict_then_other_click)
+    items = services.assign_practice_tasks(student=student, count=3)
+    assert [i.task_id for i in items] == [tasks[2].pk]
+    pending = Counter(
+        PracticeTask.objects.filter(student=student).values_list("task_id", flat=True)
+    )
+    assert max(pending.values()) == 1

@@ -1,5 +1,5 @@
 """Every page and list runs a bounded number of queries, however long the student's history:
-the same bound holds at 5 and at 200 completed attempts (SPEC §6, no N+1)."""
+the same bound holds at 5 and at 200 completed attempts (no N+1)."""
 
 from __future__ import annotations
 

@@ -1,19 +1,31 @@
-"""The demo question bank is complete, well-formed and physically right.
+"""The question bank in content/bank/ is complete, well-formed and physically right.
 
 Every numeric answer is recomputed here from the question's `params` with the physics formula
-written out again (independently of the bank and of its solution text), and the stored unit is
-checked against the dimension of the result. Pure Python: no Django settings needed.
+written out again (independently of the files and of the solution text), and the stored unit is
+checked against the dimension of the result. Reads the files only: no database.
 """
 
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import pytest
 
 from studysmart.markdown import render_markdown
-from tasks.bank import QUESTIONS, TOPICS, questions_for
-from tasks.bank.spec import ANSWER_KINDS, DIFFICULTIES, QuestionSpec
+from tasks.content import ANSWER_KINDS, DIFFICULTIES, load_bank
+from tasks.content import TaskSpec as QuestionSpec
+
+CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
+BANK = load_bank(CONTENT_DIR)
+QUESTIONS = BANK.tasks
+# The practice topics: those with tasks (the tutor has notes on topics with none yet).
+TOPICS = [t for t in BANK.topics if BANK.tasks_of(t.slug)]
+
+
+def questions_for(topic: str) -> tuple[QuestionSpec, ...]:
+    return BANK.tasks_of(topic)
+
 
 # --- dimensions -------------------------------------------------------------------------------
 # A dimension is the exponent vector over the SI base units (m, kg, s, A, K, mol).
@@ -465,7 +477,7 @@ def _ids(questions: list[QuestionSpec]) -> list[str]:
 # --- the bank as a whole ----------------------------------------------------------------------
 
 
-def test_it_has_the_nine_topics_in_order() -> None:
+def test_it_has_the_nine_practice_topics_in_order() -> None:
     assert TOPIC_SLUGS == [
         "calculus",
         "kinematics",
@@ -477,7 +489,8 @@ def test_it_has_the_nine_topics_in_order() -> None:
         "optics",
         "modern-physics",
     ]
-    assert all(t.name and t.description for t in TOPICS)
+    assert all(t.name and t.description for t in BANK.topics)
+    assert [t.slug for t in BANK.topics] == [*TOPIC_SLUGS, "quantum-physics"]
 
 
 @pytest.mark.parametrize("topic", TOPIC_SLUGS)

@@ -3,23 +3,29 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 
 from studysmart import services as accounts_services
 from tasks import demo, services
-from tasks.bank import QUESTIONS, TOPICS
+from tasks.content import Bank, load_bank
 from tasks.models import PracticeTask, Task, Topic
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_seeds_the_bank_students_and_history_quickly() -> None:
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    return load_bank(settings.CONTENT_DIR)
+
+
+def test_it_seeds_the_bank_students_and_history_quickly(bank: Bank) -> None:
     accounts_services.seed_demo()
     started = time.perf_counter()
-    services.seed_demo()
+    services.seed_demo(bank=bank)
     elapsed = time.perf_counter() - started
-    assert Topic.objects.count() == len(TOPICS)
-    assert Task.objects.count() == len(QUESTIONS)
+    assert Topic.objects.count() == len(bank.topics)
+    assert Task.objects.count() == len(bank.tasks) == 135
     sims = User.objects.filter(username__startswith="sim-")
     assert sims.count() == len(demo.SIMULATED_STUDENTS)
     assert not any(u.has_usable_password() for u in sims)
@@ -29,8 +35,8 @@ def test_it_seeds_the_bank_students_and_history_quickly() -> None:
     assert elapsed < 3.0
 
 
-def test_it_creates_realistic_history_with_frozen_predictions() -> None:
-    services.seed_demo()
+def test_it_creates_realistic_history_with_frozen_predictions(bank: Bank) -> None:
+    services.seed_demo(bank=bank)
     rows = list(PracticeTask.objects.completed().select_related("task"))
     accuracy = sum(r.is_correct for r in rows) / len(rows)
     assert 0.45 < accuracy < 0.85
@@ -46,16 +52,17 @@ def test_it_creates_realistic_history_with_frozen_predictions() -> None:
     assert all(r.assigned_p_correct is not None for r in rows)
 
 
-def test_it_creates_nothing_new_on_a_second_run_and_updates_changed_text() -> None:
-    services.seed_demo()
+def test_it_creates_nothing_new_on_a_second_run_and_keeps_changed_text(bank: Bank) -> None:
+    services.seed_demo(bank=bank)
     counts = (Topic.objects.count(), Task.objects.count(), PracticeTask.objects.count())
     users = User.objects.count()
-    task = Task.objects.get(slug=QUESTIONS[0].slug)
+    task = Task.objects.get(slug=bank.tasks[0].slug)
     task.statement = "edited by hand"
     task.save()
-    message = services.seed_demo()
+    message = services.seed_demo(bank=bank)
     assert (Topic.objects.count(), Task.objects.count(), PracticeTask.objects.count()) == counts
     assert User.objects.count() == users
     task.refresh_from_db()
-    assert task.statement == QUESTIONS[0].statement
-    assert "0 new, 1 updated" in message
+    assert task.statement == "edited by hand"
+    assert "135 tasks (0 new, 0 updated)" in message
+    assert f"kept 1 task changed in the admin: {task.slug}" in message

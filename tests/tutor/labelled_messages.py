@@ -552,7 +552,7 @@ MESSAGES: tuple[LabelledMessage, ...] = (
     *_UNCOVERED,
 )
 
-# The flow SPEC §5 says must work, in order, in one chat.
+# The flow the tutor must handle, in order, in one chat.
 QUANTUM_COHERENCE_FLOW: tuple[LabelledMessage, ...] = (
     _M("what is quantum coherence", "concept", "quantum-coherence"),
     _M("give me an example", "example", context="quantum-coherence"),

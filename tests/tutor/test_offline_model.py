@@ -9,11 +9,16 @@ import pytest
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessageChunk
 
-from tutor.knowledge import concept
+from tutor.content import ConceptSpec, shipped_concepts
 from tutor.llm import build_prompt, prompt_passages
 from tutor.offline_model import NOT_IN_NOTES, OfflineTutorModel, compose_reply
 from tutor.prompts import PromptContext, parse_final_message
 from tutor.retrieval import passage_from_concept
+
+
+def concept(slug: str) -> ConceptSpec:
+    return next(spec for spec in shipped_concepts() if spec.slug == slug)
+
 
 COHERENCE = passage_from_concept(concept("quantum-coherence"))
 

@@ -208,7 +208,8 @@ async def test_its_overhead_before_the_first_model_token_is_a_few_milliseconds(
         f"\npipeline overhead before the model call: p50 {p50:.2f} ms, p95 {p95:.2f} ms; "
         f"time to first token with the offline model: p50 {statistics.median(ttfts):.2f} ms"
     )
-    # Reported, not a timing assertion (SPEC §6): only a gross regression fails here.
+    # Reported, not a timing assertion (speed is benchmarks/bench_tutor's job): only a gross
+    # regression fails here.
     assert p50 < 100
 
 

@@ -1,4 +1,4 @@
-"""The tutor's practice link (SPEC §5 "Linked to practice"): weak topics as (slug, name) from the
+"""The tutor's practice link ("linked to practice"): weak topics as (slug, name) from the
 student models, and a concept/problem reply that ends with a link to ``tasks:practice_topic``."""
 
 from __future__ import annotations
@@ -145,6 +145,6 @@ def test_the_offline_model_matches_a_display_name_by_its_slug() -> None:
 
 
 def _concept(topic: str) -> Any:
-    from tutor.knowledge import CONCEPTS
+    from tutor.content import shipped_concepts
 
-    return next(c for c in CONCEPTS if c.topic == topic and "momentum" in c.slug)
+    return next(c for c in shipped_concepts() if c.topic == topic and "momentum" in c.slug)

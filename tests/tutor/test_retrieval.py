@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from tests.tutor.labelled_messages import MESSAGES, LabelledMessage
-from tutor.knowledge import CONCEPTS
+from tutor.content import shipped_concepts
 from tutor.retrieval import (
     GEMINI_SPEC,
     OFFLINE_SPEC,
@@ -78,7 +78,7 @@ def calibrate(index: KnowledgeIndex) -> tuple[float, float, float]:
 def test_the_labelled_set_is_big_enough_to_measure_on() -> None:
     assert len(COVERED) >= 100
     assert len(UNCOVERED) >= 20
-    known = {c.slug for c in CONCEPTS}
+    known = {c.slug for c in shipped_concepts()}
     missing = sorted({m.concept for m in COVERED} - known)
     assert not missing, f"labelled concepts with no knowledge-base entry: {missing}"
 
@@ -207,7 +207,7 @@ def test_importing_the_pipeline_builds_no_client_and_loads_no_provider() -> None
 
 
 def test_it_embeds_a_passage_as_a_head_of_title_and_keywords_and_a_body() -> None:
-    spec = next(c for c in CONCEPTS if c.slug == "quantum-coherence")
+    spec = next(c for c in shipped_concepts() if c.slug == "quantum-coherence")
     text = passage_from_concept(spec).embedding_text()
     head, _, body = text.partition("\n\n")
     assert head.startswith(spec.title) and all(k in head for k in spec.keywords)

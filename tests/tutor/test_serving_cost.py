@@ -1,4 +1,5 @@
-"""What keeps many chat sockets cheap on one daphne process (SPEC §6 performance): the start of a
+"""What keeps many chat sockets cheap on one daphne process (bench_tutor measures the same): the
+start of a
 reply in one database hop of a few statements off Channels' shared sync thread, weak topics and
 the knowledge index remembered in process, coalesced token frames, and new replies' first tokens
 ahead of the rest of replies already streaming. Figures are in benchmarks/bench_tutor.py."""

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             choices=["chronological", "random"],
             default="chronological",
             help="chronological: each student's last 20 %%; random: a seeded 20 %% of each "
-            "student's responses (for fixed-order tests such as ../shared/data)",
+            "student's responses (for fixed-order tests such as the shared chess data)",
         )
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--json", type=Path, dest="json_out", help="write the report here")

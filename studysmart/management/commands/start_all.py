@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from studysmart.management.commands.seed_demo import check_content
 from studysmart.services import DEMO_ADMIN, DEMO_STUDENT
 
 STOP_GRACE_SECONDS = 20
@@ -49,6 +50,10 @@ class Command(BaseCommand):
         self.stop_children(children, reason=stop)
 
     def prepare(self, *, seed: bool) -> None:
+        if seed:
+            # A broken content file stops start-up here, before the database changes or any
+            # process starts; seed_demo reads the files again once migrated.
+            check_content()
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)

@@ -1,4 +1,5 @@
-"""`manage.py import_attempts CSV`: bring attempts from another system in (SPEC §3, §7)."""
+"""`manage.py import_attempts CSV`: bring attempts from another system in (README, "Management
+commands")."""
 
 from __future__ import annotations
 

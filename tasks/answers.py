@@ -107,7 +107,7 @@ def unit_registry() -> pint.UnitRegistry:
     """pint's registry, built once per process on first use (never at import: it is slow)."""
     import pint
 
-    registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=False)
+    registry: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=False)
     registry.define("dioptre = 1 / meter = _ = diopter")
     return registry
 

@@ -164,7 +164,8 @@ async def complete_one(client: Any, rec: Recorder) -> bool:
         return False
     started = time.time()
     t0 = time.perf_counter()
-    done = await client.patch(f"/api/practice-tasks/{item['id']}/", json=answer_for(item))
+    # The fetched task carries the options (the assign answer does not show them).
+    done = await client.patch(f"/api/practice-tasks/{item['id']}/", json=answer_for(shown.json()))
     elapsed = (time.perf_counter() - t0) * 1000
     rec.samples.append(
         Sample(

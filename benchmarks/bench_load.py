@@ -128,7 +128,7 @@ async def completions_loop(student: Student, until: float) -> None:
         item = await student.assign()
         if item is not None:
             shown = await student.call("show", "GET", f"/api/practice-tasks/{item['id']}/")
-            if shown is not None and await student.complete(item):
+            if shown is not None and await student.complete(shown.json()):
                 continue
         await asyncio.sleep(0.2)  # after an error: don't spin on a failing server
 

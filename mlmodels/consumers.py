@@ -9,6 +9,8 @@ from typing import Any
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from redis.exceptions import RedisError
 
+from studysmart import live_sockets
+
 logger = logging.getLogger(__name__)
 
 MODEL_UPDATES_GROUP = "model-updates"
@@ -24,6 +26,8 @@ def user_group(user_id: int) -> str:
 
 class UpdatesConsumer(AsyncJsonWebsocketConsumer):
     groups: list[str] = []
+    session_key: str | None = None
+    ended = False
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         # The socket listens on the channel layer the whole time it is open. When Redis stops,
@@ -49,12 +53,31 @@ class UpdatesConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=4401)
             return
+        self.session_key = live_sockets.session_key_of(self.scope)
         self.joined = [MODEL_UPDATES_GROUP, user_group(user.pk)]
+        if self.session_key:
+            # A logout in any process reaches this process through this group.
+            self.joined.append(live_sockets.session_group(self.session_key))
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        if self.session_key:
+            live_sockets.REGISTRY.add(self, self.session_key)
+
+    async def session_logout(self, event: dict[str, Any]) -> None:
+        """The session logged out somewhere: close its sockets in this process, this one too."""
+        if self.session_key:
+            await live_sockets.REGISTRY.close_here(self.session_key)
+
+    async def end_session(self) -> None:
+        if self.ended:  # reached both directly and through the channel layer
+            return
+        self.ended = True
+        live_sockets.REGISTRY.discard(self, getattr(self, "session_key", None))
+        await self.close(code=live_sockets.CLOSE_LOGGED_OUT)
 
     async def disconnect(self, code: int) -> None:
+        live_sockets.REGISTRY.discard(self, getattr(self, "session_key", None))
         for group in getattr(self, "joined", []):
             # Leaving is best effort: an unreachable Redis loses the memberships by itself.
             with contextlib.suppress(RedisError):

@@ -8,6 +8,7 @@ class StudysmartConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from studysmart import live_sockets, lockout  # noqa: F401 (connect their receivers)
         from studysmart.timing import watch_slow_queries
 
         connection_created.connect(watch_slow_queries, dispatch_uid="studysmart.slow_queries")

@@ -27,19 +27,28 @@ so a developer on a fresh checkout is told the missing step instead of "try agai
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.core.exceptions import RequestDataTooBig
 from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
 from studysmart.errors import error_response, wants_json
 from studysmart.outages import OUTAGE_ERRORS, is_outage, missing_table, service_name
+from studysmart.text import (
+    UnstorableText,
+    check_storable_json,
+    check_storable_text,
+    displayable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -168,3 +177,103 @@ class OutageMiddleware:
         if table is not None:
             return not_migrated_response(request, table)
         return outage_response(request, exc)
+
+
+# --------------------------------------------------------------------------------------------
+# Text that cannot be stored (studysmart/text.py), refused before any view sees it
+
+
+ADDRESS = "the address"
+JSON_TYPES = ("application/json",)
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class StorableInputMiddleware:
+    """Refuses a request whose query string, form fields or JSON body hold text that cannot
+    be stored (NUL, lone surrogates): 400 with the JSON error shape, or a short page.
+
+    Here rather than in each view so that nothing is missed: the API, the pages, the login
+    and every admin form. JSON is parsed only when its raw bytes could hold such text (a
+    ``\\u`` escape or a NUL byte: raw UTF-8 cannot spell a lone surrogate), so an ordinary
+    body costs one byte search.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(
+        self, get_response: Handler | Callable[[HttpRequest], Awaitable[HttpResponse]]
+    ) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return self.__acall__(request)
+        refusal = self.check(request)
+        return refusal if refusal is not None else self.get_response(request)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        refusal = self.check(request)
+        if refusal is not None:
+            return refusal
+        return await self.get_response(request)  # type: ignore[misc]
+
+    def check(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            check_storable_text(request.path_info, field=ADDRESS)
+            _check_query_dict(request.GET, where="query parameter")
+            if request.method in BODY_METHODS:
+                _check_body(request)
+        except UnstorableText as exc:
+            logger.info("refused %s %s: %s", request.method, _printable_path(request), exc.field)
+            return unstorable_response(request, exc)
+        return None
+
+
+def _check_query_dict(data: Any, *, where: str) -> None:
+    for key, values in data.lists():
+        check_storable_text(key, field=f"the {where} name")
+        for value in values:
+            check_storable_text(value, field=key)
+
+
+def _check_body(request: HttpRequest) -> None:
+    content_type = request.content_type or ""
+    try:
+        if content_type in FORM_TYPES:
+            if content_type == "multipart/form-data" and request.path_info.startswith("/api/"):
+                # An API view reads request.body, which Django refuses once a multipart body
+                # was parsed: read it first, so the parse below works from the copy.
+                request.body  # noqa: B018
+            if request.method == "POST":
+                _check_query_dict(request.POST, where="form field")
+            return
+        body = request.body
+    except (RequestDataTooBig, MultiPartParserError, OSError):
+        return  # the view answers these (413, 400) as it always has
+    if content_type not in JSON_TYPES and not content_type.endswith("+json"):
+        if not request.path_info.startswith("/api/"):
+            return
+    if b"\\u" not in body and b"\x00" not in body:
+        return
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return  # malformed JSON: the view's own 400
+    check_storable_json(data)
+
+
+def _printable_path(request: HttpRequest) -> str:
+    return displayable(request.path)[:200]
+
+
+def unstorable_response(request: HttpRequest, exc: UnstorableText) -> HttpResponse:
+    """400 for UnstorableText: the JSON error shape for the API, a short page for a browser."""
+    if wants_json(request):
+        fields = None if exc.field == ADDRESS else {exc.field: exc.message}
+        return error_response(status=400, code="bad_request", message=exc.message, fields=fields)
+    return HttpResponse(render_to_string("400_input.html", {"message": exc.message}), status=400)

@@ -132,6 +132,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Text that cannot be stored (NUL, lone surrogates) is refused here, before any view.
+    "studysmart.middleware.StorableInputMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -289,13 +291,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tasks:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): 5 failures for one username from one address lock that pair.
+# A reverse proxy in front (nginx, a load balancer) that sets X-Forwarded-For/-Proto. Off, the
+# forwarded headers are ignored: a client talking to daphne directly could name any address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# Proxies between the client and daphne, each appending to X-Forwarded-For.
+PROXY_COUNT = max(1, env_int("PROXY_COUNT", 1))
+
+# Login throttling (django-axes, studysmart/lockout.py): 5 failures for one username from one
+# address lock that pair; 20 for one username from any addresses lock the username (a spray).
+# Either lock lasts the cool-off; failures while locked are not counted, so it ends then.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "studysmart.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "studysmart.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "studysmart.lockout.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
 # E-mail (password resets): printed to the console unless an SMTP server is configured.
@@ -355,7 +368,7 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -384,6 +397,10 @@ TRAINING_REDELIVER_SECONDS = env_int("TRAINING_REDELIVER_SECONDS", 120)
 # Adaptive assignment aims at tasks the student has about this chance of getting right.
 PRACTICE_TARGET_P_CORRECT = env_float("PRACTICE_TARGET_P_CORRECT", 0.7)
 
+# Open tutor and live-updates sockets whose session expired or was deleted are closed within
+# this many seconds (a logout closes them at once; each tutor ask re-checks its session).
+LIVE_SOCKET_SWEEP_SECONDS = env_float("LIVE_SOCKET_SWEEP_SECONDS", 30.0)
+
 # AI tutor
 GOOGLE_API_KEY = env_str("GOOGLE_API_KEY")
 TUTOR_MODEL = env_str(
@@ -402,11 +419,20 @@ TUTOR_MAX_MESSAGE_CHARS = env_int("TUTOR_MAX_MESSAGE_CHARS", 2000)
 TUTOR_RATE_LIMIT_PER_MINUTE = env_int("TUTOR_RATE_LIMIT_PER_MINUTE", 20)
 TUTOR_HISTORY_TOKEN_BUDGET = env_int("TUTOR_HISTORY_TOKEN_BUDGET", 300)
 
+# Every handler carries the secret-redaction filter (studysmart/logging.py): a handler's filter
+# sees the records of every logger that propagates to it. A handler added here must list it too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "studysmart.logging.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},

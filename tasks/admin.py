@@ -393,6 +393,7 @@ class PracticeTaskAdmin(admin.ModelAdmin):
         "status",
         "is_correct",
         "seconds_taken",
+        "hints_used",
         "assigned_at",
         "answered_at",
         "source",
@@ -488,7 +489,7 @@ def student_history(*, student: UserModel) -> dict[str, Any]:
 # The user's change page links to the history. Registered over Django's own UserAdmin.
 class StudentUserAdmin(UserAdmin):
     change_form_template = "admin/tasks/user_change_form.html"
-    actions = ["issue_password_reset_links"]
+    actions = ["issue_password_reset_links", "unlock_login"]
 
     @admin.action(description="Issue a one-time password reset link", permissions=["change"])
     def issue_password_reset_links(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -502,6 +503,16 @@ class StudentUserAdmin(UserAdmin):
             messages.success(
                 request, format_html("Reset link for {}: <code>{}</code>", user.username, link)
             )
+
+    @admin.action(description="Unlock login (forget failed log-ins)", permissions=["change"])
+    def unlock_login(self, request: HttpRequest, queryset: QuerySet) -> None:
+        from axes.utils import reset
+
+        names = list(queryset.values_list("username", flat=True))
+        cleared = sum(reset(username=name) for name in names)
+        self.message_user(
+            request, f"Unlocked {len(names)} account(s); {cleared} failure record(s) cleared."
+        )
 
 
 if admin.site.is_registered(User):

@@ -126,25 +126,32 @@ def _int_param(request: HttpRequest, name: str, default: int, *, lo: int, hi: in
     return value
 
 
-def practice_task_json(item: PracticeTask, prediction: Prediction) -> dict[str, Any]:
-    """The API's shape of a practice task. The answer and the solution appear only once the task is
-    completed."""
+def practice_task_json(
+    item: PracticeTask, prediction: Prediction, *, with_content: bool = True
+) -> dict[str, Any]:
+    """The API's shape of a practice task. The statement (and options) only with `with_content`
+    and once the task was shown, i.e. from the fetch that started its clock on: list and assign
+    leave them out, so nobody reads a task before its time runs. The answer and the solution
+    appear only once the task is completed."""
     task = item.task
     task_json: dict[str, Any] = {
         "id": task.pk,
         "title": task.title,
         "topic": {"id": task.topic.pk, "slug": task.topic.slug, "name": task.topic.name},
         "difficulty": task.difficulty,
-        "statement": task.statement,
-        "statement_html": str(task.statement_html),
-        "unit": task.unit,
-        "expected_unit": task.expected_unit,
-        "concept": task.concept,
     }
-    if task.answer_kind == AnswerKind.CHOICE:
-        task_json["options"] = [
-            {"id": str(o.get("id")), "text": str(o.get("text", ""))} for o in task.options or []
-        ]
+    if with_content and item.shown_at is not None:
+        task_json.update(
+            statement=task.statement,
+            statement_html=str(task.statement_html),
+            unit=task.unit,
+            expected_unit=task.expected_unit,
+            concept=task.concept,
+        )
+        if task.answer_kind == AnswerKind.CHOICE:
+            task_json["options"] = [
+                {"id": str(o.get("id")), "text": str(o.get("text", ""))} for o in task.options or []
+            ]
     body: dict[str, Any] = {
         "id": item.pk,
         "task": task_json,
@@ -202,7 +209,11 @@ def practice_task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # One batched prediction for the whole page, however long it is.
     predictions = predict_many(user=request.user, tasks=[i.task for i in items])
     response = JsonResponse(
-        [practice_task_json(i, p) for i, p in zip(items, predictions, strict=True)], safe=False
+        [
+            practice_task_json(i, p, with_content=False)
+            for i, p in zip(items, predictions, strict=True)
+        ],
+        safe=False,
     )
     response["X-Total-Count"] = str(total)
     if offset + limit < total:
@@ -228,7 +239,7 @@ def practice_task_assign(request: AuthenticatedHttpRequest) -> HttpResponse:
         items = services.assign_practice_tasks(student=request.user, count=count, pool=pool)
     except services.PracticeTaskError as exc:
         raise bad_field(exc.field, exc.message) from None
-    body = [practice_task_json(i, _frozen_prediction(i)) for i in items]
+    body = [practice_task_json(i, _frozen_prediction(i), with_content=False) for i in items]
     return JsonResponse(body, safe=False, status=201)
 
 
@@ -301,6 +312,8 @@ def _complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             exc.message,
             extra={"practice_task": practice_task_json(first, _frozen_prediction(first))},
         ) from None
+    except services.NotShown as exc:
+        raise ApiError("not_shown", exc.message) from None
     except services.InvalidAnswer as exc:
         raise bad_field(exc.field, exc.message) from None
     item = completion.practice_task

@@ -33,6 +33,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from mlmodels.data import CsvColumns
+from studysmart.csvsafe import unescape_cell
+from studysmart.text import REASON, is_storable
 from tasks.csv_common import FALSE_TEXTS, MAX_ERRORS, TRUE_TEXTS, chunks
 from tasks.models import PracticeTask, Task, Topic
 
@@ -286,11 +288,13 @@ def _read_layout(path: Path, columns: CsvColumns, required: Iterable[str]) -> _L
 
 def _rows(path: Path, layout: _Layout) -> Iterator[tuple[int, list[str]]]:
     with _open_csv(path) as fh:
-        reader = csv.reader(fh)
+        # strict: a stray or unterminated quote is an error, never a silently merged row.
+        reader = csv.reader(fh, strict=True)
         next(reader, None)
         for row in reader:
             if row:  # blank lines carry nothing
-                yield reader.line_num, row
+                # The apostrophe an export puts before formula-like text is not data.
+                yield reader.line_num, [unescape_cell(cell) for cell in row]
 
 
 def _parse(line: int, row: list[str], layout: _Layout) -> _Attempt:
@@ -298,7 +302,18 @@ def _parse(line: int, row: list[str], layout: _Layout) -> _Attempt:
     names = layout.names
     if len(row) != len(names):
         raise ValueError(f"expected {len(names)} fields, found {len(row)}")
-    problems: list[str] = []
+    problems: list[str] = [
+        f"column {names[i]!r}: {REASON}" for i, cell in enumerate(row) if not is_storable(cell)
+    ]
+    if problems:  # nothing else of the row can be trusted (or shown) then
+        raise ValueError("; ".join(problems))
+    # Every column of an attempt is one line: a break means a quote swallowed the next row.
+    problems += [
+        f"column {names[i]!r}: a line break (a quote probably opens in one row and closes "
+        "in another)"
+        for i, cell in enumerate(row)
+        if "\n" in cell or "\r" in cell
+    ]
     user = row[layout.user].strip()
     item = row[layout.item].strip()
     if not user:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -18,6 +19,8 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from studysmart.csvsafe import unescape_cell, write_row
+from studysmart.text import REASON, UnstorableText, check_storable_json, is_storable
 from tasks.csv_common import FALSE_TEXTS, MAX_ERRORS, TRUE_TEXTS, chunks
 from tasks.models import AnswerKind, Difficulty, Task, Topic
 
@@ -67,7 +70,7 @@ def write_topics_csv(*, topics: Iterable[Topic], out: IO[str]) -> int:
     writer.writerow(TOPIC_CSV_FIELDS)
     n = 0
     for topic in topics:
-        writer.writerow([topic.slug, topic.name, topic.description, topic.source])
+        write_row(writer, [topic.slug, topic.name, topic.description, topic.source])
         n += 1
     return n
 
@@ -78,7 +81,8 @@ def write_tasks_csv(*, tasks: Iterable[Task], out: IO[str]) -> int:
     writer.writerow(TASK_CSV_FIELDS)
     n = 0
     for task in tasks:
-        writer.writerow(
+        write_row(
+            writer,
             [
                 task.slug,
                 task.topic.slug,
@@ -96,24 +100,55 @@ def write_tasks_csv(*, tasks: Iterable[Task], out: IO[str]) -> int:
                 task.source,
                 task.external_id,
                 "true" if task.is_active else "false",
-            ]
+            ],
+            numeric=_NUMERIC_TASK_COLUMNS,
         )
         n += 1
     return n
 
 
+# Numbers stay numbers in a spreadsheet: these columns are never formula-escaped.
+_NUMERIC_TASK_COLUMNS = (
+    TASK_CSV_FIELDS.index("numeric_answer"),
+    TASK_CSV_FIELDS.index("tolerance"),
+)
+# A line break is data only in these columns; anywhere else it means a quote went astray and
+# a row was swallowed into its neighbour.
+MULTILINE_COLUMNS = frozenset({"description", "statement", "solution", "options"})
+SAVE_HINT = 'save it from the spreadsheet as "CSV UTF-8 (comma delimited)" and upload that file'
+
+
 def decode_upload(data: bytes) -> str:
-    """Uploaded bytes to text (UTF-8, with or without BOM); CsvFileError if not UTF-8."""
+    """Uploaded bytes to text: UTF-8 (with or without the BOM Excel writes) or UTF-16 with its
+    BOM (Excel's "Unicode text"); CsvFileError saying how to save the file otherwise."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise CsvFileError([f"the file is not valid UTF-16 text: {SAVE_HINT}"]) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CsvFileError([f"the file is not UTF-8 text (byte {exc.start})"]) from None
+        raise CsvFileError(
+            [f"the file is not UTF-8 text (byte {exc.start}): {SAVE_HINT}"]
+        ) from None
+
+
+def _delimiter(text: str) -> str:
+    """Excel in many locales separates with ";" (and UTF-16 "Unicode text" with tabs): the
+    header line tells, since every column name is known and none contains a separator."""
+    header = text.split("\n", 1)[0]
+    for delimiter in (",", ";", "\t"):
+        if delimiter in header:
+            return delimiter
+    return ","
 
 
 def _csv_rows(
     text: str, *, known: Sequence[str], required: Sequence[str]
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a stray or unterminated quote is an error, never a silently merged row.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=_delimiter(text))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -136,16 +171,61 @@ def _csv_rows(
                     f"line {reader.line_num}: expected {len(header)} fields, found {len(row)}"
                 )
                 continue
-            if any("\x00" in value for value in row):
-                # PostgreSQL refuses NUL in text; no legitimate CSV field holds one.
-                problems.append(f"line {reader.line_num}: contains a NUL (0x00) character")
+            cells = _cell_problems(reader.line_num, header, row)
+            if cells:
+                problems += cells
                 continue
-            rows.append((reader.line_num, dict(zip(header, row, strict=True))))
+            values = [unescape_cell(v) for v in row]
+            rows.append((reader.line_num, dict(zip(header, values, strict=True))))
     except csv.Error as exc:
-        problems.append(f"line {reader.line_num}: {exc}")
+        problems.append(f"line {reader.line_num}: {_csv_error(exc)}; nothing was imported")
     if problems:
         raise CsvFileError(problems[:MAX_ERRORS], total=len(problems))
     return header, rows
+
+
+def _cell_problems(line: int, header: Sequence[str], row: Sequence[str]) -> list[str]:
+    """Cells that cannot be stored, or line breaks where a row may not have them."""
+    problems = []
+    for column, value in zip(header, row, strict=True):
+        if not is_storable(value):
+            problems.append(f"line {line}, column {column!r}: {REASON}")
+        elif column not in MULTILINE_COLUMNS and ("\n" in value or "\r" in value):
+            problems.append(
+                f"line {line}, column {column!r}: a line break in a one-line column "
+                "(a quote probably opens in one row and closes in another)"
+            )
+        elif "\n" in value and _holds_a_row(value, len(header)):
+            problems.append(
+                f"line {line}, column {column!r}: a line inside the cell reads as a whole row "
+                "(a quote probably opens in one row and closes in another)"
+            )
+    return problems
+
+
+_SLUG = re.compile(r"^[-a-z0-9_:]+$")
+
+
+def _holds_a_row(value: str, width: int) -> bool:
+    """Whether a line of a multi-line cell looks like a swallowed row: as many fields as the
+    header, the first a slug (as every row's first column is)."""
+    for text in value.splitlines()[1:]:
+        try:
+            fields = next(csv.reader([text]), [])
+        except csv.Error:
+            continue
+        if len(fields) == width and _SLUG.match(fields[0].strip()):
+            return True
+    return False
+
+
+def _csv_error(exc: csv.Error) -> str:
+    text = str(exc)
+    if "end of data" in text or "unexpected end" in text:
+        return "a quote is never closed"
+    if "expected" in text and "after" in text:
+        return f"a stray quote ({text})"
+    return text
 
 
 def _validation_messages(exc: ValidationError) -> str:
@@ -287,6 +367,11 @@ def _task_value(name: str, raw: str) -> Any:
             isinstance(o, dict) and "id" in o and "text" in o for o in value
         ):
             raise ValueError('must be a JSON list of {"id": …, "text": …}')
+        try:
+            # JSON can spell a NUL or a lone surrogate in plain ASCII ("\\ud800").
+            check_storable_json(value, path="options")
+        except UnstorableText as exc:
+            raise ValueError(exc.message) from None
         return value
     if name == "is_active":
         flag = raw.strip().lower()

@@ -321,6 +321,8 @@ class PracticeTask(models.Model):
     answer_text = models.CharField(max_length=200, blank=True)
     is_correct = models.BooleanField(null=True, blank=True)
     seconds_taken = models.FloatField(null=True, blank=True)
+    # Hints the tutor gave on this task while it was pending (teachers see it).
+    hints_used = models.PositiveIntegerField(default=0)
     # The prediction made at assignment, frozen: the served one and every other source's.
     assigned_p_correct = models.FloatField(null=True, blank=True)
     assigned_seconds = models.FloatField(null=True, blank=True)

@@ -77,6 +77,14 @@ class NotFinished(PracticeTaskError):
     """Practising again a task that is still pending (→ 409)."""
 
 
+class NotShown(PracticeTaskError):
+    """Completing a task whose statement was never fetched (→ 409): its clock never started,
+    so its time would be a guess (0 s for a client that skips the fetch)."""
+
+    def __init__(self) -> None:
+        super().__init__("Fetch this practice task first: its clock starts when it is shown.")
+
+
 @dataclass(frozen=True)
 class CompletionResult:
     practice_task: PracticeTask
@@ -411,23 +419,24 @@ def complete_practice_task(
     """Grade and complete a practice task, timed by the server's clock.
 
     Raises PracticeTask.DoesNotExist for an unknown id or another student's (→ 404),
-    InvalidAnswer (→ 400), AlreadyCompleted and NotPending (→ 409). The completing UPDATE is
-    conditional (… WHERE status IN ('assigned', 'shown')), so of two submits at once exactly
-    one completes and the other changes nothing. The student models hear of it inside the
-    same transaction.
+    InvalidAnswer (→ 400), AlreadyCompleted and NotPending (→ 409), NotShown (→ 409: the task
+    was never fetched, so it has no start time). The completing UPDATE is conditional
+    (… WHERE status IN ('assigned', 'shown')), so of two submits at once exactly one completes
+    and the other changes nothing. The student models hear of it inside the same transaction.
     """
     practice_task = PracticeTask.objects.for_student(student).with_task().get(pk=practice_task_id)
     if practice_task.is_completed:
         raise AlreadyCompleted(practice_task)
     if practice_task.is_skipped:
         raise NotPending(practice_task)
+    if practice_task.shown_at is None:
+        raise NotShown()
     graded = check_answer(
         task=practice_task.task, answer=answer, self_assessed_correct=self_assessed_correct
     )
     is_correct = graded.is_correct
     now = timezone.now()
-    # Never shown (an API client that skipped the fetch): the clock starts now.
-    shown_at = practice_task.shown_at or now
+    shown_at = practice_task.shown_at
     seconds_taken = round(max(0.0, (now - shown_at).total_seconds()), 3)
     fields: dict[str, Any] = {
         "status": PracticeTask.Status.COMPLETED,

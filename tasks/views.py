@@ -223,6 +223,10 @@ def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         fields = parse_answer_form(item, request.POST)
         services.complete_practice_task(practice_task_id=item.pk, student=request.user, **fields)
+    except services.NotShown:
+        # Never opened (a form posted from elsewhere): show it, which starts its clock.
+        messages.info(request, "Here is the task: your time starts now.")
+        return redirect("tasks:practice", pk=item.pk)
     except services.AlreadyCompleted:
         # The second of two quick submits: the first one's outcome stands.
         messages.info(request, "You had already answered this task: here is your first result.")

@@ -73,8 +73,8 @@ class ChatMessageInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = (
-        "role", "status", "intent", "text", "passages", "prompt_tokens", "completion_tokens",
-        "ttft_ms", "total_ms", "rating", "created_at",
+        "role", "status", "intent", "facet", "text", "passages", "prompt_tokens",
+        "completion_tokens", "ttft_ms", "total_ms", "rating", "created_at",
     )  # fmt: skip
     readonly_fields = fields
 
@@ -87,7 +87,7 @@ class ChatAdmin(admin.ModelAdmin):
     list_display = ("__str__", "student", "topic", "created_at", "updated_at")
     list_select_related = ("student",)
     search_fields = ("title", "student__username", "topic")
-    readonly_fields = ("student", "title", "topic", "created_at", "updated_at")
+    readonly_fields = ("student", "title", "topic", "practice_task", "created_at", "updated_at")
     inlines = (ChatMessageInline,)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -44,9 +44,21 @@ def chat_pk(chat_id: Any) -> int:
     return pk
 
 
-def start_chat(*, student: User, topic: str = "") -> Chat:
-    """A new, empty chat for ``student``."""
-    return Chat.objects.create(student=student, topic=topic)
+def start_chat(*, student: User, topic: str = "", practice_task_id: Any = None) -> Chat:
+    """A new, empty chat for ``student``; with ``practice_task_id``, about one of the
+    student's practice tasks (``TutorError("not_found")`` for anyone else's or a bad id)."""
+    practice_task = None
+    if practice_task_id is not None:
+        from tasks.models import PracticeTask
+
+        practice_task = (
+            PracticeTask.objects.filter(student=student, pk=chat_pk(practice_task_id))
+            .select_related("task__topic")
+            .first()
+        )
+        if practice_task is None:
+            raise TutorError("not_found", "That practice task does not exist.")
+    return Chat.objects.create(student=student, topic=topic, practice_task=practice_task)
 
 
 def access_chat(*, student: User, chat_id: Any) -> Chat:
@@ -80,6 +92,7 @@ def message_payload(message: ChatMessage) -> dict[str, Any]:
             ttft_ms=message.ttft_ms,
             total_ms=message.total_ms,
             rating=message.rating,
+            facet=message.facet or None,
         )
     return data
 
@@ -94,6 +107,7 @@ def chat_payload(*, chat: Chat) -> dict[str, Any]:
     return {
         "type": "chat",
         "chat_id": chat.pk,
+        "practice_task": chat.practice_task_id,
         "title": chat.display_title,
         "messages": [message_payload(m) for m in chat_messages(chat=chat)],
     }

@@ -15,12 +15,15 @@ import weakref
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from studysmart import live_sockets
 from studysmart.markdown import render_markdown
 from studysmart.outages import OUTAGE_ERRORS
+from studysmart.text import UnstorableText, find_unstorable
 from tutor import chats, streaming
 from tutor.errors import ERROR_MESSAGES, TutorError
 from tutor.llm import preload_chat_model
@@ -37,6 +40,13 @@ NO_CHANNEL_LAYER = "tutor-uses-no-channel-layer"
 # one-word frames, and the page still sees it grow smoothly.
 FLUSH_SECONDS = 0.03
 FLUSH_CHARS = 96
+
+
+NOTHING_TO_STOP = "nothing to stop"
+
+
+class StopBeforeStart(Exception):
+    """Raised inside a reply whose stop arrived before its start frame."""
 
 
 class TokenBatcher:
@@ -135,6 +145,12 @@ class TutorConsumer(AsyncWebsocketConsumer):
     chat_id: int | None = None
     reply_task: asyncio.Task[None] | None = None
     stop_requested = False
+    # The reply in flight: its id once its start frame is known, and whether its done frame
+    # has gone (after which there is nothing left to stop).
+    reply_id: int | None = None
+    reply_finished = False
+    gone = False  # the socket closed: nothing more can be sent
+    ended = False
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -144,9 +160,15 @@ class TutorConsumer(AsyncWebsocketConsumer):
         self.student = user
         model_preload()
         await self.accept()
+        # A logout (here or in another process) or the session's end closes the socket.
+        self.session_key = live_sockets.session_key_of(self.scope)
+        if self.session_key:
+            live_sockets.REGISTRY.add(self, self.session_key)
         wanted = self.scope.get("url_route", {}).get("kwargs", {}).get("chat_id")
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        practice_task = (query.get("practice_task") or [None])[0] if wanted is None else None
         try:
-            payload = await chats.db_hop(self._open_chat)(wanted)
+            payload = await chats.db_hop(self._open_chat)(wanted, practice_task)
         except TutorError as exc:
             await self.send_error(exc.code, exc.message)
             await self.close(code=CLOSE_NOT_FOUND)
@@ -154,14 +176,29 @@ class TutorConsumer(AsyncWebsocketConsumer):
         self.chat_id = payload["chat_id"]
         await self.send_json(payload)
 
-    def _open_chat(self, wanted: str | None) -> dict[str, Any]:
+    def _open_chat(self, wanted: str | None, practice_task: str | None = None) -> dict[str, Any]:
         if wanted is None:
-            chat = chats.start_chat(student=self.student)
+            chat = chats.start_chat(student=self.student, practice_task_id=practice_task)
         else:
             chat = chats.access_chat(student=self.student, chat_id=wanted)
         return chats.chat_payload(chat=chat)
 
     async def disconnect(self, code: int) -> None:
+        self.gone = True
+        live_sockets.REGISTRY.discard(self, getattr(self, "session_key", None))
+        await self.cancel_reply()
+
+    async def end_session(self) -> None:
+        """The login behind this socket ended: stop any reply and close the socket."""
+        if self.ended:  # reached both directly and through the channel layer
+            return
+        self.ended = True
+        live_sockets.REGISTRY.discard(self, getattr(self, "session_key", None))
+        self.chat_id = None  # no more frames are taken
+        await self.cancel_reply()
+        await self.close(code=live_sockets.CLOSE_LOGGED_OUT)
+
+    async def cancel_reply(self) -> None:
         task = self.reply_task
         if task is not None and not task.done():
             self.stop_requested = False  # nobody to tell: the reply is saved as stopped
@@ -185,7 +222,15 @@ class TutorConsumer(AsyncWebsocketConsumer):
         if not isinstance(frame, dict):
             await self.send_error("bad_request", "Frames must be JSON objects.")
             return
+        bad = find_unstorable(frame)
+        if bad is not None:
+            # NUL or a lone surrogate: refused before it reaches the chat's rows.
+            await self.send_error("bad_request", UnstorableText(bad).message)
+            return
         kind = frame.get("type")
+        if kind in ("ask", "retry") and not await self.session_is_current():
+            await self.end_session()
+            return
         if kind == "ask":
             text = frame.get("text")
             if not isinstance(text, str) or not text.strip():
@@ -207,20 +252,38 @@ class TutorConsumer(AsyncWebsocketConsumer):
         else:
             await self.send_error("bad_request", "Unknown frame type.")
 
+    async def session_is_current(self) -> bool:
+        """Re-read the session before each reply: a logout elsewhere ends this socket too."""
+        return await chats.db_hop(live_sockets.session_is_current)(
+            session_key=getattr(self, "session_key", None), user=self.student
+        )
+
     async def start_reply(self, *, text: str | None, retry: bool) -> None:
         if self.reply_task is not None and not self.reply_task.done():
             await self.send_error("busy", ERROR_MESSAGES["busy"])
             return
         self.stop_requested = False
+        self.reply_id = None
+        self.reply_finished = False
         self.reply_task = asyncio.create_task(self.run_reply(text=text, retry=retry))
 
     async def stop_reply(self) -> None:
+        """Every stop gets an answer: ``stopped`` with the reply's id, or ``bad_request``
+        "nothing to stop" when no reply is streaming (or it completed first)."""
         task = self.reply_task
-        if task is None or task.done():
+        if task is None or task.done() or self.reply_finished or self.stop_requested:
+            await self.send_error("bad_request", NOTHING_TO_STOP)
             return
         self.stop_requested = True
+        if self.reply_id is None:
+            # Before its start frame the reply has no id to report: it stops itself as soon
+            # as it has one (``run_reply``), so the stopped frame can name it.
+            return
         task.cancel()
         await asyncio.wait([task], timeout=5)
+        if self.reply_finished:
+            # The reply was already being saved as complete: the done frame went out.
+            await self.send_error("bad_request", NOTHING_TO_STOP)
 
     async def rate(self, frame: dict[str, Any]) -> None:
         value = frame.get("value")
@@ -256,14 +319,18 @@ class TutorConsumer(AsyncWebsocketConsumer):
                         continue
                     await tokens.flush()
                     if isinstance(event, ReplyStart):
-                        message_id = event.message_id
+                        message_id = self.reply_id = event.message_id
                     elif isinstance(event, ReplyDone):
-                        finished = True
+                        finished = self.reply_finished = True
                     await self.send_json(event.frame())
-        except asyncio.CancelledError:
+                    if isinstance(event, ReplyStart) and self.stop_requested:
+                        # A stop that came before the start frame: closing the stream saves
+                        # the (empty) reply as stopped.
+                        raise StopBeforeStart
+        except (asyncio.CancelledError, StopBeforeStart):
             tokens.discard()
             # stop: tell the page; disconnect: there is no page left to tell.
-            if self.stop_requested and message_id is not None and not finished:
+            if self.stop_requested and message_id is not None and not finished and not self.gone:
                 # What was streamed, rendered like a finished reply (the page shows it so).
                 html = render_markdown("".join(streamed)) if streamed else ""
                 await self.send_json({"type": "stopped", "message_id": message_id, "html": html})
@@ -291,6 +358,8 @@ class TutorConsumer(AsyncWebsocketConsumer):
     # -- frames out -------------------------------------------------------------------------
 
     async def send_json(self, content: dict[str, Any]) -> None:
+        if self.gone:
+            return
         await self.send(text_data=json.dumps(content, ensure_ascii=False))
 
     async def send_error(self, code: str, message: str, *, message_id: int | None = None) -> None:

@@ -75,7 +75,7 @@ _PROBLEM_VERB = re.compile(
 
 # General physics vocabulary beyond the knowledge base's own titles and keywords: it separates
 # "physics we have no notes on" (an honest NOT_IN_NOTES) from off-topic chat (a redirect).
-_PHYSICS_WORDS = """
+GENERAL_PHYSICS_WORDS = """
 physics physical physicist force forces mass energy momentum velocity speed acceleration
 gravity gravitational quantum particle particles wave waves light photon electron proton
 neutron atom atomic nucleus nuclear electric electricity magnetic magnetism charge current
@@ -162,7 +162,7 @@ def _physics_vocab() -> frozenset[str]:
     Words of multi-word keywords count only together (``_kb_phrases``): "like charges repel"
     must not make "what's the weather like" a physics question.
     """
-    words = {stem(w) for w in _PHYSICS_WORDS}
+    words = {stem(w) for w in GENERAL_PHYSICS_WORDS}
     words.update(term[0] for term in _kb_terms() if len(set(term)) == 1)
     return frozenset(words - _NOT_PHYSICS_ALONE)
 

@@ -27,10 +27,12 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.messages.utils import count_tokens_approximately, trim_messages
 
 from tutor.prompts import (
+    FACETS_FOR,
     NOT_IN_NOTES,
     PromptContext,
     PromptPassage,
     final_message,
+    passage_facets,
     untrusted,
 )
 
@@ -57,7 +59,13 @@ PERSONA = (
     "Intents: concept = explain; example = a concrete example; simpler = an everyday analogy, "
     "minimal math; retry = answer 'question' again from a different angle than your previous "
     "reply; problem = set up given/find/formula/steps and guide the student, do not just hand "
-    "over the number; greeting = greet and say what you can do; off_topic = redirect to physics."
+    "over the number; greeting = greet and say what you can do; off_topic = redirect to physics.\n"
+    "'facet' says what is asked: define, why, compute (formula, symbols, units, a worked "
+    "calculation), applications, compare (both passages), misconception, example, simpler; "
+    "answer that, from the passages' matching facets.\n"
+    "A 'task' is a practice task the student is working on. While its status is pending give "
+    "a hint only — the concept and 'next_step' — and never the final value or the correct "
+    "option; once completed, explain the solution and the student's mistake."
 )
 
 # What the student sees instead of a reply that repeated the system prompt.
@@ -227,11 +235,19 @@ def history_tokens(messages: Sequence[BaseMessage]) -> int:
 
 
 def prompt_passages(
-    ranked: Sequence[Any], *, angle: str, secondary_words: int = SECONDARY_PASSAGE_WORDS
+    ranked: Sequence[Any],
+    *,
+    angle: str,
+    secondary_words: int = SECONDARY_PASSAGE_WORDS,
+    facet: str | None = None,
 ) -> tuple[PromptPassage, ...]:
-    """The top passage's chosen angle in full; the others' explanations, shortened."""
+    """The top passage's chosen angle in full; the others' explanations, shortened. With a
+    ``facet``, each passage also carries its facets that answer it (a comparison needs both
+    concepts' definitions)."""
+    names = FACETS_FOR.get(facet or "", ())
     out = []
     for i, passage in enumerate(ranked):
+        facets = passage_facets(passage, names if i == 0 else names[:2]) if names else None
         if i == 0:
             text = passage.angle(angle)
             used = angle
@@ -241,7 +257,9 @@ def prompt_passages(
                 " …" if len(words) > secondary_words else ""
             )
             used = "explanation"
-        out.append(PromptPassage(passage.slug, passage.title, passage.topic, used, text))
+        out.append(
+            PromptPassage(passage.slug, passage.title, passage.topic, used, text, facets or None)
+        )
     return tuple(out)
 
 

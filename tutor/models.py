@@ -99,7 +99,10 @@ class KnowledgeEntry(models.Model):
 
     def to_passage(self, *, embedder: str) -> Passage:
         """The entry as the pipeline sees it; the vector only if ``embedder`` computed it."""
-        from tutor.retrieval import Passage  # numpy + langchain: not at Django start-up
+        from tutor.retrieval import (
+            Passage,  # numpy + langchain: not at Django start-up
+            facet_fields,
+        )
 
         current = self.embedder == embedder and self.embedding
         return Passage(
@@ -112,6 +115,7 @@ class KnowledgeEntry(models.Model):
             simpler=self.simpler,
             alternative=self.alternative,
             vector=tuple(self.embedding) if current and self.embedding is not None else None,
+            **facet_fields(self.facets if isinstance(self.facets, dict) else {}),
         )
 
 
@@ -134,6 +138,14 @@ class Chat(models.Model):
     )
     title = models.CharField(max_length=200, blank=True)
     topic = models.SlugField(max_length=120, blank=True, help_text="Current knowledge entry.")
+    # A chat opened from a practice task: hints while it is pending, the solution after.
+    practice_task = models.ForeignKey(
+        "tasks.PracticeTask",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tutor_chats",
+    )
     # One reply in flight per chat, across sockets and processes: set by a conditional UPDATE,
     # cleared when the reply is saved; a holder that died is overtaken once it is stale.
     reply_lock = models.CharField(max_length=64, blank=True, editable=False)
@@ -181,6 +193,8 @@ class ChatMessage(models.Model):
     intent = models.CharField(max_length=20, blank=True)
     # Which field of the top entry the reply was built from ("try again" takes another).
     angle = models.CharField(max_length=20, blank=True)
+    # What the reply answered (tutor.facets.FACETS): the done frame's "facet".
+    facet = models.CharField(max_length=20, blank=True)
     passages = models.JSONField(default=list, blank=True, help_text='[{"slug": …, "title": …}]')
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.COMPLETE)
     prompt_tokens = models.PositiveIntegerField(default=0)

@@ -21,6 +21,7 @@ from langchain_core.messages.ai import UsageMetadata
 from langchain_core.messages.utils import count_tokens_approximately
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
+from tutor.compose import facet_reply, formula_block, task_reply
 from tutor.prompts import NOT_IN_NOTES, PromptContext, PromptPassage, parse_final_message
 
 __all__ = ["NOT_IN_NOTES", "OfflineTutorModel", "compose_reply"]
@@ -78,31 +79,19 @@ def _slug(name: str) -> str:
     return _NOT_SLUG.sub("-", name.lower()).strip("-")
 
 
-def _practice_line(context: PromptContext, top: PromptPassage) -> str:
-    # Once per question is useful; under every follow-up it would be nagging.
-    if not context.weak_topics or context.intent not in ("concept", "problem"):
-        return ""
-    # The caller lists the weak topic this reply is about first (it knows the topics' slugs);
-    # a caller that passes bare names gets a match on the name's slug ("Energy & Momentum").
-    match = next((t for t in context.weak_topics if _slug(t) == top.topic.lower()), None)
-    topic = match or context.weak_topics[0]
-    return (
-        f"\n\n**Practice suggestion:** your recent practice shows *{topic}* needs work — try a "
-        f"few {topic} tasks next."
-    )
-
-
 def _problem_setup(question: str, passage: PromptPassage) -> str:
     givens = [g.strip() for g in _GIVEN.findall(question) if re.search(r"\d", g)]
     givens = [g for g in givens if not re.fullmatch(r"\d+(?:st|nd|rd|th)", g)]
     find = _FIND.search(question)
     what = find.group("what").strip() if find else "the unknown quantity the question asks for"
+    facet_formula = formula_block((passage.facets or {}).get("formula"))
     formula = _DISPLAY_MATH.search(passage.text) or _INLINE_MATH.search(passage.text)
-    formula_text = (
-        f"$${formula.group(1).strip().rstrip('.,')}$$"
-        if formula
-        else "the relation from the notes above that links the givens to the unknown"
-    )
+    if facet_formula:
+        formula_text = facet_formula.replace("\n\n", " ")
+    elif formula:
+        formula_text = f"$${formula.group(1).strip().rstrip('.,')}$$"
+    else:
+        formula_text = "the relation from the notes above that links the givens to the unknown"
     given_text = ", ".join(givens) if givens else "the quantities stated in the question"
     return (
         "**Approach**\n\n"
@@ -141,27 +130,47 @@ def compose_reply(context: PromptContext | None, student_text: str) -> str:
         )
 
     top = context.passages[0]
+    if context.task is not None:
+        return f"{task_reply(context)}\n\n{_sources((top,))}"
     body = top.text.strip()
+    lead = facet_reply(context)
+    cited: tuple[PromptPassage, ...] = (top,)
     if intent == "example":
         text = f"Here's an example of **{top.title}**.\n\n{body}"
+        if lead and context.facet == "applications":
+            text = f"{lead}\n\n{text}"
     elif intent == "simpler":
         text = f"In simpler terms:\n\n{body}"
     elif intent == "retry":
-        text = f"Let me try a different angle on **{top.title}**.\n\n{body}"
+        text = f"Let me try a different angle on **{top.title}**.\n\n"
+        text += f"{lead}\n\n{body}" if lead else body
     elif intent == "problem":
         question = context.question or student_text
         text = (
-            f"Let's set this up. The key idea is **{top.title}**.\n\n{body}\n\n"
+            f"Let's set this up. The key idea is **{top.title}**: {_first_sentence(top)}\n\n"
             f"{_problem_setup(question, top)}\n\n{CANNOT_COMPUTE}"
         )
+    elif lead and context.facet == "compare":
+        text = lead
+        cited = context.passages[:2]
+    elif lead and context.facet == "define":
+        text = f"{lead}\n\n{body}"
+    elif lead:
+        text = lead
     else:
         text = body
-    related = [p.title for p in context.passages[1:]]
-    if related and intent in ("concept", "problem"):
-        text += "\n\nRelated notes: " + ", ".join(related) + "."
-    # The answer is built from the top passage alone, so that is the one it cites; the others
-    # are pointers ("Related notes"), not sources of what was said.
-    return f"{text}{_practice_line(context, top)}\n\n{_sources((top,))}"
+    if context.related and intent in ("concept", "problem"):
+        text += "\n\nRelated notes: " + ", ".join(context.related) + "."
+    # The answer is built from the passages it names; the others are pointers.
+    return f"{text}\n\n{_sources(cited)}"
+
+
+def _first_sentence(passage: PromptPassage) -> str:
+    definition = (passage.facets or {}).get("definition")
+    if definition:
+        return str(definition)
+    match = re.match(r"(.+?[.!?])(?:\s|$)", passage.text.strip(), re.DOTALL)
+    return (match.group(1) if match else passage.text.strip()).strip()
 
 
 def _last_human_text(messages: list[BaseMessage]) -> str:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import AsyncGenerator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from tutor import intents
+from tutor.facets import comparison_sides, detect_facet
 from tutor.llm import (
     HISTORY_TOKEN_BUDGET,
     PROMPT_LEAK_REPLY,
@@ -30,6 +32,7 @@ from tutor.llm import (
 )
 from tutor.prompts import PromptContext
 from tutor.retrieval import KnowledgeIndex, Passage
+from tutor.task_help import AnswerGuard, TaskContext
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +43,10 @@ ANGLE_FOR_INTENT = {
     "example": "example",
     "simpler": "simpler",
 }
-# "Try again" takes the first of these that differs from the reply it replaces.
+# "Try again" takes the first of these not yet used since the question, then starts over.
 RETRY_ANGLES = ("alternative", "simpler", "example", "explanation")
+# ...and the first facet not yet shown for the question (after the one it asked for).
+RETRY_FACETS = ("define", "why", "example", "applications", "compute", "misconception")
 NO_RETRIEVAL = frozenset({"greeting", "off_topic"})
 
 
@@ -54,6 +59,7 @@ class Turn:
     intent: str | None = None
     passages: tuple[str, ...] = ()  # slugs of the passages the reply used
     angle: str | None = None  # assistant: which field of the entry it was built from
+    facet: str | None = None  # assistant: which facet it answered
 
 
 @dataclass
@@ -95,6 +101,7 @@ class Start:
     resolved_query: str  # what retrieval/answering used (the topic for bare follow-ups)
     topic: str | None  # the chat topic after this message
     angle: str | None  # which field of the top passage the answer is built from
+    facet: str | None = None  # what the reply answers (tutor.facets); None: not a question
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,8 @@ class Done:
     intent: str
     sources: tuple[str, ...]  # titles, as the "done" frame shows them
     prompt_history_tokens: int
+    facet: str | None = None
+    answer_withheld: int = 0  # sentences the answer guard replaced (task hints)
 
 
 PipelineEvent = Start | Token | Done
@@ -176,12 +185,118 @@ class Resolution:
     topic: str | None
     angle: str | None
     no_topic: bool = False
+    facet: str | None = None
+
+
+# Longer "words" (digit strings, pasted hashes) are cut to this before any analysis.
+MAX_ANALYSED_WORD = 40
+_LONG_WORD = re.compile(r"\S{" + str(MAX_ANALYSED_WORD + 1) + ",}")
+
+
+def bounded_for_analysis(text: str) -> str:
+    """`text` with every word longer than MAX_ANALYSED_WORD cut to that length: the CPU work of
+    a turn (classification, retrieval) is then bounded by the message limit alone."""
+    return _LONG_WORD.sub(lambda m: m.group(0)[:MAX_ANALYSED_WORD], text)
 
 
 async def resolve(
-    *, state: ChatState, text: str, index: KnowledgeIndex, config: PipelineConfig
+    *,
+    state: ChatState,
+    text: str,
+    index: KnowledgeIndex,
+    config: PipelineConfig,
+    task: TaskContext | None = None,
 ) -> Resolution:
-    """Classify the message and find the passages it is about."""
+    """Classify the message, find the passages it is about and the facet it asks for."""
+    found = await _resolve(state=state, text=text, index=index, config=config, task=task)
+    if found.facet is not None or task is not None:
+        return found
+    if found.intent == "retry":
+        return replace(found, facet=_retry_facet(state, found))
+    facet = detect_facet(text, intent=found.intent)
+    if facet == "compare" and found.passages:
+        found = await _both_sides(found, text=text, index=index)
+    return replace(found, facet=facet)
+
+
+async def _both_sides(found: Resolution, *, text: str, index: KnowledgeIndex) -> Resolution:
+    """A comparison of two concepts answers from both entries; one entry that covers both
+    sides ("speed vs velocity") answers alone."""
+    sides = comparison_sides(text)
+    if sides is None:
+        return found
+    top = found.passages[0]
+    ranked = [await index.asearch(side, k=2) for side in sides]
+    if not all(ranked) or all(top in [p for p, _ in hits] for hits in ranked):
+        return found
+    first, second = ranked[0][0], ranked[1][0]
+    if first[0].slug == second[0].slug:
+        return found
+    return replace(
+        found,
+        passages=(first[0], second[0]),
+        scores=(first[1], second[1]),
+        topic=first[0].slug,
+    )
+
+
+def _since_question(state: ChatState) -> list[Turn]:
+    """The replies given since the student's last question (its answer and its retries)."""
+    replies: list[Turn] = []
+    for turn in reversed(state.turns):
+        if turn.role == "assistant":
+            replies.append(turn)
+        elif turn.intent != "retry":
+            break
+    return replies
+
+
+def _retry_facet(state: ChatState, found: Resolution) -> str | None:
+    if not found.passages:
+        return None
+    shown = [t.facet for t in _since_question(state)]
+    asked = detect_facet(state.last_question or "", intent=state.last_intent or "concept")
+    order = [f for f in (asked, *RETRY_FACETS) if f is not None]
+    return next((f for f in order if f not in shown), order[len(shown) % len(order)])
+
+
+def _retry_angle(state: ChatState) -> str:
+    used = [t.angle for t in _since_question(state)]
+    return next(
+        (a for a in RETRY_ANGLES if a not in used), RETRY_ANGLES[len(used) % len(RETRY_ANGLES)]
+    )
+
+
+async def _resolve_task(
+    *, state: ChatState, text: str, index: KnowledgeIndex, task: TaskContext
+) -> Resolution:
+    """A turn in a chat about a practice task: hints while it is pending, the solution after."""
+    intent = intents.classify(text, has_context=True)
+    if intent == "greeting":
+        return Resolution(intent, (), (), text, state.topic, None)
+    facet = "hint" if task.pending else "solution"
+    hits = await index.asearch(f"{task.concept}. {task.title}", k=1, threshold=-1.0)
+    if state.topic and index.get(state.topic) is not None:
+        pinned = index.get(state.topic)
+        assert pinned is not None
+        hits = [(pinned, 1.0)]
+    passages = tuple(p for p, _ in hits)
+    topic = passages[0].slug if passages else state.topic
+    return Resolution(
+        "problem", passages, tuple(sc for _, sc in hits), text, topic, "explanation", facet=facet
+    )
+
+
+async def _resolve(
+    *,
+    state: ChatState,
+    text: str,
+    index: KnowledgeIndex,
+    config: PipelineConfig,
+    task: TaskContext | None = None,
+) -> Resolution:
+    if task is not None:
+        return await _resolve_task(state=state, text=text, index=index, task=task)
     has_context = state.topic is not None and index.get(state.topic) is not None
     intent = intents.classify(text, has_context=has_context)
     threshold = index.spec.threshold if config.threshold is None else config.threshold
@@ -201,10 +316,20 @@ async def resolve(
     topic_passage = index.get(state.topic) if has_context and state.topic else None
 
     if intent == "retry":
-        previous = state.last_reply()
-        prev_angle = previous.angle if previous else None
-        angle = next(a for a in RETRY_ANGLES if a != prev_angle)
+        angle = _retry_angle(state)
         query = state.last_question or (topic_passage.title if topic_passage else text)
+        answered = _since_question(state)
+        if (
+            state.last_question is not None
+            and answered
+            and not answered[-1].passages
+            and not intents.names_own_topic(text)
+        ):
+            # The last question got "not in my notes": try it again, not the topic before it.
+            hits = await index.asearch(state.last_question, k=1, threshold=threshold)
+            if hits:
+                return _found(intent, hits, query, angle)
+            return Resolution(intent, (), (), query, state.topic, angle)
         if topic_passage is not None and not intents.names_own_topic(text):
             return Resolution(intent, (topic_passage,), (None,), query, state.topic, angle)
         hits = await index.asearch(intents.strip_cues(text) or text, k=1, threshold=threshold)
@@ -241,6 +366,21 @@ async def resolve(
     return Resolution(intent, (), (), text, state.topic, angle)
 
 
+def related_titles(resolution: Resolution, index: KnowledgeIndex) -> tuple[str, ...]:
+    """Titles the top entry links to explicitly (prerequisites, then see also), for concept
+    and problem replies; never entries that merely share words with it."""
+    if resolution.intent not in ("concept", "problem") or not resolution.passages:
+        return ()
+    top = resolution.passages[0]
+    shown = {p.slug for p in resolution.passages}
+    titles = []
+    for slug in dict.fromkeys((*top.prerequisites, *top.see_also)):
+        linked = index.get(slug)
+        if linked is not None and slug not in shown:
+            titles.append(linked.title)
+    return tuple(titles[:4])
+
+
 def _found(
     intent: str, hits: Sequence[tuple[Passage, float]], query: str, angle: str
 ) -> Resolution:
@@ -261,19 +401,26 @@ def prompt_for(
     resolution: Resolution,
     config: PipelineConfig,
     weak_topics: Sequence[str | NamedTopic] = (),
+    task: TaskContext | None = None,
+    related: Sequence[str] = (),
 ) -> list[BaseMessage]:
     """The messages for the model: persona, trimmed history, context block and the message."""
     previous = state.last_reply()
     is_retry = resolution.intent == "retry"
     context = PromptContext(
         intent=resolution.intent,
-        passages=prompt_passages(resolution.passages, angle=resolution.angle or "explanation"),
+        passages=prompt_passages(
+            resolution.passages, angle=resolution.angle or "explanation", facet=resolution.facet
+        ),
         question=(state.last_question or text) if is_retry else text,
         topic=resolution.topic,
         previous_angle=previous.angle if (is_retry and previous) else None,
         previous_reply=summarise_reply(previous.text) if (is_retry and previous) else "",
         weak_topics=weak_topic_names(weak_topics, resolution.passages),
         no_topic=resolution.no_topic,
+        facet=resolution.facet,
+        task=task.to_prompt() if task is not None else None,
+        related=tuple(related),
     )
     recent = [(t.role, t.text) for t in state.turns[-config.history_turns :]]
     return build_prompt(
@@ -319,7 +466,8 @@ def _provider_errors() -> tuple[type[BaseException], ...]:
     try:
         from google.genai import errors as genai_errors
 
-        errors.append(genai_errors.APIError)
+        # A 200 whose body is not JSON (a gateway's HTML page) is the provider failing too.
+        errors += [genai_errors.APIError, genai_errors.UnknownApiResponseError]
     except ImportError:  # pragma: no cover - only with langchain-google-genai
         pass
     return tuple(errors)
@@ -336,6 +484,7 @@ async def stream_reply(
     model: BaseChatModel,
     config: PipelineConfig,
     weak_topics: Sequence[str | NamedTopic] = (),
+    task: TaskContext | None = None,
 ) -> AsyncGenerator[PipelineEvent, None]:
     """Yield ``Start``, then ``Token``s, then ``Done``; raise ``TutorUnavailable`` on failure.
 
@@ -347,9 +496,19 @@ async def stream_reply(
         _PROVIDER_ERRORS = _provider_errors()
 
     started = time.perf_counter()
-    resolution = await resolve(state=state, text=text, index=index, config=config)
+    # Classification and retrieval see the message with over-long words cut: no word of the
+    # knowledge base is that long, and a 2,000-digit "word" cost seconds of the event loop.
+    resolution = await resolve(
+        state=state, text=bounded_for_analysis(text), index=index, config=config, task=task
+    )
     messages = prompt_for(
-        state=state, text=text, resolution=resolution, config=config, weak_topics=weak_topics
+        state=state,
+        text=text,
+        resolution=resolution,
+        config=config,
+        weak_topics=weak_topics,
+        task=task,
+        related=related_titles(resolution, index),
     )
     history_tokens = _history_tokens(messages)
     yield Start(
@@ -359,9 +518,12 @@ async def stream_reply(
         resolved_query=resolution.resolved_query,
         topic=resolution.topic,
         angle=resolution.angle,
+        facet=resolution.facet,
     )
 
     pieces: list[str] = []
+    # While a task is pending, every sentence is checked against its answer before it goes.
+    answer_guard = AnswerGuard(task) if task is not None and task.pending else None
     prompt_tokens = completion_tokens = 0
     first_token_at: float | None = None
     asked_at = time.perf_counter()
@@ -386,6 +548,8 @@ async def stream_reply(
             piece = guard.release(chunk.text)
             if guard.leaked:
                 break  # stop the model: nothing more of this reply will be sent
+            if answer_guard is not None:
+                piece = answer_guard.release(piece)
             if not piece:
                 continue
             if first_token_at is None:
@@ -403,6 +567,8 @@ async def stream_reply(
         await _aclose(stream)
 
     rest = guard.finish()
+    if answer_guard is not None and not guard.leaked:
+        rest = answer_guard.release(rest) + answer_guard.finish()
     if rest:
         pieces.append(rest)
         yield Token(rest)
@@ -434,6 +600,8 @@ async def stream_reply(
         intent=resolution.intent,
         sources=tuple(p.title for p in resolution.passages),
         prompt_history_tokens=history_tokens,
+        facet=resolution.facet,
+        answer_withheld=answer_guard.replaced if answer_guard is not None else 0,
     )
 
 
@@ -458,7 +626,14 @@ def _remember(state: ChatState, *, text: str, reply: str, resolution: Resolution
     slugs = tuple(p.slug for p in resolution.passages)
     state.turns.append(Turn("user", text, intent=resolution.intent))
     state.turns.append(
-        Turn("assistant", reply, intent=resolution.intent, passages=slugs, angle=resolution.angle)
+        Turn(
+            "assistant",
+            reply,
+            intent=resolution.intent,
+            passages=slugs,
+            angle=resolution.angle,
+            facet=resolution.facet,
+        )
     )
     if resolution.topic is not None:
         state.topic = resolution.topic

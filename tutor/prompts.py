@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,43 @@ class PromptPassage:
     topic: str
     angle: str
     text: str
+    # The passage's facets that answer the question (``FACETS_FOR``), by facet name.
+    facets: dict[str, Any] | None = None
+
+
+# Which facets of a passage go into the prompt for each facet asked.
+FACETS_FOR: dict[str, tuple[str, ...]] = {
+    "define": ("definition", "formula"),
+    "why": ("why", "definition"),
+    "compute": ("formula", "worked", "definition"),
+    "applications": ("applications", "definition"),
+    "compare": ("definition", "formula", "why"),
+    "misconception": ("misconceptions", "definition", "why"),
+    "example": ("worked", "applications"),
+    "simpler": ("definition",),
+    "hint": ("definition", "formula"),
+    "solution": ("formula",),
+}
+
+
+def passage_facets(passage: Any, names: Sequence[str]) -> dict[str, Any]:
+    """The named facets of ``passage`` that it has (empty ones are left out)."""
+    out: dict[str, Any] = {}
+    for name in names:
+        if name == "formula":
+            if getattr(passage, "formula_expression", ""):
+                out["formula"] = {
+                    "expression": passage.formula_expression,
+                    "symbols": [
+                        {"symbol": s, "meaning": m, "unit": u}
+                        for s, m, u in passage.formula_symbols
+                    ],
+                }
+            continue
+        value = getattr(passage, name, None)
+        if value:
+            out[name] = list(value) if isinstance(value, tuple) else value
+    return out
 
 
 @dataclass(frozen=True)
@@ -61,6 +99,9 @@ class PromptContext:
     previous_reply: str = ""  # retry: a one-sentence summary of that reply
     weak_topics: tuple[str, ...] = ()  # topics the student's practice shows as weak
     no_topic: bool = False  # a follow-up arrived before any topic was discussed
+    facet: str | None = None  # what the question asks for (tutor.facets)
+    task: dict[str, Any] | None = None  # the practice task the chat is about (task_help)
+    related: tuple[str, ...] = ()  # titles the top entry links to (prerequisites, see also)
 
     def to_json(self) -> str:
         data: dict[str, Any] = {
@@ -74,6 +115,7 @@ class PromptContext:
                     "topic": p.topic,
                     "angle": p.angle,
                     "text": p.text,
+                    **({"facets": p.facets} if p.facets else {}),
                 }
                 for p in self.passages
             ],
@@ -85,6 +127,12 @@ class PromptContext:
             data["weak_topics"] = list(self.weak_topics)
         if self.no_topic:
             data["no_topic"] = True
+        if self.facet:
+            data["facet"] = self.facet
+        if self.task:
+            data["task"] = self.task
+        if self.related:
+            data["related"] = list(self.related)
         # Escaping backticks keeps a passage from closing the fence, and dropping our block
         # delimiters keeps it from closing the block; the JSON stays valid.
         return untrusted(json.dumps(data, ensure_ascii=False).replace("`", "\\u0060"))
@@ -101,6 +149,7 @@ class PromptContext:
                     topic=str(p.get("topic", "")),
                     angle=str(p.get("angle", "explanation")),
                     text=str(p.get("text", "")),
+                    facets=p.get("facets") if isinstance(p.get("facets"), dict) else None,
                 )
                 for p in data.get("passages", ())
             ),
@@ -110,6 +159,9 @@ class PromptContext:
             previous_reply=str(data.get("previous_reply", "")),
             weak_topics=tuple(data.get("weak_topics", ())),
             no_topic=bool(data.get("no_topic", False)),
+            facet=data.get("facet"),
+            task=data.get("task") if isinstance(data.get("task"), dict) else None,
+            related=tuple(str(t) for t in data.get("related", ()) or ()),
         )
 
 

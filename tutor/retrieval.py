@@ -22,15 +22,16 @@ import re
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 if TYPE_CHECKING:
     from tutor.content import ConceptSpec
+    from tutor.lexical import LexicalIndex
 
 # Fields of an entry the tutor can answer from, keyed by what the student asked for.
 ANGLE_FIELDS = ("explanation", "example", "simpler", "alternative")
@@ -46,11 +47,23 @@ class EmbedderSpec:
 
     name: str
     dimensions: int
-    threshold: float
+    threshold: float  # on a hit's confidence (``KnowledgeIndex.ranked``)
+    # Confidence = cosine_weight * cosine + (1 - cosine_weight) * lexical coverage.
+    cosine_weight: float = 1.0
+    rrf_k: float = 5.0  # reciprocal rank fusion's k (a small corpus: a steep curve)
+    alias_weight: float = 1.0  # weight of the "an alias is named in the question" ranking
+    alias_confidence: float = 0.0  # added to the confidence of a passage the question names
 
 
-# Calibrated on tests/tutor/labelled_messages.py (see test_retrieval.py, which prints the sweep).
-OFFLINE_SPEC = EmbedderSpec(name="offline-hashed-tfidf-v1", dimensions=2048, threshold=0.2)
+# The offline threshold and weights are calibrated on the calibration half of
+# tests/tutor/labelled_messages.py (benchmarks/bench_tutor_quality.py::calibrate; a test checks).
+OFFLINE_SPEC = EmbedderSpec(
+    name="offline-hashed-tfidf-v1",
+    dimensions=2048,
+    threshold=0.295,
+    cosine_weight=0.6,
+    alias_confidence=0.2,
+)
 GEMINI_SPEC = EmbedderSpec(name="google_genai:gemini-embedding-001", dimensions=3072, threshold=0.5)
 
 
@@ -59,7 +72,7 @@ GEMINI_SPEC = EmbedderSpec(name="google_genai:gemini-embedding-001", dimensions=
 
 
 _WORD = re.compile(r"[a-z0-9]+")
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     """a an the is are was were be been being am do does did doing have has had of to in on at by
     for with from as and or but if then so than that this these those it its it's i me my we our
     you your he she they them their what which who whom whose when where why how can could would
@@ -118,7 +131,7 @@ def content_words(text: str) -> list[str]:
     return [
         stem(w)
         for w in _WORD.findall(normalise(text))
-        if w not in _STOPWORDS and len(w) > 1 and not any(c.isdigit() for c in w)
+        if w not in STOPWORDS and len(w) > 1 and not any(c.isdigit() for c in w)
     ]
 
 
@@ -316,7 +329,34 @@ class Passage:
     example: str = ""
     simpler: str = ""
     alternative: str = ""
+    # Facets (docs/tutor.md): what a reply is composed from, by what the student asked.
+    definition: str = ""
+    why: str = ""
+    formula_expression: str = ""
+    # (symbol, meaning, unit) for every symbol of the formula.
+    formula_symbols: tuple[tuple[str, str, str], ...] = ()
+    worked: str = ""
+    applications: tuple[str, ...] = ()
+    misconceptions: tuple[str, ...] = ()
+    prerequisites: tuple[str, ...] = ()  # slugs
+    see_also: tuple[str, ...] = ()  # slugs
+    aliases: tuple[str, ...] = ()  # more names students use (searched like keywords)
     vector: tuple[float, ...] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def formula_words(self) -> str:
+        """The meanings of the formula's symbols: "p = mv" is about momentum, mass, velocity."""
+        return " ".join(meaning for _, meaning, _ in self.formula_symbols)
+
+    def facet_texts(self) -> list[str]:
+        """Every facet's text (what the lexical index reads as body besides the explanation)."""
+        return [
+            self.definition,
+            self.why,
+            self.worked,
+            *self.applications,
+            *self.misconceptions,
+        ]
 
     def embedding_text(self) -> str:
         """What gets embedded: a head (title, keywords) and a body (the explanation).
@@ -345,7 +385,36 @@ def passage_from_concept(spec: ConceptSpec, vector: Sequence[float] | None = Non
         simpler=spec.simpler,
         alternative=spec.alternative,
         vector=tuple(vector) if vector is not None else None,
+        **facet_fields(spec.facets),
     )
+
+
+def facet_fields(facets: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A concept's facets (as the content files and ``KnowledgeEntry.facets`` hold them) as
+    ``Passage`` fields. Docs: docs/content.md (the schema), docs/tutor.md (their use)."""
+    facets = facets or {}
+    formula = facets.get("formula") or {}
+    symbols = tuple(
+        (str(s.get("symbol", "")), str(s.get("meaning", "")), str(s.get("unit", "")))
+        for s in formula.get("symbols") or ()
+        if isinstance(s, Mapping)
+    )
+
+    def strings(name: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in facets.get(name) or () if str(v).strip())
+
+    return {
+        "definition": str(facets.get("definition", "")),
+        "why": str(facets.get("why", "")),
+        "formula_expression": str(formula.get("latex") or formula.get("expression") or ""),
+        "formula_symbols": symbols,
+        "worked": str(facets.get("worked_calculation", "")),
+        "applications": strings("applications"),
+        "misconceptions": strings("misconceptions"),
+        "prerequisites": strings("prerequisites"),
+        "see_also": strings("see_also"),
+        "aliases": strings("aliases"),
+    }
 
 
 class KnowledgeIndex:
@@ -363,6 +432,7 @@ class KnowledgeIndex:
         self.spec = spec
         self.passages: tuple[Passage, ...] = tuple(passages)
         self._by_slug = {p.slug: p for p in self.passages}
+        self._lexical: LexicalIndex | None = None
         if self.passages:
             matrix = np.asarray([p.vector for p in self.passages], dtype=np.float64)
             norms = np.linalg.norm(matrix, axis=1, keepdims=True)
@@ -403,32 +473,86 @@ class KnowledgeIndex:
     def __len__(self) -> int:
         return len(self.passages)
 
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The BM25 half, built from the same passages on first use."""
+        if self._lexical is None:
+            from tutor.lexical import LexicalIndex
+
+            self._lexical = LexicalIndex(self.passages)
+        return self._lexical
+
     def scores(self, query_vector: Sequence[float]) -> np.ndarray:
+        """Cosine of the query vector with every passage."""
         q = np.asarray(query_vector, dtype=np.float64)
         norm = np.linalg.norm(q)
         if not len(self.passages) or not norm:
             return np.zeros(len(self.passages))
         return self._matrix @ (q / norm)
 
+    def ranked(self, query: str, query_vector: Sequence[float]) -> list[Hit]:
+        """Every passage, best first: lexical, embedding and alias rankings fused by
+        reciprocal rank, each with its confidence (what the threshold is compared with)."""
+        n = len(self.passages)
+        if not n:
+            return []
+        lexical = self.lexical
+        terms = lexical.query_terms(query)
+        cosine = self.scores(query_vector)
+        bm25 = lexical.scores(terms)
+        fused = _reciprocal_ranks(cosine, self.spec.rrf_k)
+        # A passage no query word occurs in gets nothing from the lexical ranking.
+        fused += np.where(bm25 > 0, _reciprocal_ranks(bm25, self.spec.rrf_k), 0.0)
+        named = np.zeros(n)
+        for position, (i, _size) in enumerate(lexical.alias_matches(terms)):
+            fused[i] += self.spec.alias_weight / (self.spec.rrf_k + 1 + position)
+            named[i] = 1.0
+        coverage = lexical.coverage(terms)
+        w = self.spec.cosine_weight
+        confidence = w * cosine + (1.0 - w) * coverage + self.spec.alias_confidence * named
+        order = np.lexsort((-confidence, -fused))
+        return [Hit(self.passages[i], float(confidence[i]), float(fused[i])) for i in order]
+
     def top(
-        self, query_vector: Sequence[float], *, k: int = 3, threshold: float | None = None
+        self,
+        query_vector: Sequence[float],
+        *,
+        k: int = 3,
+        threshold: float | None = None,
+        query: str = "",
     ) -> list[tuple[Passage, float]]:
+        """The best ``k`` passages whose confidence reaches ``threshold`` (the spec's)."""
         limit = self.spec.threshold if threshold is None else threshold
-        scores = self.scores(query_vector)
-        order = np.argsort(-scores)[:k]
-        return [(self.passages[i], float(scores[i])) for i in order if scores[i] >= limit]
+        hits = self.ranked(query, query_vector)[:k]
+        return [(h.passage, h.confidence) for h in hits if h.confidence >= limit]
 
     async def asearch(
         self, query: str, k: int = 3, threshold: float | None = None
     ) -> list[tuple[Passage, float]]:
-        """Top ``k`` passages with cosine ≥ ``threshold`` (the spec's by default), best first."""
+        """Top ``k`` passages with confidence ≥ ``threshold`` (the spec's by default), best
+        first."""
         vector = await self.embeddings.aembed_query(query)
-        return self.top(vector, k=k, threshold=threshold)
+        return self.top(vector, k=k, threshold=threshold, query=query)
 
     def search(
         self, query: str, k: int = 3, threshold: float | None = None
     ) -> list[tuple[Passage, float]]:
-        return self.top(self.embeddings.embed_query(query), k=k, threshold=threshold)
+        return self.top(self.embeddings.embed_query(query), k=k, threshold=threshold, query=query)
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    confidence: float  # what the refusal threshold is compared with
+    fused: float  # the reciprocal-rank score that orders hits
+
+
+def _reciprocal_ranks(scores: np.ndarray, k: float) -> np.ndarray:
+    """1 / (k + rank) per item, rank 1 for the highest score (ties share the better rank)."""
+    order = np.argsort(-scores, kind="stable")
+    ranks = np.empty(len(scores))
+    ranks[order] = np.arange(1, len(scores) + 1)
+    return 1.0 / (k + ranks)
 
 
 def offline_index(passages: Sequence[Passage] | None = None) -> KnowledgeIndex:

@@ -52,13 +52,13 @@ def practice_offer(
 ) -> WeakTopic | None:
     """The topic a reply suggests practising, if any.
 
-    On a concept or problem reply (once per question: under every follow-up it would nag) to a
-    student with weak topics: the weak topic the reply is about, else the weakest one.
-    ``topic`` is the topic slug of the reply's top passage.
+    On a concept or problem reply (once per question: under every follow-up it would nag),
+    only when the topic the reply is about is one of the student's weak topics: a suggestion
+    about another topic reads as noise. ``topic`` is the topic slug of the reply's top passage.
     """
     if not weak or intent not in ("concept", "problem"):
         return None
-    return next((t for t in weak if t.slug == topic), weak[0])
+    return next((t for t in weak if t.slug == topic), None)
 
 
 def practice_link_markdown(offer: WeakTopic) -> str:
@@ -212,6 +212,7 @@ async def _stream_reply(
             model=chat_model(),
             config=pipeline_config(),
             weak_topics=turn.weak_topics,
+            task=turn.task,
         )
         async with aclosing(events):
             async for event in events:
@@ -225,7 +226,11 @@ async def _stream_reply(
                 elif isinstance(event, Start):
                     start = event
                     top = event.passages[0].topic if event.passages else None
-                    offer = practice_offer(intent=event.intent, topic=top, weak=turn.weak_topics)
+                    offer = (
+                        practice_offer(intent=event.intent, topic=top, weak=turn.weak_topics)
+                        if turn.task is None
+                        else None
+                    )
                     yield ReplyStart(
                         turn.chat_id, turn.reply_id, turn.user_message_id, event.intent
                     )
@@ -258,12 +263,38 @@ async def _stream_reply(
             total_ms=done.total_ms if done else elapsed,
             practice=offer if complete else None,
         )
-        # Shielded: a second cancel (stop, then the socket closing) must not lose the save.
-        saved = await asyncio.shield(db_hop(finish_turn)(turn=turn, outcome=outcome))
+        saved = await _save_outcome(turn, outcome)
         _log_turn(turn, saved, status)
     if failure is not None:
         raise failure
     yield saved
+
+
+async def _save_outcome(turn: Turn, outcome: Outcome) -> ReplyDone:
+    """Save how the reply ended, even if the task is cancelled meanwhile.
+
+    A stop that lands during the save of a *complete* reply is too late: the reply stays
+    complete and the task carries on to yield its done frame, so the page, the database and a
+    reconnect agree (the consumer answers that stop with "nothing to stop"). Any other
+    cancellation is re-raised once the save is done, never before it.
+    """
+    save = asyncio.ensure_future(db_hop(finish_turn)(turn=turn, outcome=outcome))
+    cancelled = False
+    while True:
+        try:
+            saved = await asyncio.shield(save)
+            break
+        except asyncio.CancelledError:
+            if save.cancelled():
+                raise
+            cancelled = True
+    if cancelled:
+        task = asyncio.current_task()
+        if outcome.status == ChatMessage.Status.COMPLETE and task is not None:
+            task.uncancel()
+        else:
+            raise asyncio.CancelledError
+    return saved
 
 
 def _log_turn(turn: Turn, saved: ReplyDone, status: str) -> None:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from tutor.pipeline import ChatState, Done, Start
     from tutor.retrieval import KnowledgeIndex
+    from tutor.task_help import TaskContext
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ class ReplyDone:
     html: str
     supersedes: int | None
     practice: WeakTopic | None = None
+    facet: str | None = None
 
     def frame(self) -> dict[str, Any]:
         return {
@@ -86,6 +88,7 @@ class ReplyDone:
             "message_id": self.message_id,
             "chat_id": self.chat_id,
             "intent": self.intent,
+            "facet": self.facet,
             "sources": [{"title": s["title"], "slug": s["slug"]} for s in self.sources],
             "usage": {
                 "prompt_tokens": self.prompt_tokens,
@@ -124,6 +127,7 @@ class Turn:
     text: str = ""  # the student's message (the chat's title if it has none)
     needs_title: bool = False
     previous_reply_id: int | None = None  # the last complete reply: what a retry supersedes
+    task: TaskContext | None = None  # the practice task a task chat is about
 
 
 def _lock_stale_after() -> timedelta:
@@ -167,6 +171,7 @@ def begin_turn(*, chat_id: Any, student: User, text: str) -> Turn:
                 if m.pk in orphans:
                     m.status = ChatMessage.Status.ERROR
         state = _chat_state(chat, rows)
+        task = _task_of(chat)
         asked, reply = _insert_pair(chat, text)
         previous = next(
             (
@@ -201,7 +206,21 @@ def begin_turn(*, chat_id: Any, student: User, text: str) -> Turn:
         text=text,
         needs_title=not chat.title,
         previous_reply_id=previous,
+        task=task,
     )
+
+
+def _task_of(chat: Chat) -> TaskContext | None:
+    """The practice task of a task chat, as the pipeline needs it (None for other chats)."""
+    if chat.practice_task_id is None:
+        return None
+    from tasks.models import PracticeTask
+    from tutor.task_help import task_context
+
+    practice_task = (
+        PracticeTask.objects.filter(pk=chat.practice_task_id).select_related("task__topic").first()
+    )
+    return task_context(practice_task=practice_task) if practice_task is not None else None
 
 
 def _insert_pair(chat: Chat, text: str) -> tuple[ChatMessage, ChatMessage]:
@@ -234,6 +253,7 @@ def _chat_state(chat: Chat, rows: list[ChatMessage]) -> ChatState:
             intent=m.intent or None,
             passages=tuple(str(p.get("slug", "")) for p in m.passages or ()),
             angle=m.angle or None,
+            facet=m.facet or None,
         )
         for m in rows
         # A stopped, failed or replaced reply is not what the student was last told.
@@ -295,6 +315,7 @@ def finish_turn(*, turn: Turn, outcome: Outcome) -> ReplyDone:
             status=outcome.status,
             intent=intent,
             angle=(start.angle or "") if start else "",
+            facet=(start.facet or "") if start else "",
             passages=passages,
             prompt_tokens=prompt_tokens,
             completion_tokens=completion_tokens,
@@ -324,6 +345,20 @@ def finish_turn(*, turn: Turn, outcome: Outcome) -> ReplyDone:
         if turn.needs_title:
             chat_values["title"] = _title_for(turn, start)
         Chat.objects.filter(pk=turn.chat_id, reply_lock=turn.lock).update(**chat_values)
+        if (
+            outcome.status == ChatMessage.Status.COMPLETE
+            and start is not None
+            and start.facet == "hint"
+            and turn.task is not None
+        ):
+            from django.db.models import F
+
+            from tasks.models import PracticeTask
+
+            # Counted only while the task is still open: a hint after submitting is none.
+            PracticeTask.objects.filter(pk=turn.task.practice_task_id).exclude(
+                status=PracticeTask.Status.COMPLETED
+            ).update(hints_used=F("hints_used") + 1)
     return ReplyDone(
         chat_id=turn.chat_id,
         message_id=turn.reply_id,
@@ -337,6 +372,7 @@ def finish_turn(*, turn: Turn, outcome: Outcome) -> ReplyDone:
         html=render_markdown(outcome.text) if outcome.text else "",
         supersedes=supersedes,
         practice=outcome.practice,
+        facet=start.facet if start else None,
     )
 
 

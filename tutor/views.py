@@ -40,6 +40,7 @@ def chat_page(request: AuthenticatedHttpRequest, chat_id: int | None = None) -> 
             raise Http404("No such chat") from None
         messages = [message_payload(m) for m in chat_messages(chat=chat)]
     topic = " ".join(request.GET.get("topic", "").split())[:TOPIC_MAX_CHARS]
+    practice_task, initial = _practice_task_for_chat(request) if chat is None else (None, "")
     return render(
         request,
         "tutor/chat.html",
@@ -47,7 +48,24 @@ def chat_page(request: AuthenticatedHttpRequest, chat_id: int | None = None) -> 
             "chats": chats,
             "chat": chat,
             "messages_payload": messages,
-            "initial_question": f"Explain {topic}." if topic and chat is None else "",
+            "initial_question": initial or (f"Explain {topic}." if topic and chat is None else ""),
+            "practice_task": practice_task,
             "max_chars": settings.TUTOR_MAX_MESSAGE_CHARS,
         },
     )
+
+
+def _practice_task_for_chat(request: AuthenticatedHttpRequest) -> tuple[int | None, str]:
+    """``?practice_task=<id>`` of one of the student's tasks: its id and the first question
+    (a hint while it is pending, the solution once done); (None, "") otherwise."""
+    from tasks.models import PracticeTask
+
+    raw = request.GET.get("practice_task", "")
+    if not raw.isdigit():
+        return None, ""
+    item = PracticeTask.objects.filter(student=request.user, pk=int(raw)).first()
+    if item is None:
+        raise Http404("No such practice task")
+    if item.is_completed:
+        return item.pk, "Explain the solution and what I got wrong."
+    return item.pk, "Can I have a hint for this task?"

@@ -22,6 +22,8 @@
 
   let chatId = root.dataset.chatId || "";
   let initialQuestion = root.dataset.initialQuestion || "";
+  // A chat opened from a practice task: the first socket names the task; later ones the chat.
+  const practiceTask = root.dataset.practiceTask || "";
   let socket = null;
   let ready = false;
   let streaming = null; // {id, li, body, text, tokens}
@@ -274,7 +276,12 @@
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const path = chatId ? `/ws/tutor/${chatId}/` : "/ws/tutor/";
+    let path = "/ws/tutor/";
+    if (chatId) {
+      path = `/ws/tutor/${chatId}/`;
+    } else if (practiceTask) {
+      path = `/ws/tutor/?practice_task=${encodeURIComponent(practiceTask)}`;
+    }
     ready = false;
     updateControls();
     socket = new WebSocket(`${scheme}://${location.host}${path}`);

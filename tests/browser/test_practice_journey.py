@@ -44,7 +44,7 @@ def check_result_page(browser_page: BrowserPage, name: str) -> None:
     page.wait_for_selector("#verdict")
     assert page.locator("#solution math").count() > 0  # the worked solution's math is MathML
     tutor = page.locator("#ask-tutor")
-    assert tutor.get_attribute("href").startswith("/tutor/?topic=")
+    assert tutor.get_attribute("href").startswith("/tutor/?practice_task=")
     assert page.locator("#time-taken").inner_text().strip()
     browser_page.screenshot(name)
 

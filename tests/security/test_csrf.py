@@ -95,7 +95,7 @@ def test_it_refuses_a_logout_without_the_token(alice_client: Client) -> None:
 def test_it_refuses_the_completion_form_without_the_token(
     alice_client: Client, alice: User
 ) -> None:
-    item = PracticeTaskFactory(student=alice, task=TaskFactory())
+    item = PracticeTaskFactory(student=alice, task=TaskFactory(), shown=True)
     answer = f"/practice/{item.pk}/answer/"
     refused(alice_client.post(answer, {"answer": "2.02"}))
     item.refresh_from_db()
@@ -126,7 +126,7 @@ def test_it_refuses_the_assign_form_without_the_token(
 
 @pytest.mark.django_db
 def test_it_refuses_an_api_completion_without_the_header(alice_client: Client, alice: User) -> None:
-    item = PracticeTaskFactory(student=alice, task=TaskFactory())
+    item = PracticeTaskFactory(student=alice, task=TaskFactory(), shown=True)
     url = f"/api/practice-tasks/{item.pk}/"
     body = json.dumps({"answer": 2.02})
     response = alice_client.patch(url, body, content_type="application/json")

@@ -169,7 +169,7 @@ async def test_it_streams_a_reply_whose_done_frame_html_is_inert(kb: None, alice
 
 @pytest.mark.django_db
 def test_it_refuses_a_payload_as_a_numeric_answer_and_echoes_it_inert(alice: User) -> None:
-    item = PracticeTaskFactory(student=alice, task=TaskFactory())
+    item = PracticeTaskFactory(student=alice, task=TaskFactory(), shown=True)
     client = logged_in(alice)
     for payload in PAYLOADS:
         response = client.post(f"/practice/{item.pk}/answer/", {"answer": payload})
@@ -181,7 +181,7 @@ def test_it_refuses_a_payload_as_a_numeric_answer_and_echoes_it_inert(alice: Use
 
 @pytest.mark.django_db
 def test_it_refuses_a_payload_as_a_choice_answer(alice: User) -> None:
-    item = PracticeTaskFactory(student=alice, task=TaskFactory(choice=True))
+    item = PracticeTaskFactory(student=alice, task=TaskFactory(choice=True), shown=True)
     client = logged_in(alice)
     for payload in PAYLOADS:
         response = client.post(f"/practice/{item.pk}/answer/", {"answer": payload})
@@ -248,7 +248,7 @@ def test_it_renders_tasks_imported_through_the_admin_inert(
     choice, numeric = Task.objects.get(slug="xss-choice"), Task.objects.get(slug="xss-numeric")
     assert choice.answer_kind == AnswerKind.CHOICE and choice.statement == ALL
 
-    pending = PracticeTaskFactory(student=alice, task=numeric)
+    pending = PracticeTaskFactory(student=alice, task=numeric, shown=True)
     done = PracticeTaskFactory(student=alice, task=choice, completed=True, answer="a")
     student = logged_in(alice)
     for path in (

@@ -26,17 +26,17 @@ def self_task(db: None) -> Task:
 
 @pytest.fixture
 def alices_numeric(alice: User, numeric_task: Task) -> PracticeTask:
-    return PracticeTaskFactory(student=alice, task=numeric_task)
+    return PracticeTaskFactory(student=alice, task=numeric_task, shown=True)
 
 
 @pytest.fixture
 def alices_choice(alice: User, choice_task: Task) -> PracticeTask:
-    return PracticeTaskFactory(student=alice, task=choice_task)
+    return PracticeTaskFactory(student=alice, task=choice_task, shown=True)
 
 
 @pytest.fixture
 def alices_self(alice: User, self_task: Task) -> PracticeTask:
-    return PracticeTaskFactory(student=alice, task=self_task)
+    return PracticeTaskFactory(student=alice, task=self_task, shown=True)
 
 
 @pytest.fixture

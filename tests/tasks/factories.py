@@ -67,7 +67,8 @@ class TaskFactory(factory.django.DjangoModelFactory):
 
 
 class PracticeTaskFactory(factory.django.DjangoModelFactory):
-    """A pending practice task; trait `completed` gives a graded one answered a minute later."""
+    """A pending practice task; trait `shown` gives one whose clock runs, `completed` a graded
+    one answered a minute later."""
 
     class Meta:
         model = PracticeTask
@@ -80,6 +81,11 @@ class PracticeTaskFactory(factory.django.DjangoModelFactory):
     assigned_source = "average"
 
     class Params:
+        # Fetched once: its clock runs (a task must be shown before it can be completed).
+        shown = factory.Trait(
+            status=PracticeTask.Status.SHOWN,
+            shown_at=factory.LazyAttribute(lambda o: o.assigned_at),
+        )
         completed = factory.Trait(
             status=PracticeTask.Status.COMPLETED,
             shown_at=factory.LazyAttribute(lambda o: o.assigned_at),

@@ -62,11 +62,15 @@ def test_it_lists_only_the_students_own_tasks_newest_first(
 def test_it_gives_the_exact_fields_and_hides_the_answer_until_completed(
     alice_client: Client, alices_choice: PracticeTask
 ) -> None:
-    body = alice_client.get("/api/practice-tasks/").json()[0]
-    assert PRACTICE_TASK_FIELDS <= set(body)
+    listed = alice_client.get("/api/practice-tasks/").json()[0]
+    assert PRACTICE_TASK_FIELDS <= set(listed)
+    # Before the fetch that starts its clock, a task is only its title, topic and difficulty.
+    assert set(listed["task"]) == {"id", "title", "topic", "difficulty"}
+    assert listed["status"] == "shown"
+    body = alice_client.get(f"/api/practice-tasks/{alices_choice.pk}/").json()
     assert TASK_FIELDS <= set(body["task"])
     assert set(body["task"]["topic"]) == {"id", "slug", "name"}
-    assert body["answer_kind"] == "choice" and body["status"] == "assigned"
+    assert body["answer_kind"] == "choice" and body["status"] == "shown"
     assert body["task"]["options"][1] == {"id": "b", "text": "$2\\,\\mathrm{s}$"}
     assert "<math" in body["task"]["statement_html"] or body["task"]["statement_html"]
     assert body["prediction_source"] in {"sequence", "lnirt", "average", "default"}
@@ -281,7 +285,7 @@ def test_it_answers_401_in_json_to_anonymous_callers(
     ):
         assert response.status_code == 401
         assert response.json()["error"]["code"] == "not_authenticated"
-    assert state(alices_numeric)[0] == "assigned"
+    assert state(alices_numeric)[0] == "shown"
 
 
 def test_it_enforces_csrf_on_unsafe_methods(alice: User, alices_numeric: PracticeTask) -> None:
@@ -291,7 +295,7 @@ def test_it_enforces_csrf_on_unsafe_methods(alice: User, alices_numeric: Practic
     refused = patch(client, alices_numeric.pk, {"answer": 2.02})
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "csrf_failed"
     assert "CSRF" in refused.json()["error"]["message"]
-    assert state(alices_numeric)[0] == "assigned"
+    assert state(alices_numeric)[0] == "shown"
     refused = client.post("/api/practice-tasks/assign/")
     assert refused.status_code == 403
     token = client.cookies["csrftoken"].value

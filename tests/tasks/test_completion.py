@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tasks import services
 from tasks.models import PracticeTask
+from tests.tasks.factories import PracticeTaskFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,13 +67,13 @@ def test_it_measures_the_time_on_the_server_from_first_shown(
     )
 
 
-def test_it_starts_the_clock_at_submit_when_never_shown(
-    alice: User, alices_numeric: PracticeTask
-) -> None:
-    result = complete(alices_numeric, alice, answer=2.02)
-    alices_numeric.refresh_from_db()
-    assert result.seconds_taken == 0
-    assert alices_numeric.shown_at == alices_numeric.answered_at
+def test_it_refuses_to_complete_a_task_that_was_never_shown(alice: User) -> None:
+    # Completing without the fetch that starts the clock would time the task at 0 s.
+    item = PracticeTaskFactory(student=alice, task=TaskFactory(numeric_answer=2.0))
+    with pytest.raises(services.NotShown):
+        complete(item, alice, answer=2.0)
+    item.refresh_from_db()
+    assert item.status == "assigned" and item.shown_at is None and item.answered_at is None
 
 
 def test_it_refuses_a_second_submit_and_keeps_the_first_outcome(
@@ -269,4 +270,4 @@ def test_it_hides_alices_task_pages_from_bob(
         assert client.get(f"/practice/{alices_numeric.pk}/{path}").status_code == 404
     assert client.post(f"/practice/{alices_numeric.pk}/answer/", {"answer": "2"}).status_code == 404
     alices_numeric.refresh_from_db()
-    assert alices_numeric.shown_at is None and not alices_numeric.is_completed
+    assert alices_numeric.status == "shown" and not alices_numeric.is_completed

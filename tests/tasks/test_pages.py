@@ -107,8 +107,9 @@ def test_it_shows_the_result_with_solution_times_and_a_tutor_link(
     # In plain words; the source that predicted it is for staff only.
     assert "about 6 in 10 students at your level get this right" in html
     assert "(average" not in html
-    assert 'href="/tutor/?topic=free%20fall%20%26%20drag"' in html
-    assert "Ask the tutor about free fall &amp; drag" in html
+    # The tutor opens on this practice task (it explains the solution and the mistake).
+    assert f'href="/tutor/?practice_task={item.pk}"' in html
+    assert "Ask the tutor about this task" in html
     assert html.count("<math") >= 2  # statement and worked solution
     assert_no_inline_code(html)
 

@@ -12,6 +12,8 @@ empty the default applies):
 - ``"echo"`` — stream back the prompt text the request carried (system instruction + contents);
 - ``"429"`` / ``"500"`` — an error status with a Google-style JSON error body. The body quotes
   the API key the request sent, so tests can prove it never reaches an exception shown to users;
+- ``"nonjson"`` — ``200 OK`` with a body that is not JSON (a misconfigured gateway's page)
+  quoting the API key the request sent: the provider error "of an unexpected shape";
 - ``"hang"`` — accept the request and never answer (until ``stop()``);
 - ``"drop"`` — stream two chunks, then close the connection without finishing the body.
 
@@ -179,6 +181,15 @@ class GeminiStandin:
             assert self._stopping is not None
             await self._stopping.wait()
             return False
+        if behaviour == "nonjson":
+            body = f"<html>gateway says hello to key={key} ({key})</html>".encode()
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            await writer.drain()
+            return True
         if behaviour in ("429", "500"):
             status = int(behaviour)
             reason, code = (

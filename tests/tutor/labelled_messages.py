@@ -13,6 +13,7 @@ Conventions:
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 INTENTS: tuple[str, ...] = (
@@ -33,6 +34,28 @@ class LabelledMessage:
     concept: str | None = None  # the expected knowledge-base slug; None otherwise
     covered: bool = True  # False for physics questions the knowledge base does not cover
     context: str | None = None  # for bare follow-ups: the slug of the chat's current topic
+    facet: str | None = None  # what is asked (docs/tutor.md); None: the intent's usual facet
+    also: str | None = None  # a comparison's second concept
+
+    @property
+    def expected_facet(self) -> str | None:
+        """The facet a reply should answer: the label, else the intent's usual one."""
+        return self.facet or _FACET_OF_INTENT.get(self.intent)
+
+    @property
+    def half(self) -> str:
+        """ "calibration" or "test": fixed by the text alone, so adding messages never moves
+        one from a half to the other. Thresholds and weights are tuned on the calibration
+        half only; the test half is what the quality benchmark reports."""
+        return "test" if zlib.crc32(self.text.encode()) % 2 else "calibration"
+
+
+_FACET_OF_INTENT = {
+    "concept": "define",
+    "problem": "compute",
+    "example": "example",
+    "simpler": "simpler",
+}
 
 
 _M = LabelledMessage
@@ -85,14 +108,20 @@ _OFF_TOPIC: tuple[LabelledMessage, ...] = (
 _CONCEPT_QUESTIONS: tuple[LabelledMessage, ...] = (
     # calculus
     _M("What is a derivative?", "concept", "derivative"),
-    _M("how does integration give the area under a curve", "concept", "integral"),
+    _M("how does integration give the area under a curve", "concept", "integral", facet="why"),
     _M("chain rule??", "concept", "chain-rule"),
-    _M("why is sin x about equal to x for small angles", "concept", "taylor-small-angle"),
-    _M("how do i split a vector into components", "concept", "vectors-components"),
+    _M(
+        "why is sin x about equal to x for small angles",
+        "concept",
+        "taylor-small-angle",
+        facet="why",
+    ),
+    _M("how do i split a vector into components", "concept", "vectors-components", facet="compute"),
     _M(
         "whats the difference between the dot product and the cross product",
         "concept",
         "dot-cross-product",
+        facet="compare",
     ),
     _M(
         "what is a differential equation and why do physicists use them",
@@ -104,21 +133,29 @@ _CONCEPT_QUESTIONS: tuple[LabelledMessage, ...] = (
         "difference between distance and displacement?",
         "concept",
         "displacement-velocity-acceleration",
+        facet="compare",
     ),
     _M(
         "what's the difference between speed and velocity",
         "concept",
         "displacement-velocity-acceleration",
+        facet="compare",
     ),
     _M("what does the slope of a velocity time graph tell you", "concept", "motion-graphs"),
     _M("can you explain the suvat equations", "concept", "suvat-equations"),
-    _M("do heavy things fall faster than light things", "concept", "free-fall"),
-    _M("how does projectile motion work", "concept", "projectile-motion"),
+    _M(
+        "do heavy things fall faster than light things",
+        "concept",
+        "free-fall",
+        facet="misconception",
+    ),
+    _M("how does projectile motion work", "concept", "projectile-motion", facet="why"),
     _M("relative velocity explained pls", "concept", "relative-velocity"),
     _M(
         "why is there acceleration in circular motion if the speed is constant",
         "concept",
         "uniform-circular-motion",
+        facet="why",
     ),
     # dynamics
     _M("what is inertia", "concept", "newtons-first-law"),
@@ -126,27 +163,37 @@ _CONCEPT_QUESTIONS: tuple[LabelledMessage, ...] = (
     _M("F=ma meaning", "concept", "newtons-second-law"),
     _M("if i push a wall does the wall push back?", "concept", "newtons-third-law"),
     _M("how do you draw a free body diagram", "concept", "free-body-diagrams"),
-    _M("static vs kinetic friction", "concept", "friction"),
+    _M("static vs kinetic friction", "concept", "friction", facet="compare"),
     _M("what is tension in a rope", "concept", "tension"),
-    _M("what provides the centripetal force for a car on a bend", "concept", "centripetal-force"),
-    _M("why doesnt the moon fall into the earth", "concept", "gravitation-orbits"),
+    _M(
+        "what provides the centripetal force for a car on a bend",
+        "concept",
+        "centripetal-force",
+        facet="why",
+    ),
+    _M("why doesnt the moon fall into the earth", "concept", "gravitation-orbits", facet="why"),
     _M("what is torque", "concept", "torque"),
     # energy and momentum
     _M("what counts as work in physics", "concept", "work"),
-    _M("kinetic energy formula?", "concept", "kinetic-energy"),
+    _M("kinetic energy formula?", "concept", "kinetic-energy", facet="compute"),
     _M("explain gravitational potential energy", "concept", "potential-energy"),
-    _M("is energy always conserved", "concept", "energy-conservation"),
-    _M("whats the difference between power and energy", "concept", "power"),
+    _M("is energy always conserved", "concept", "energy-conservation", facet="misconception"),
+    _M("whats the difference between power and energy", "concept", "power", facet="compare"),
     _M("conservation of momentum", "concept", "momentum"),
     _M("what is impulse", "concept", "impulse"),
-    _M("elastic vs inelastic collision", "concept", "collisions"),
+    _M("elastic vs inelastic collision", "concept", "collisions", facet="compare"),
     # waves
     _M("what is simple harmonic motion", "concept", "simple-harmonic-motion"),
     _M("how are wave speed, frequency and wavelength related", "concept", "wave-speed"),
     _M("what is constructive and destructive interference", "concept", "wave-interference"),
-    _M("how do standing waves form on a guitar string", "concept", "standing-waves"),
-    _M("why does an ambulance siren change pitch as it goes past", "concept", "doppler-effect"),
-    _M("how do decibels work", "concept", "sound-intensity-decibels"),
+    _M("how do standing waves form on a guitar string", "concept", "standing-waves", facet="why"),
+    _M(
+        "why does an ambulance siren change pitch as it goes past",
+        "concept",
+        "doppler-effect",
+        facet="why",
+    ),
+    _M("how do decibels work", "concept", "sound-intensity-decibels", facet="why"),
     _M("what is resonance", "concept", "resonance"),
     # thermodynamics
     _M("what actually is temperature", "concept", "temperature-thermal-equilibrium"),
@@ -159,57 +206,86 @@ _CONCEPT_QUESTIONS: tuple[LabelledMessage, ...] = (
     _M("first law of thermodynamics?", "concept", "first-law-thermodynamics"),
     _M("what is specific heat capacity", "concept", "specific-heat-latent-heat"),
     _M("what is entropy", "concept", "entropy-second-law"),
-    _M("why cant a heat engine be 100% efficient", "concept", "heat-engines"),
+    _M("why cant a heat engine be 100% efficient", "concept", "heat-engines", facet="why"),
     # electromagnetism
     _M("coulombs law", "concept", "coulombs-law"),
     _M("what is an electric field", "concept", "electric-field"),
     _M("what is voltage really", "concept", "electric-potential"),
-    _M("how does a capacitor store energy", "concept", "capacitance"),
+    _M("how does a capacitor store energy", "concept", "capacitance", facet="why"),
     _M("ohms law", "concept", "ohms-law"),
-    _M("how do resistors in parallel add up", "concept", "series-parallel-circuits"),
+    _M(
+        "how do resistors in parallel add up",
+        "concept",
+        "series-parallel-circuits",
+        facet="compute",
+    ),
     _M(
         "why does a current carrying wire feel a force in a magnetic field",
         "concept",
         "magnetic-force",
+        facet="why",
     ),
-    _M("how does a generator make electricity", "concept", "electromagnetic-induction"),
+    _M(
+        "how does a generator make electricity", "concept", "electromagnetic-induction", facet="why"
+    ),
     _M("lenz's law?", "concept", "electromagnetic-induction"),
     # optics
-    _M("why does angle of incidence equal angle of reflection", "concept", "reflection"),
-    _M("why does a straw look bent in a glass of water", "concept", "refraction-snells-law"),
-    _M("how do optical fibres work", "concept", "total-internal-reflection"),
-    _M("how does a convex lens form an image", "concept", "thin-lenses"),
+    _M(
+        "why does angle of incidence equal angle of reflection",
+        "concept",
+        "reflection",
+        facet="why",
+    ),
+    _M(
+        "why does a straw look bent in a glass of water",
+        "concept",
+        "refraction-snells-law",
+        facet="why",
+    ),
+    _M("how do optical fibres work", "concept", "total-internal-reflection", facet="why"),
+    _M("how does a convex lens form an image", "concept", "thin-lenses", facet="why"),
     _M("what is diffraction", "concept", "diffraction"),
-    _M("how do polarized sunglasses work", "concept", "polarisation"),
+    _M("how do polarized sunglasses work", "concept", "polarisation", facet="why"),
     _M("what is the electromagnetic spectrum", "concept", "electromagnetic-spectrum"),
     # modern physics
     _M("explain the photoelectric effect", "concept", "photoelectric-effect"),
     _M("what is a photon", "concept", "photons"),
     _M("de broglie wavelength??", "concept", "de-broglie-wavelength"),
     _M("what does half life mean", "concept", "radioactive-decay"),
-    _M("why does time slow down when you move really fast", "concept", "special-relativity"),
+    _M(
+        "why does time slow down when you move really fast",
+        "concept",
+        "special-relativity",
+        facet="why",
+    ),
     _M("e=mc^2 what does it actually mean", "concept", "mass-energy-equivalence"),
     _M(
         "why do atoms only give off light at specific colours",
         "concept",
         "atomic-energy-levels",
+        facet="why",
     ),
     # quantum physics
     _M("what is quantum coherence", "concept", "quantum-coherence"),
     _M("whats quantum cohrence", "concept", "quantum-coherence"),
     _M("can you explain quantum coherence to me", "concept", "quantum-coherence"),
     _M("Quantum coherence?", "concept", "quantum-coherence"),
-    _M("is light a wave or a particle", "concept", "wave-particle-duality"),
+    _M("is light a wave or a particle", "concept", "wave-particle-duality", facet="compare"),
     _M("what is the born rule", "concept", "wavefunction-born-rule"),
     _M("what does the wave function actually represent", "concept", "wavefunction-born-rule"),
     _M("superposition in quantum mechanics?", "concept", "quantum-superposition"),
     _M("explain schrodingers cat", "concept", "quantum-superposition"),
-    _M("what causes decoherence", "concept", "decoherence"),
+    _M("what causes decoherence", "concept", "decoherence", facet="why"),
     _M("heisenberg uncertainty principle explained", "concept", "uncertainty-principle"),
     _M("how can a particle go through a wall? quantum tunneling", "concept", "quantum-tunnelling"),
     _M("what is quantum entanglment", "concept", "quantum-entanglement"),
     _M("what is electron spin", "concept", "quantum-spin"),
-    _M("why are the energies quantized for a particle in a box", "concept", "particle-in-a-box"),
+    _M(
+        "why are the energies quantized for a particle in a box",
+        "concept",
+        "particle-in-a-box",
+        facet="why",
+    ),
 )
 
 _PROBLEMS: tuple[LabelledMessage, ...] = (
@@ -414,8 +490,13 @@ _EXAMPLE_REQUESTS: tuple[LabelledMessage, ...] = (
         "total-internal-reflection",
     ),
     _M("worked example for conservation of momentum pls", "example", "momentum"),
-    _M("where do we see resonance in real life", "example", "resonance"),
-    _M("any examples of quantum tunnelling in technology", "example", "quantum-tunnelling"),
+    _M("where do we see resonance in real life", "example", "resonance", facet="applications"),
+    _M(
+        "any examples of quantum tunnelling in technology",
+        "example",
+        "quantum-tunnelling",
+        facet="applications",
+    ),
     _M("example of entropy increasing", "example", "entropy-second-law"),
     _M("show me an example using the chain rule", "example", "chain-rule"),
     _M("give an example of electromagnetic induction", "example", "electromagnetic-induction"),
@@ -431,9 +512,14 @@ _EXAMPLE_REQUESTS: tuple[LabelledMessage, ...] = (
     _M("any examples?", "example", context="uncertainty-principle"),
     _M("example with numbers please", "example", context="ideal-gas-law"),
     _M("got a worked example?", "example", context="kinetic-energy"),
-    _M("where would i see this in real life", "example", context="polarisation"),
+    _M(
+        "where would i see this in real life",
+        "example",
+        context="polarisation",
+        facet="applications",
+    ),
     _M("like what? give me a concrete case", "example", context="quantum-superposition"),
-    _M("how is that used in practice", "example", context="capacitance"),
+    _M("how is that used in practice", "example", context="capacitance", facet="applications"),
 )
 
 _SIMPLER_REQUESTS: tuple[LabelledMessage, ...] = (
@@ -484,24 +570,24 @@ _UNCOVERED: tuple[LabelledMessage, ...] = (
     _M("what is string theory", "concept", covered=False),
     _M("what is a plasma in physics", "concept", covered=False),
     _M("how do you design a tokamak fusion reactor", "concept", covered=False),
-    _M("what causes turbulence in fluids", "concept", covered=False),
-    _M("explain bernoulli's principle and how planes fly", "concept", covered=False),
-    _M("why do ships float? archimedes principle", "concept", covered=False),
+    _M("what causes turbulence in fluids", "concept", covered=False, facet="why"),
+    _M("explain bernoulli's principle and how planes fly", "concept", covered=False, facet="why"),
+    _M("why do ships float? archimedes principle", "concept", covered=False, facet="why"),
     _M("what is hawking radiation", "concept", covered=False),
     _M("what is dark matter", "concept", covered=False),
     _M("what are quarks and colour charge", "concept", covered=False),
     _M("what is the higgs boson", "concept", covered=False),
-    _M("how were gravitational waves detected", "concept", covered=False),
-    _M("how does a p-n junction in a semiconductor work", "concept", covered=False),
+    _M("how were gravitational waves detected", "concept", covered=False, facet="why"),
+    _M("how does a p-n junction in a semiconductor work", "concept", covered=False, facet="why"),
     _M("what is chaos theory, like the double pendulum", "concept", covered=False),
     _M("what is surface tension", "concept", covered=False),
     _M("what is a bose einstein condensate", "concept", covered=False),
-    _M("how do feynman diagrams work", "concept", covered=False),
-    _M("why do neutrinos oscillate", "concept", covered=False),
+    _M("how do feynman diagrams work", "concept", covered=False, facet="why"),
+    _M("why do neutrinos oscillate", "concept", covered=False, facet="why"),
     _M("what is cherenkov radiation", "concept", covered=False),
     _M("what is the cosmic microwave background", "concept", covered=False),
     _M("what is the coriolis effect", "concept", covered=False),
-    _M("how do stars make heavy elements like iron", "concept", covered=False),
+    _M("how do stars make heavy elements like iron", "concept", covered=False, facet="why"),
     _M(
         "water flows at 1.5 m/s through a pipe that narrows from 4 cm to 2 cm diameter, find the "
         "pressure drop",
@@ -541,6 +627,443 @@ _UNCOVERED: tuple[LabelledMessage, ...] = (
     ),
 )
 
+# Written as students write, each with the facet it asks for (docs/tutor.md lists the facets).
+# ``also`` names the second concept of a comparison.
+_STUDENT_STYLE: tuple[LabelledMessage, ...] = (
+    # formula-phrased
+    _M("what does p = mv mean", "concept", "momentum", facet="define"),
+    _M("F = ma", "concept", "newtons-second-law", facet="define"),
+    _M("p=mv", "concept", "momentum", facet="define"),
+    _M("what is v = u + at", "concept", "suvat-equations", facet="define"),
+    _M("E = hf meaning", "concept", "photons", facet="define"),
+    _M("what does V = IR tell me", "concept", "ohms-law", facet="define"),
+    _M("Q = mc delta T what is c", "concept", "specific-heat-latent-heat", facet="define"),
+    _M("lambda = h/p??", "concept", "de-broglie-wavelength", facet="define"),
+    _M("what is the formula for kinetic energy", "concept", "kinetic-energy", facet="compute"),
+    _M("formula for power", "concept", "power", facet="compute"),
+    _M("equation for centripetal force", "concept", "centripetal-force", facet="compute"),
+    _M("how do i calculate momentum", "concept", "momentum", facet="compute"),
+    _M("how do you work out the resistance of a wire", "concept", "ohms-law", facet="compute"),
+    _M("how do i calculate work done", "concept", "work", facet="compute"),
+    _M("how to calculate wavelength from frequency", "concept", "wave-speed", facet="compute"),
+    _M(
+        "how do you find the period of a pendulum",
+        "concept",
+        "simple-harmonic-motion",
+        facet="compute",
+    ),
+    _M("how do i calculate half life", "concept", "radioactive-decay", facet="compute"),
+    _M("how do you calculate the energy of a photon", "concept", "photons", facet="compute"),
+    _M(
+        "how to calculate the critical angle",
+        "concept",
+        "total-internal-reflection",
+        facet="compute",
+    ),
+    _M("how do i use snells law", "concept", "refraction-snells-law", facet="compute"),
+    # one word
+    _M("momentum", "concept", "momentum", facet="define"),
+    _M("torque?", "concept", "torque", facet="define"),
+    _M("entropy", "concept", "entropy-second-law", facet="define"),
+    _M("frequency", "concept", "wave-speed", facet="define"),
+    _M("capacitors", "concept", "capacitance", facet="define"),
+    _M("friction", "concept", "friction", facet="define"),
+    _M("inertia?", "concept", "newtons-first-law", facet="define"),
+    _M("diffraction", "concept", "diffraction", facet="define"),
+    _M("decoherence?", "concept", "decoherence", facet="define"),
+    _M("resonance", "concept", "resonance", facet="define"),
+    _M("impulse", "concept", "impulse", facet="define"),
+    _M("tension", "concept", "tension", facet="define"),
+    _M("wavefunction", "concept", "wavefunction-born-rule", facet="define"),
+    _M("voltage", "concept", "electric-potential", facet="define"),
+    _M("polarization", "concept", "polarisation", facet="define"),
+    # misspelled
+    _M("wat is momentm", "concept", "momentum", facet="define"),
+    _M("explane entrophy", "concept", "entropy-second-law", facet="define"),
+    _M("what is acceleratoin", "concept", "displacement-velocity-acceleration", facet="define"),
+    _M("centripital force?", "concept", "centripetal-force", facet="define"),
+    _M("whats refractoin", "concept", "refraction-snells-law", facet="define"),
+    _M("quantum tunneling how does it werk", "concept", "quantum-tunnelling", facet="why"),
+    _M("what is superpostion", "concept", "quantum-superposition", facet="define"),
+    _M("photoelectic effect", "concept", "photoelectric-effect", facet="define"),
+    _M("what is capacitence", "concept", "capacitance", facet="define"),
+    _M("electromagnetc induction", "concept", "electromagnetic-induction", facet="define"),
+    _M("projectle motion", "concept", "projectile-motion", facet="define"),
+    _M("what is resistence", "concept", "ohms-law", facet="define"),
+    # "in physics"
+    _M("what is power in physics", "concept", "power", facet="define"),
+    _M("what is work in physics", "concept", "work", facet="define"),
+    _M("what does energy mean in physics", "concept", "energy-conservation", facet="define"),
+    _M("what is a field in physics", "concept", "electric-field", facet="define"),
+    _M("what is tension in physics", "concept", "tension", facet="define"),
+    _M(
+        "what is displacement in physics",
+        "concept",
+        "displacement-velocity-acceleration",
+        facet="define",
+    ),
+    _M("what's a wave in physics", "concept", "wave-speed", facet="define"),
+    _M("what is a quantum state in physics", "concept", "wavefunction-born-rule", facet="define"),
+    _M("what does spin mean in physics", "concept", "quantum-spin", facet="define"),
+    _M("what is the moment of a force in physics", "concept", "torque", facet="define"),
+    # comparisons
+    _M(
+        "difference between speed and velocity",
+        "concept",
+        "displacement-velocity-acceleration",
+        facet="compare",
+    ),
+    _M("mass vs weight", "concept", "newtons-second-law", facet="compare"),
+    _M("heat vs temperature", "concept", "temperature-thermal-equilibrium", facet="compare"),
+    _M(
+        "whats the difference between momentum and kinetic energy",
+        "concept",
+        "momentum",
+        facet="compare",
+        also="kinetic-energy",
+    ),
+    _M(
+        "difference between elastic and inelastic collisions",
+        "concept",
+        "collisions",
+        facet="compare",
+    ),
+    _M("series vs parallel circuits", "concept", "series-parallel-circuits", facet="compare"),
+    _M(
+        "difference between reflection and refraction",
+        "concept",
+        "reflection",
+        facet="compare",
+        also="refraction-snells-law",
+    ),
+    _M(
+        "interference vs diffraction",
+        "concept",
+        "wave-interference",
+        facet="compare",
+        also="diffraction",
+    ),
+    _M(
+        "how is coherence different from decoherence",
+        "concept",
+        "quantum-coherence",
+        facet="compare",
+        also="decoherence",
+    ),
+    _M(
+        "superposition vs entanglement",
+        "concept",
+        "quantum-superposition",
+        facet="compare",
+        also="quantum-entanglement",
+    ),
+    _M("work vs power", "concept", "work", facet="compare", also="power"),
+    _M(
+        "electric field vs electric potential",
+        "concept",
+        "electric-field",
+        facet="compare",
+        also="electric-potential",
+    ),
+    _M("static and kinetic friction whats the difference", "concept", "friction", facet="compare"),
+    _M("converging vs diverging lens", "concept", "thin-lenses", facet="compare"),
+    _M("impulse vs momentum", "concept", "impulse", facet="compare", also="momentum"),
+    # why
+    _M("why is momentum conserved", "concept", "momentum", facet="why"),
+    _M("why does friction happen", "concept", "friction", facet="why"),
+    _M("why does light bend when it enters water", "concept", "refraction-snells-law", facet="why"),
+    _M("why do objects in orbit not fall down", "concept", "gravitation-orbits", facet="why"),
+    _M("why does entropy always increase", "concept", "entropy-second-law", facet="why"),
+    _M("why does a capacitor block dc", "concept", "capacitance", facet="why"),
+    _M(
+        "why do standing waves only have certain frequencies",
+        "concept",
+        "standing-waves",
+        facet="why",
+    ),
+    _M(
+        "why is the sky blue and not violet, is it the em spectrum",
+        "concept",
+        "electromagnetic-spectrum",
+        facet="why",
+    ),
+    _M(
+        "why does the photoelectric effect need a threshold frequency",
+        "concept",
+        "photoelectric-effect",
+        facet="why",
+    ),
+    _M("why do moving clocks run slow", "concept", "special-relativity", facet="why"),
+    _M(
+        "why does a magnet induce a current in a coil",
+        "concept",
+        "electromagnetic-induction",
+        facet="why",
+    ),
+    _M(
+        "why cant we know position and momentum exactly",
+        "concept",
+        "uncertainty-principle",
+        facet="why",
+    ),
+    # where used
+    _M("where is the doppler effect used", "concept", "doppler-effect", facet="applications"),
+    _M(
+        "what is total internal reflection used for",
+        "concept",
+        "total-internal-reflection",
+        facet="applications",
+    ),
+    _M("where are capacitors used", "concept", "capacitance", facet="applications"),
+    _M(
+        "uses of electromagnetic induction",
+        "concept",
+        "electromagnetic-induction",
+        facet="applications",
+    ),
+    _M("applications of resonance", "concept", "resonance", facet="applications"),
+    _M(
+        "what is quantum tunnelling used for in technology",
+        "concept",
+        "quantum-tunnelling",
+        facet="applications",
+    ),
+    _M("where is entanglement used", "concept", "quantum-entanglement", facet="applications"),
+    _M("what are lenses used for", "concept", "thin-lenses", facet="applications"),
+    _M("where do we use radioactive decay", "concept", "radioactive-decay", facet="applications"),
+    _M("practical uses of polarisation", "concept", "polarisation", facet="applications"),
+    # misconceptions
+    _M(
+        "is it true that heavier objects fall faster", "concept", "free-fall", facet="misconception"
+    ),
+    _M(
+        "does a moving object need a force to keep moving",
+        "concept",
+        "newtons-first-law",
+        facet="misconception",
+    ),
+    _M("is centrifugal force real", "concept", "centripetal-force", facet="misconception"),
+    _M(
+        "is cold something that flows into things",
+        "concept",
+        "temperature-thermal-equilibrium",
+        facet="misconception",
+    ),
+    _M(
+        "do astronauts float because there is no gravity in space",
+        "concept",
+        "gravitation-orbits",
+        facet="misconception",
+    ),
+    _M(
+        "does current get used up in a circuit",
+        "concept",
+        "series-parallel-circuits",
+        facet="misconception",
+    ),
+    _M(
+        "is the cat really both alive and dead",
+        "concept",
+        "quantum-superposition",
+        facet="misconception",
+    ),
+    _M(
+        "can entanglement send messages faster than light",
+        "concept",
+        "quantum-entanglement",
+        facet="misconception",
+    ),
+    # word problems
+    _M(
+        "a 1200 kg car goes from 0 to 25 m/s in 10 s, what is the net force on it",
+        "problem",
+        "newtons-second-law",
+        facet="compute",
+    ),
+    _M(
+        "a stone is dropped down a well and hits the water after 3 s, how deep is the well",
+        "problem",
+        "free-fall",
+        facet="compute",
+    ),
+    _M(
+        "a 70 kg sprinter runs at 9 m/s, what is her kinetic energy",
+        "problem",
+        "kinetic-energy",
+        facet="compute",
+    ),
+    _M(
+        "a crane lifts 500 kg through 20 m in 40 s, what power does it use",
+        "problem",
+        "power",
+        facet="compute",
+    ),
+    _M(
+        "a 12 V battery drives 3 A through a lamp, what is its resistance",
+        "problem",
+        "ohms-law",
+        facet="compute",
+    ),
+    _M(
+        "a wave has frequency 50 Hz and wavelength 4 m, how fast does it travel",
+        "problem",
+        "wave-speed",
+        facet="compute",
+    ),
+    _M(
+        "light goes from air into glass with n = 1.5 at 30 degrees, find the refraction angle",
+        "problem",
+        "refraction-snells-law",
+        facet="compute",
+    ),
+    _M("a 2 kg ball moving at 3 m/s, what's its momentum", "problem", "momentum", facet="compute"),
+    _M(
+        "how much heat to warm 2 kg of water by 10 degrees",
+        "problem",
+        "specific-heat-latent-heat",
+        facet="compute",
+    ),
+    _M(
+        "a gas at 300 K and 100 kPa is heated to 600 K at constant volume, new pressure?",
+        "problem",
+        "ideal-gas-law",
+        facet="compute",
+    ),
+    _M(
+        "a 0.5 kg mass on a spring with k = 200 N/m, find the period of oscillation",
+        "problem",
+        "simple-harmonic-motion",
+        facet="compute",
+    ),
+    _M(
+        "a ball thrown horizontally at 15 m/s from a 20 m cliff, where does it land",
+        "problem",
+        "projectile-motion",
+        facet="compute",
+    ),
+    _M(
+        "two 1 microcoulomb charges 10 cm apart, what force between them",
+        "problem",
+        "coulombs-law",
+        facet="compute",
+    ),
+    _M(
+        "a 4 ohm and 6 ohm resistor in parallel, total resistance?",
+        "problem",
+        "series-parallel-circuits",
+        facet="compute",
+    ),
+    _M(
+        "a lens with focal length 10 cm and object at 30 cm, where is the image",
+        "problem",
+        "thin-lenses",
+        facet="compute",
+    ),
+    _M(
+        "a 100 W bulb runs for 5 hours, how much energy does it use",
+        "problem",
+        "power",
+        facet="compute",
+    ),
+    _M(
+        "a car going round a 50 m radius bend at 20 m/s, what is its centripetal acceleration",
+        "problem",
+        "uniform-circular-motion",
+        facet="compute",
+    ),
+    _M(
+        "an electron is accelerated through 100 V, what is its de broglie wavelength",
+        "problem",
+        "de-broglie-wavelength",
+        facet="compute",
+    ),
+    _M(
+        "a sample has 800 atoms and a half life of 2 hours, how many are left after 6 hours",
+        "problem",
+        "radioactive-decay",
+        facet="compute",
+    ),
+    _M(
+        "a 5 N force pushes a box 3 m along the floor, how much work is done",
+        "problem",
+        "work",
+        facet="compute",
+    ),
+    _M(
+        "a 50 kg skater pushes off a 70 kg skater from rest, if she moves at 1.4 m/s how fast "
+        "does he move",
+        "problem",
+        "momentum",
+        facet="compute",
+    ),
+    _M("a 2 kg mass hangs from a rope, what is the tension", "problem", "tension", facet="compute"),
+    _M(
+        "a car brakes from 20 m/s to rest in 4 s, how far does it travel",
+        "problem",
+        "suvat-equations",
+        facet="compute",
+    ),
+    _M(
+        "what is the energy of a photon of wavelength 500 nm", "problem", "photons", facet="compute"
+    ),
+    # off-syllabus physics (not in the notes)
+    _M("what is a white dwarf", "concept", covered=False),
+    _M(
+        "how does a nuclear reactor control its chain reaction",
+        "concept",
+        covered=False,
+        facet="why",
+    ),
+    _M("what is the casimir effect", "concept", covered=False),
+    _M("explain magnetic monopoles", "concept", covered=False),
+    _M("what is supersymmetry", "concept", covered=False),
+    _M("what is the strong nuclear force", "concept", covered=False),
+    _M("how do neutron stars form", "concept", covered=False, facet="why"),
+    _M("what is quantum chromodynamics", "concept", covered=False),
+    _M("what is the hall effect", "concept", covered=False),
+    _M("explain the zeeman effect", "concept", covered=False),
+    _M("what is a laser and how does stimulated emission work", "concept", covered=False),
+    _M("what is the meissner effect", "concept", covered=False),
+    _M(
+        "how do gravitational lenses bend light from galaxies",
+        "concept",
+        covered=False,
+        facet="why",
+    ),
+    _M("what is the pauli exclusion principle", "concept", covered=False),
+    _M("what is dark energy", "concept", covered=False),
+    _M("explain the twin paradox in general relativity", "concept", covered=False),
+    _M("what are cosmic rays", "concept", covered=False),
+    _M("what is a piezoelectric crystal", "concept", covered=False),
+    _M("how does an mri scanner use nuclear magnetic resonance", "concept", covered=False),
+    _M("what is the venturi effect", "concept", covered=False),
+    _M("a 3 m tall column of mercury, what pressure at the base", "problem", covered=False),
+    _M("how much buoyant force acts on a 2 m^3 submerged block", "problem", covered=False),
+    # follow-ups on the chat's topic, with the facet asked
+    _M("why does it happen", "concept", context="doppler-effect", facet="why"),
+    _M("where is it used", "concept", context="total-internal-reflection", facet="applications"),
+    _M("how do i calculate it", "concept", context="kinetic-energy", facet="compute"),
+    _M("and what's the formula", "concept", context="momentum", facet="compute"),
+    _M("is that always true", "concept", context="energy-conservation", facet="misconception"),
+    _M("why though", "concept", context="newtons-third-law", facet="why"),
+    _M("what is it used for", "concept", context="capacitance", facet="applications"),
+    _M("how would i work that out", "concept", context="power", facet="compute"),
+    _M(
+        "what do people get wrong about it",
+        "concept",
+        context="newtons-first-law",
+        facet="misconception",
+    ),
+    _M("where would i see this", "example", context="resonance", facet="applications"),
+    # hints on a task
+    _M("can i get a hint", "concept", context="free-fall", facet="hint"),
+    _M("what's the first step", "concept", context="suvat-equations", facet="hint"),
+    _M("i'm stuck on this task", "concept", context="momentum", facet="hint"),
+    _M("which formula do i need here", "concept", context="ohms-law", facet="hint"),
+    _M("give me a hint please", "concept", context="kinetic-energy", facet="hint"),
+    _M("what should i do next", "concept", context="projectile-motion", facet="hint"),
+)
+
 MESSAGES: tuple[LabelledMessage, ...] = (
     *_GREETINGS,
     *_OFF_TOPIC,
@@ -559,3 +1082,10 @@ QUANTUM_COHERENCE_FLOW: tuple[LabelledMessage, ...] = (
     _M("explain it more simply", "simpler", context="quantum-coherence"),
     _M("try again", "retry", context="quantum-coherence"),
 )
+
+# The quality set: every labelled message, and its two fixed halves.
+QUALITY_SET: tuple[LabelledMessage, ...] = (*MESSAGES, *_STUDENT_STYLE)
+CALIBRATION_HALF: tuple[LabelledMessage, ...] = tuple(
+    m for m in QUALITY_SET if m.half == "calibration"
+)
+TEST_HALF: tuple[LabelledMessage, ...] = tuple(m for m in QUALITY_SET if m.half == "test")

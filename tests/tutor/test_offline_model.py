@@ -117,10 +117,11 @@ def test_it_greets_thanks_and_redirects_off_topic_messages() -> None:
     assert "physics" in off and "banana" not in off
 
 
-def test_it_suggests_practice_on_a_weak_topic() -> None:
+def test_it_leaves_the_practice_suggestion_to_the_service_link() -> None:
+    # One suggestion per reply: the link the service appends (tests/tutor/test_practice_link.py).
     messages = prompt("concept", "what is quantum coherence", weak_topics=("Quantum Physics",))
     reply = OfflineTutorModel().invoke(messages).text
-    assert "Practice suggestion" in reply and "Quantum Physics" in reply
+    assert "Practice suggestion" not in reply and "Quantum Physics" not in reply
 
 
 def test_the_prompt_block_survives_a_student_trying_to_break_out_of_it() -> None:

@@ -61,7 +61,8 @@ def test_editing_an_entry_in_the_admin_re_embeds_it_and_the_index_reloads(
 ) -> None:
     seeding.seed_demo()
     index = knowledge_index.knowledge_index()
-    assert not index.search("zorbulon flux capacitance", threshold=0.3)
+    before = index.search("zorbulon flux capacitance", threshold=0.3)
+    assert all(p.slug != "quantum-coherence" for p, _ in before)
     entry = KnowledgeEntry.objects.get(slug="quantum-coherence")
     old_vector, old_time = entry.embedding, entry.embedded_at
     client = Client()
@@ -77,6 +78,11 @@ def test_editing_an_entry_in_the_admin_re_embeds_it_and_the_index_reloads(
             "example": entry.example,
             "simpler": entry.simpler,
             "alternative": entry.alternative,
+            "formula": "{}",
+            "applications": "[]",
+            "misconceptions": "[]",
+            "prerequisites": "[]",
+            "see_also": "[]",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -74,7 +74,12 @@ class Command(BaseCommand):
         self, host: str, port: int, web_processes: int = 1
     ) -> dict[str, subprocess.Popen[bytes]]:
         manage = str(Path(settings.BASE_DIR) / "manage.py")
-        daphne = [sys.executable, "-m", "daphne", "-b", host, "--proxy-headers"]
+        daphne = [sys.executable, "-m", "daphne", "-b", host]
+        if settings.BEHIND_PROXY:
+            # Only then: without a proxy, a client would pick its own address with the header
+            # (and dodge the login lockout). The lockout reads the header itself
+            # (studysmart/lockout.py); this gives daphne's logs and the scheme the real values.
+            daphne.append("--proxy-headers")
         application = "studysmart.asgi:application"
         commands: dict[str, list[str]] = {
             ("web" if web_processes == 1 else f"web-{i + 1}"): [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0002_content_files'),
+        ('tasks', '0003_practice_task_hints_used'),
     ]
 
     operations = [

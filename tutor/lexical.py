@@ -1,0 +1,313 @@
+"""The lexical half of the tutor's hybrid retrieval: BM25 (bm25s + PyStemmer) over fields.
+
+Each knowledge entry is indexed as three fields, each its own BM25 index, and a query's score
+is their weighted sum (``FIELD_WEIGHTS``):
+
+- ``title``: the title and the aliases (keywords). A question naming a concept should find the
+  concept, not another entry whose body mentions it in passing;
+- ``formula``: every equation of the entry (its formula facet, equations in its keywords and
+  in the LaTeX of its explanation) as symbol tokens (``sym_p``), a whole-equation token
+  (``eq_p=mv``) and the words of each symbol's meaning ("momentum mass velocity");
+- ``body``: the explanation and the facets' text.
+
+Everything — vocabulary, IDF, the spelling corrector — comes from the passages it is built
+from (the knowledge-base rows), so an entry added in the admin is searchable as soon as the
+index is rebuilt. No Django imports.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tutor.retrieval import STOPWORDS, normalise
+
+if TYPE_CHECKING:
+    from tutor.retrieval import Passage
+
+# Field weights of the summed BM25 score; tuned on the calibration half of the labelled set
+# (tests/tutor/test_retrieval_quality.py prints the sweep).
+FIELD_WEIGHTS: dict[str, float] = {"title": 2.0, "formula": 1.2, "body": 0.5}
+FIELDS = tuple(FIELD_WEIGHTS)
+# Weights, relative to the rarest known word, of words the corpus never uses in ``coverage``:
+# an unknown physics word ("neutrinos") says the notes do not cover the question; an unknown
+# everyday word ("a 2 kg rock") says little. Calibrated with the threshold.
+UNKNOWN_PHYSICS_WEIGHT = 3.0
+UNKNOWN_WORD_WEIGHT = 0.5
+
+# Words that say nothing about which concept is meant ("what is power in physics", "the formula
+# for momentum"): dropped from queries and documents alike.
+_NOISE = frozenset(
+    """physics physical formula formulas equation equations concept concepts example examples
+    thing things work out meaning definition term terms simple simply real world life
+    question answer help""".split()
+) - {"work"}  # "work" is itself a concept (work done by a force)
+
+_WORD = re.compile(r"\b[a-z][a-z0-9']*")
+# Names inside formulas that are one symbol, not a product of letters.
+_SYMBOL_NAMES = frozenset(
+    """alpha beta gamma delta epsilon theta lambda mu nu pi rho sigma tau phi psi omega
+    hbar sin cos tan log ln exp net max min rms emf ke pe""".split()
+)
+_LATEX_DROP = re.compile(
+    r"\\(?:frac|mathrm|qquad|quad|left|right|cdot|times|text|mathbf|vec|sqrt|approx|propto|"
+    r"Delta|partial|int|sum|,|;|!)"
+)
+# "p = mv", "E=mc^2", "v = u + at", "\\lambda = h/p": a symbol, "=", then an expression of
+# symbols (a number alone is a given value, "t = 2 s", not a formula).
+_EQUATION = re.compile(
+    r"(?<![A-Za-z])(?P<lhs>\\?[A-Za-z]{1,6}(?:_\{?\w+\}?)?)\s*=\s*(?P<rhs>[^=,;?$\n]{1,40})"
+)
+_MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$", re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer  # PyStemmer: Snowball's English stemmer, compiled
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _general_physics_stems() -> frozenset[str]:
+    from tutor.intents import GENERAL_PHYSICS_WORDS
+
+    return frozenset(stem_word(w) for w in GENERAL_PHYSICS_WORDS)
+
+
+@lru_cache(maxsize=65536)
+def stem_word(word: str) -> str:
+    return str(_stemmer().stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    """Lowercase words without stopwords, noise words, numbers or single letters."""
+    return [
+        w.strip("'")
+        for w in _WORD.findall(normalise(text))
+        if len(w) > 1 and w not in STOPWORDS and w not in _NOISE and not w[0].isdigit()
+    ]
+
+
+def _symbols(expression: str) -> list[str]:
+    """The symbols of an equation: single letters, Greek names, subscripted names."""
+    expression = expression.replace("\\", " ")
+    out: list[str] = []
+    for run in re.findall(r"[A-Za-z]+", expression):
+        low = run.lower()
+        if low in _SYMBOL_NAMES or len(run) == 1:
+            out.append(low)
+        elif len(run) <= 3:  # "mv" is m times v; "mgh" is m g h
+            out.extend(run.lower())
+    return out
+
+
+_OPERATOR = re.compile(r"^[-+*/^()]+$|.*[-+*/^(]$|^[-+*/^)]")
+
+
+def _expression(text: str) -> str:
+    """The leading expression of ``text``: it ends where two operands meet with no operator
+    between them, i.e. where the prose resumes ("u + at for constant a" -> "u + at")."""
+    kept: list[str] = []
+    for token in text.split():
+        operand_pair = (
+            not _OPERATOR.match(kept[-1]) and not _OPERATOR.match(token) if kept else False
+        )
+        if operand_pair and token.lower() not in _SYMBOL_NAMES:
+            break
+        kept.append(token)
+    return " ".join(kept).rstrip(".")
+
+
+def equations(text: str) -> list[tuple[str, list[str]]]:
+    """Equations in ``text`` as (canonical form, symbols): "p = mv" -> ("p=mv", [p, m, v])."""
+    found = []
+    for match in _EQUATION.finditer(text):
+        lhs = match.group("lhs")
+        rhs = _expression(match.group("rhs"))
+        bare_lhs = lhs.lstrip("\\").split("_")[0].lower()
+        if len(bare_lhs) > 3 and bare_lhs not in _SYMBOL_NAMES:
+            continue  # "differentiate x = …" matched mid-word; "energy = …" is prose
+        if not re.search(r"[A-Za-z]", rhs):
+            continue  # a given value, not a formula
+        canon = re.sub(r"[\s{}\\]", "", f"{lhs}={rhs}".lower())
+        symbols = _symbols(lhs) + _symbols(rhs)
+        if symbols:
+            found.append((canon, symbols))
+    return found
+
+
+def formula_tokens(text: str) -> list[str]:
+    """Symbol and whole-equation tokens of every equation in ``text``."""
+    tokens: list[str] = []
+    for canon, symbols in equations(text):
+        tokens.append(f"eq_{canon}")
+        tokens.extend(f"sym_{s}" for s in symbols)
+    return tokens
+
+
+def math_text(text: str) -> str:
+    """The LaTeX of ``text`` ($…$ and $$…$$), commands dropped, one equation per line."""
+    parts = [a or b for a, b in _MATH.findall(text)]
+    return "\n".join(_LATEX_DROP.sub(" ", p) for p in parts)
+
+
+@dataclass(frozen=True)
+class FieldTexts:
+    title: str
+    formula: str  # equations, one per line
+    formula_words: str  # meanings of the formula's symbols
+    body: str
+
+
+def field_texts(passage: Passage) -> FieldTexts:
+    equations_in_keywords = [k for k in passage.keywords if "=" in k]
+    formula = "\n".join(
+        [*equations_in_keywords, passage.formula_expression, math_text(passage.explanation)]
+    )
+    return FieldTexts(
+        title=". ".join([passage.title, *passage.keywords, *passage.aliases]),
+        formula=formula,
+        formula_words=passage.formula_words,
+        body="\n".join([passage.explanation, *passage.facet_texts()]),
+    )
+
+
+class LexicalIndex:
+    """Weighted BM25 over the fields of a few passages; also knows the corpus vocabulary."""
+
+    def __init__(self, passages: Sequence[Passage], weights: dict[str, float] | None = None):
+        import bm25s
+
+        self.weights = dict(FIELD_WEIGHTS if weights is None else weights)
+        self.unknown_physics_weight = UNKNOWN_PHYSICS_WEIGHT
+        self.unknown_word_weight = UNKNOWN_WORD_WEIGHT
+        self.n_docs = len(passages)
+        self._indexes: dict[str, Any] = {}
+        texts = [field_texts(p) for p in passages]
+        surface: set[str] = set()
+        docs_tokens: dict[str, list[list[str]]] = {f: [] for f in FIELDS}
+        for t in texts:
+            title_words = words(t.title)
+            body_words = words(t.body)
+            surface.update(title_words, body_words)
+            docs_tokens["title"].append(
+                [stem_word(w) for w in title_words] + formula_tokens(t.title)
+            )
+            docs_tokens["formula"].append(
+                formula_tokens(t.formula) + [stem_word(w) for w in words(t.formula_words)]
+            )
+            docs_tokens["body"].append([stem_word(w) for w in body_words])
+        self._doc_terms: list[frozenset[str]] = [
+            frozenset(docs_tokens["title"][i] + docs_tokens["formula"][i] + docs_tokens["body"][i])
+            for i in range(self.n_docs)
+        ]
+        self._title_terms = [frozenset(d) for d in docs_tokens["title"]]
+        df: dict[str, int] = {}
+        for terms in self._doc_terms:
+            for term in terms:
+                df[term] = df.get(term, 0) + 1
+        self._idf = {t: math.log((self.n_docs + 1) / (d + 0.5)) for t, d in df.items()}
+        self._unknown_idf = math.log((self.n_docs + 1) / 0.5)
+        if self.n_docs:
+            for name in FIELDS:
+                # An empty field still needs one token for bm25s to index the document.
+                corpus = [toks or ["__empty__"] for toks in docs_tokens[name]]
+                index = bm25s.BM25()
+                index.index(corpus, show_progress=False)
+                self._indexes[name] = index
+        # Alias phrases: an alias all of whose words the question contains names the concept.
+        self._aliases: list[list[frozenset[str]]] = []
+        for p in passages:
+            phrases = []
+            for phrase in (p.title, *p.keywords, *p.aliases):
+                stems = frozenset(stem_word(w) for w in words(phrase))
+                stems |= frozenset(f"eq_{c}" for c, _ in equations(phrase))
+                if stems:
+                    phrases.append(stems)
+            self._aliases.append(phrases)
+        self.vocabulary: frozenset[str] = frozenset(surface)
+        by_letter: dict[str, list[str]] = {}
+        for w in sorted(w for w in surface if len(w) > 3):
+            by_letter.setdefault(w[0], []).append(w)
+        self._by_letter = {k: tuple(v) for k, v in by_letter.items()}
+        self._corrections: dict[str, str] = {}
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def correct(self, word: str) -> str:
+        """A misspelt word (5+ letters, not in the corpus) snapped to its closest corpus word."""
+        if len(word) < 5 or word in self.vocabulary:
+            return word
+        hit = self._corrections.get(word)
+        if hit is None:
+            near = [w for w in self._by_letter.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+            close = difflib.get_close_matches(word, near, n=1, cutoff=0.8)
+            hit = self._corrections[word] = close[0] if close else word
+            if len(self._corrections) > 20000:
+                self._corrections.clear()
+        return hit
+
+    def query_terms(self, text: str) -> list[str]:
+        """The query's stems (spelling-corrected) and formula tokens, duplicates removed."""
+        terms = [stem_word(self.correct(w)) for w in words(text)]
+        terms += formula_tokens(text)
+        return list(dict.fromkeys(terms))
+
+    def scores(self, terms: list[str]) -> np.ndarray:
+        """Weighted BM25 per passage for query ``terms``."""
+        total = np.zeros(self.n_docs)
+        if not terms or not self.n_docs:
+            return total
+        for name, weight in self.weights.items():
+            index = self._indexes[name]
+            ids = index.get_tokens_ids(terms)
+            if ids:
+                total += weight * np.asarray(index.get_scores(ids), dtype=np.float64)
+        return total
+
+    def coverage(self, terms: list[str]) -> np.ndarray:
+        """Per passage: the share of the query's IDF mass that the passage contains.
+
+        Words the corpus never uses weigh most, so "why do neutrinos oscillate" is far from
+        covered by the entry on oscillations: this is what tells "not in my notes" apart.
+        """
+        out = np.zeros(self.n_docs)
+        if not terms or not self.n_docs:
+            return out
+        # An unknown everyday word ("a 2 kg rock") says nothing; an unknown physics word
+        # ("neutrinos") says the question is about something the notes do not cover.
+        physics = _general_physics_stems()
+        weights = [
+            self._idf.get(
+                t,
+                self._unknown_idf
+                * (self.unknown_physics_weight if t in physics else self.unknown_word_weight),
+            )
+            for t in terms
+        ]
+        mass = sum(weights)
+        if not mass:
+            return out
+        for i, doc in enumerate(self._doc_terms):
+            out[i] = sum(w for t, w in zip(terms, weights, strict=True) if t in doc) / mass
+        return out
+
+    def alias_matches(self, terms: Iterable[str]) -> list[tuple[int, int]]:
+        """(passage, alias size) for passages with an alias fully named in the query,
+        longest alias first."""
+        present = set(terms)
+        found = []
+        for i, phrases in enumerate(self._aliases):
+            sizes = [len(ph) for ph in phrases if ph <= present]
+            if sizes:
+                found.append((i, max(sizes)))
+        found.sort(key=lambda pair: -pair[1])
+        return found

@@ -27,6 +27,7 @@ from mlmodels.models import (
     TrainingRun,
     TrainingTracker,
 )
+from studysmart import metrics
 from studysmart.outages import REDIS_ERRORS
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ def predict_many(
                 tuple(answers[1:]),
             )
         predictions.append(served)
+    metrics.record_predictions(p.source for p in predictions)
     return predictions
 
 
@@ -269,6 +271,254 @@ def compute_group_averages() -> dict[tuple[int, str], tuple[float, float, int]]:
         for r in rows
     }
     return averages
+
+
+# --- a class at a glance ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicChance:
+    """A student's current predicted chance on a topic: the mean P(correct) over the topic's
+    assignable tasks, and the source that served most of them."""
+
+    p_correct: float
+    tasks: int
+    source: str
+
+
+def predict_class_topics(
+    *, students: Sequence[Any], topics: Sequence[Any]
+) -> dict[tuple[int, int], TopicChance]:
+    """{(student id, topic id): TopicChance} for a whole class in one batched pass.
+
+    The same sources and fallbacks as `predict_many`, for every student × every assignable
+    task of the topics, without one call per student: the tasks, the students' stored
+    abilities and their recent histories are read once for the class (a fixed number of
+    queries however many students), then each model predicts the whole matrix.
+    """
+    from mlmodels.registry import champion_kind, get_predictor
+    from tasks.models import Task
+
+    if not students or not topics:
+        return {}
+    tasks = list(
+        Task.objects.assignable()
+        .filter(topic__in=[t.pk for t in topics])
+        .only("id", "topic_id", "difficulty")
+        .order_by("topic_id", "id")
+    )
+    if not tasks:
+        return {}
+    n_students, n_tasks = len(students), len(tasks)
+    averages = group_averages()
+    champion = champion_kind()
+    models = list(ModelKind.values)
+    if champion is None:
+        order: list[str] = ["average", *models, "default"]
+    else:
+        order = [champion, *(m for m in models if m != champion), "average", "default"]
+    average_row = [average_prediction(t, averages) for t in tasks]
+    matrices: dict[str, np.ndarray] = {
+        "average": np.tile(
+            np.array([p.p_correct if p else np.nan for p in average_row]), (n_students, 1)
+        ),
+        "default": np.full((n_students, n_tasks), DEFAULT_P_CORRECT),
+    }
+    histories = ClassHistories(students)
+    for kind in models:
+        if order.index(kind) > order.index("default"):
+            continue
+        loaded = get_predictor(kind)
+        if loaded is None:
+            continue
+        try:
+            matrices[kind] = CLASS_PREDICTORS.get(kind, _per_student_matrix)(
+                loaded, kind=kind, students=students, tasks=tasks, histories=histories
+            )
+        except Exception:  # a model bug must cost a fallback, never the class view
+            logger.exception("%s class prediction failed; falling back", loaded.version.label)
+    # Served: the first source in order with a finite answer, per cell.
+    served = np.full((n_students, n_tasks), np.nan)
+    served_by = np.full((n_students, n_tasks), -1)
+    for index, source in enumerate(order):
+        matrix = matrices.get(source)
+        if matrix is None:
+            continue
+        take = np.isnan(served) & np.isfinite(matrix)
+        served[take] = matrix[take]
+        served_by[take] = index
+    topic_ids = np.array([t.topic_id for t in tasks])
+    out: dict[tuple[int, int], TopicChance] = {}
+    for topic_id in np.unique(topic_ids):
+        columns = topic_ids == topic_id
+        means = served[:, columns].mean(axis=1)
+        for row, student in enumerate(students):
+            sources = np.bincount(served_by[row, columns], minlength=len(order))
+            out[(student.pk, int(topic_id))] = TopicChance(
+                float(means[row]), int(columns.sum()), order[int(sources.argmax())]
+            )
+    return out
+
+
+class ClassHistories:
+    """The completed attempts of a class's students, read once and shared by the models."""
+
+    def __init__(self, students: Sequence[Any]) -> None:
+        self.ids = [s.pk for s in students]
+        self._recent: dict[int, dict[int, list[tuple[Any, ...]]]] = {}
+
+    def recent(self, last: int) -> dict[int, list[tuple[Any, ...]]]:
+        """{student id: their last `last` attempts, oldest first} (one windowed query)."""
+        if last not in self._recent:
+            from django.db.models import F, Window
+            from django.db.models.functions import RowNumber
+
+            from tasks.models import PracticeTask
+
+            rows = (
+                PracticeTask.objects.filter(student_id__in=self.ids, status="completed")
+                .exclude(answered_at=None)
+                .annotate(
+                    back=Window(
+                        RowNumber(),
+                        partition_by=[F("student_id")],
+                        order_by=[F("answered_at").desc(), F("id").desc()],
+                    )
+                )
+                .filter(back__lte=last)
+                .values_list(
+                    "student_id",
+                    "back",
+                    "task_id",
+                    "task__topic_id",
+                    "task__difficulty",
+                    "is_correct",
+                    "seconds_taken",
+                )
+            )
+            grouped: dict[int, list[tuple[Any, ...]]] = {pk: [] for pk in self.ids}
+            for student_id, _back, *attempt in sorted(rows, key=lambda r: (r[0], -r[1])):
+                grouped[student_id].append(tuple(attempt))
+            self._recent[last] = grouped
+        return self._recent[last]
+
+    def everything(self, student_ids: Sequence[int]) -> dict[int, list[tuple[Any, ...]]]:
+        """{student id: every attempt, oldest first} for a few students (one query)."""
+        from tasks.models import PracticeTask
+
+        grouped: dict[int, list[tuple[Any, ...]]] = {pk: [] for pk in student_ids}
+        rows = (
+            PracticeTask.objects.filter(student_id__in=student_ids, status="completed")
+            .exclude(answered_at=None)
+            .order_by("student_id", "answered_at", "id")
+            .values_list(
+                "student_id",
+                "task_id",
+                "task__topic_id",
+                "task__difficulty",
+                "is_correct",
+                "seconds_taken",
+            )
+        )
+        for student_id, *attempt in rows:
+            grouped[student_id].append(tuple(attempt))
+        return grouped
+
+
+def _as_arrays(
+    attempts: Sequence[tuple[Any, ...]],
+) -> tuple[list[tuple[str, str, int]], list[float], list[float]]:
+    """(task, topic, difficulty, correct, seconds) rows → attempt_history's three lists."""
+    items = [(str(t), str(topic), difficulty_code(d or "")) for t, topic, d, _c, _s in attempts]
+    correct = [1.0 if c else 0.0 for *_rest, c, _s in attempts]
+    log_seconds = [math.log(s) if s and s > 0 else math.nan for *_rest, s in attempts]
+    return items, correct, log_seconds
+
+
+def _lnirt_class_matrix(
+    loaded: Any, *, kind: str, students: Sequence[Any], tasks: Sequence[Task], histories: Any
+) -> np.ndarray:
+    from mlmodels import lnirt
+
+    model = loaded.model
+    stored = dict(
+        (sid, (theta, tau))
+        for sid, theta, tau in StudentModelState.objects.filter(
+            student_id__in=histories.ids, lnirt_version_id=loaded.version.id
+        ).values_list("student_id", "theta", "tau")
+    )
+    abilities: dict[int, tuple[float, float]] = {}
+    missing = []
+    for student in students:
+        if student.pk in stored:
+            abilities[student.pk] = stored[student.pk]
+        elif (index := model.user_index.get(str(student.pk))) is not None:
+            abilities[student.pk] = (float(model.theta[index]), float(model.tau[index]))
+        else:
+            missing.append(student.pk)
+    if missing:
+        for student_id, attempts in histories.everything(missing).items():
+            items, correct, log_seconds = _as_arrays(attempts)
+            abilities[student_id] = (
+                lnirt.update_person(model, items=items, correct=correct, log_seconds=log_seconds)
+                if items
+                else (0.0, 0.0)
+            )
+    theta = np.array([abilities[s.pk][0] for s in students])[:, None]
+    tau = np.array([abilities[s.pk][1] for s in students])[:, None]
+    batch = lnirt.resolve_items(model, [task_key(t) for t in tasks])
+    p, _log_t = lnirt._predict_batch(batch, theta, tau, 0.0)
+    return np.asarray(p, dtype=np.float64)
+
+
+def _sequence_class_matrix(
+    loaded: Any, *, kind: str, students: Sequence[Any], tasks: Sequence[Task], histories: Any
+) -> np.ndarray:
+    from mlmodels.sequence_serve import HistoryStep, Target
+
+    model = loaded.model
+    recent = histories.recent(int(getattr(model, "history_len", 20)))
+    targets = [Target(item=i, topic=t, difficulty=d) for i, t, d in map(task_key, tasks)]
+    steps = []
+    for student in students:
+        items, correct, log_seconds = _as_arrays(recent.get(student.pk, []))
+        steps.append(
+            [
+                HistoryStep(
+                    item=i,
+                    topic=t,
+                    difficulty=d,
+                    correct=bool(c),
+                    log_seconds=None if math.isnan(s) else s,
+                )
+                for (i, t, d), c, s in zip(items, correct, log_seconds, strict=True)
+            ]
+        )
+    # One LSTM pass for the whole class rather than one per student.
+    p, _log_s = model.predict_log_many(
+        users=[str(s.pk) for s in students], histories=steps, targets=targets
+    )
+    return np.asarray(p, dtype=np.float64)
+
+
+def _per_student_matrix(
+    loaded: Any, *, kind: str, students: Sequence[Any], tasks: Sequence[Task], histories: Any
+) -> np.ndarray:
+    """Any other model kind: its own per-student predictions (register a batched one in
+    CLASS_PREDICTORS to keep the class view's queries bounded)."""
+    rows = []
+    for student in students:
+        predictions = model_predictions(kind, user=student, tasks=tasks)
+        rows.append([p.p_correct if p is not None else np.nan for p in predictions])
+    return np.array(rows, dtype=np.float64)
+
+
+# Batched class-level predictors per model kind: (loaded model, students, tasks, histories)
+# → an (students × tasks) matrix of P(correct), NaN where the model has no answer.
+CLASS_PREDICTORS: dict[str, Any] = {
+    ModelKind.LNIRT: _lnirt_class_matrix,
+    ModelKind.SEQUENCE: _sequence_class_matrix,
+}
 
 
 def record_completion(*, practice_task: PracticeTask) -> None:

@@ -29,6 +29,7 @@ from mlmodels.registry import (
     sweep_orphaned_temporary_files,
     write_atomically,
 )
+from studysmart import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -177,6 +178,7 @@ def run_training(*, run_id: int) -> str:
             error=f"{type(exc).__name__}: {exc}",
             seconds=time.perf_counter() - started,
         )
+        metrics.record_training(outcome="failed", seconds=time.perf_counter() - started)
         return f"run {run_id}: failed ({type(exc).__name__})"
     finally:
         heartbeat.stop()
@@ -184,6 +186,7 @@ def run_training(*, run_id: int) -> str:
     record_outcome(
         run, state=TrainingRun.State.SUCCEEDED, seconds=time.perf_counter() - started, **result
     )
+    metrics.record_training(outcome="succeeded", seconds=time.perf_counter() - started)
     return f"run {run_id}: {result['summary']}"
 
 

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from studysmart.admin_scoping import StudentScopedAdmin, scope_to_students
 from tasks.bank_csv import (
     TASK_CSV_FIELDS,
     TOPIC_CSV_FIELDS,
@@ -383,7 +384,7 @@ def preview_task(data: Any) -> Task | None:
 
 
 @admin.register(PracticeTask)
-class PracticeTaskAdmin(admin.ModelAdmin):
+class PracticeTaskAdmin(StudentScopedAdmin, admin.ModelAdmin):
     list_display = (
         "id",
         "student_link",
@@ -439,7 +440,10 @@ class PracticeTaskAdmin(admin.ModelAdmin):
     def student_history_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        student = get_object_or_404(User, pk=user_id)
+        # Teachers: only their classes' students (another's id is a 404, as in the changelist).
+        student = get_object_or_404(
+            scope_to_students(User.objects.all(), request.user, field=""), pk=user_id
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -486,8 +490,10 @@ def student_history(*, student: UserModel) -> dict[str, Any]:
     return {"totals": totals, "per_topic": per_topic, "recent": recent}
 
 
-# The user's change page links to the history. Registered over Django's own UserAdmin.
-class StudentUserAdmin(UserAdmin):
+# The user's change page links to the history. Registered over Django's own UserAdmin;
+# teachers see their classes' students only.
+class StudentUserAdmin(StudentScopedAdmin, UserAdmin):
+    student_field = ""
     change_form_template = "admin/tasks/user_change_form.html"
     actions = ["issue_password_reset_links", "unlock_login"]
 

@@ -21,6 +21,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -72,6 +73,7 @@ class AttemptImportSummary:
     rows: int = 0
     users_created: int = 0
     users_existing: int = 0
+    users_erased: int = 0
     topics_created: int = 0
     topics_existing: int = 0
     tasks_created: int = 0
@@ -96,6 +98,8 @@ class AttemptImportSummary:
             f"  attempts  {verb} {self.attempts_created:,}, "
             f"skipped (already imported) {self.attempts_skipped:,}",
         ]
+        if self.users_erased:
+            out.append(f"  left out {self.users_erased:,} erased students and their attempts")
         if self.items_with_several_topics:
             out.append(
                 f"  note: {self.items_with_several_topics:,} items appear under several topics;"
@@ -221,13 +225,15 @@ def do_import_attempts(
     summary.items_with_several_topics = len(scan.items_with_several_topics)
     outer = transaction.atomic() if atomic and not dry_run else contextlib.nullcontext()
     with outer:
-        user_ids = _ensure_users(source, scan, summary, dry_run)
+        # Erased students (a tombstone of their namespaced id) are not brought back.
+        erased = _erased_users(source, scan, summary)
+        user_ids = _ensure_users(source, scan, summary, dry_run, skip=erased)
         topic_ids = _ensure_topics(source, scan, summary, dry_run)
         task_ids = _ensure_tasks(source, scan, topic_ids, summary, dry_run)
         done = 0
         for batch in _batched(_attempts(path, layout), batch_size):
             existing = _existing_keys(source, [a.key for a in batch])
-            new = [a for a in batch if a.key not in existing]
+            new = [a for a in batch if a.key not in existing and a.user not in erased]
             summary.attempts_skipped += len(batch) - len(new)
             summary.attempts_created += len(new)
             if new and not dry_run:
@@ -505,11 +511,24 @@ def _check_namespaces(source: str, scan: _Scan) -> None:
         raise AttemptsFileError(problems[:MAX_ERRORS], total=len(problems))
 
 
+def _erased_users(source: str, scan: _Scan, summary: AttemptImportSummary) -> set[str]:
+    from operations.models import ErasedStudent
+
+    by_name = {imported_username(source=source, user=u): u for u in scan.users}
+    erased = {by_name[name] for name in ErasedStudent.erased(by_name)}
+    summary.users_erased = len(erased)
+    return erased
+
+
 def _ensure_users(
-    source: str, scan: _Scan, summary: AttemptImportSummary, dry_run: bool
+    source: str,
+    scan: _Scan,
+    summary: AttemptImportSummary,
+    dry_run: bool,
+    skip: AbstractSet[str] = frozenset(),
 ) -> dict[str, int]:
     User = get_user_model()
-    wanted = {imported_username(source=source, user=u): u for u in scan.users}
+    wanted = {imported_username(source=source, user=u): u for u in scan.users if u not in skip}
     names = list(wanted)
     found = _users_by_name(names)
     missing = [n for n in names if n not in found]

@@ -4,6 +4,7 @@ tasks, and seeding the demo question bank with simulated history."""
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mlmodels.services import Prediction, predict_many, record_completion
+from studysmart import metrics
 from studysmart.timing import timed
 from tasks.answers import AnswerError, parse_numeric_answer
 from tasks.demo import forget_cached_averages, seed_history
@@ -109,15 +111,16 @@ def assign_practice_tasks(
     student: User,
     count: int,
     pool: TaskQuerySet | None = None,
+    target: float | None = None,
 ) -> list[PracticeTask]:
     """Assign up to `count` new tasks, adaptively (docs/architecture.md, "Assignment").
 
     Candidates are the assignable tasks of `pool` (default: the whole bank) that are neither
     pending for the student nor recently attempted (recent ones only when nothing else is
     left). One batched prediction for all candidates; the greedy pick minimises the distance of
-    the predicted P(correct) from PRACTICE_TARGET_P_CORRECT plus a penalty per task of the same
-    topic already picked, with a little random jitter to break ties. Each new practice task
-    stores the prediction it was chosen with, and every other source's, frozen.
+    the predicted P(correct) from `target` (default PRACTICE_TARGET_P_CORRECT) plus a penalty
+    per task of the same topic already picked, with a little random jitter to break ties. Each
+    new practice task stores the prediction it was chosen with, and every other source's, frozen.
 
     The prediction runs before the student's lock is taken, outside any write transaction; under
     the lock the pending set is read again, so a second assignment that ran meanwhile (a double
@@ -144,24 +147,13 @@ def assign_practice_tasks(
             [task for task, _ in still_free],
             [prediction for _, prediction in still_free],
             count=count,
-            target=settings.PRACTICE_TARGET_P_CORRECT,
+            target=settings.PRACTICE_TARGET_P_CORRECT if target is None else target,
             recent=recent,
             rng=rng,
         )
         now = timezone.now()
-        new = [
-            PracticeTask(
-                student=student,
-                task=task,
-                assigned_at=now,
-                assigned_p_correct=prediction.p_correct,
-                assigned_seconds=prediction.seconds,
-                assigned_source=prediction.source,
-                assigned_version=prediction.version,
-                assigned_alternatives={p.source: p.as_dict() for p in prediction.alternatives},
-            )
-            for task, prediction in picks
-        ]
+        new = [new_practice_task(student, task, prediction, now=now) for task, prediction in picks]
+        transaction.on_commit(lambda: metrics.ASSIGNMENTS.inc(len(new)))
         return PracticeTask.objects.bulk_create(new)
 
 
@@ -187,10 +179,40 @@ def assignment_candidates(
     return candidates, recent
 
 
-def _new_practice_task(
+def assign_chosen_tasks(*, student: User, tasks: Sequence[Task]) -> list[PracticeTask]:
+    """Assign exactly these tasks (a teacher's choice), each with its frozen prediction.
+
+    A task the student already has pending is not assigned twice; an imported or inactive task
+    is never assigned. The new practice tasks are returned in the order given. As in
+    `assign_practice_tasks`, the prediction runs before the lock and the pending set is read
+    again under it.
+    """
+    assignable = set(
+        Task.objects.assignable().filter(pk__in=[t.pk for t in tasks]).values_list("pk", flat=True)
+    )
+    chosen = [t for t in dict.fromkeys(tasks) if t.pk in assignable]
+    if not chosen:
+        return []
+    predictions = predict_many(user=student, tasks=chosen, with_alternatives=True)
+    with transaction.atomic():
+        lock_student(student)
+        pending = set(
+            PracticeTask.objects.for_student(student).pending().values_list("task_id", flat=True)
+        )
+        now = timezone.now()
+        return PracticeTask.objects.bulk_create(
+            [
+                new_practice_task(student, task, prediction, now=now)
+                for task, prediction in zip(chosen, predictions, strict=True)
+                if task.pk not in pending
+            ]
+        )
+
+
+def new_practice_task(
     student: User, task: Task, prediction: Prediction, *, now: datetime
 ) -> PracticeTask:
-    """An unsaved practice task with its prediction, and every other source's, frozen."""
+    """An unsaved practice task with the prediction it was assigned with, frozen."""
     return PracticeTask(
         student=student,
         task=task,
@@ -347,7 +369,7 @@ def practise_again(*, practice_task_id: int, student: User) -> tuple[PracticeTas
     if waiting is not None:
         return waiting, False
     prediction = predict_many(user=student, tasks=[original.task], with_alternatives=True)[0]
-    item = _new_practice_task(student, original.task, prediction, now=timezone.now())
+    item = new_practice_task(student, original.task, prediction, now=timezone.now())
     item.save()
     return item, True
 
@@ -424,6 +446,7 @@ def complete_practice_task(
     (… WHERE status IN ('assigned', 'shown')), so of two submits at once exactly one completes
     and the other changes nothing. The student models hear of it inside the same transaction.
     """
+    started = time.perf_counter()
     practice_task = PracticeTask.objects.for_student(student).with_task().get(pk=practice_task_id)
     if practice_task.is_completed:
         raise AlreadyCompleted(practice_task)
@@ -458,6 +481,7 @@ def complete_practice_task(
     for name, value in fields.items():
         setattr(practice_task, name, value)
     record_completion(practice_task=practice_task)
+    transaction.on_commit(lambda: metrics.record_completion(correct=is_correct, started=started))
     return CompletionResult(practice_task, is_correct, seconds_taken)
 
 

@@ -811,14 +811,27 @@ def describe_training_status(status: Mapping[str, Any]) -> str:
         return "Your predictions are being retrained…"
     if status["state"] == "queued":
         return "Retraining queued…"
-    counter = (
-        f"{status['completed_since_training']}/{status['threshold']} tasks until the next update"
-    )
+    # Counts down to the next retraining (a counter that counts up read as "tasks done").
+    left = max(0, status["threshold"] - status["completed_since_training"])
+    counter = f"{left} task{'s' if left != 1 else ''} until the next retraining"
     champion = status["champion"]
     if champion:
         auc = f", AUC {champion['auc']:.2f}" if isinstance(champion.get("auc"), float) else ""
         return f"Model {champion['version']}{auc} · {counter}"
     return f"Predictions from practice averages · {counter}"
+
+
+STUDENT_SUMMARY = "Your predictions update after every answer and learn from everyone's practice."
+
+
+def describe_status_for(status: Mapping[str, Any], *, staff: bool) -> str:
+    """The status line for a reader: staff get the models, versions, AUC and the retraining
+    counter (`summary`); a student reads what their predictions are doing."""
+    if staff:
+        return str(status["summary"])
+    if status["state"] == "running":
+        return "Your predictions are being updated…"
+    return STUDENT_SUMMARY
 
 
 def describe_training_announcement(*, state: str, champion: str | None, auc: object) -> str | None:

@@ -17,12 +17,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.decorators import method_decorator
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from studysmart import health as health_checks
-from studysmart.errors import json_methods
+from studysmart import services
+from studysmart.errors import error_response, json_methods, wants_json
 from studysmart.lockout import client_ip
 
 WELCOME = "Welcome to StudySmart AI API"
@@ -52,6 +55,12 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        required=False,
+        label="E-mail address (optional)",
+        help_text="Only used to reset your password if you forget it.",
+    )
+
     class_code = forms.CharField(
         label="Class code (optional)",
         required=False,
@@ -60,7 +69,7 @@ class SignupForm(UserCreationForm):
     )
 
     class Meta(UserCreationForm.Meta):
-        fields = ("username",)
+        fields = ("username", "email")
 
     def __init__(self, *args: Any, throttle_key: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,6 +108,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error("class_code", exc.message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[services.THEME_SESSION_KEY] = services.theme_for(user=user)
             return redirect("tasks:dashboard")
     return render(request, "registration/signup.html", {"form": form})
 
@@ -131,6 +141,45 @@ class AdminLoginForm(BoundedUsernameMixin, AdminAuthenticationForm):
 class StudySmartLoginView(LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # The chosen theme rides in the session: pages render it without a query.
+        self.request.session[services.THEME_SESSION_KEY] = services.theme_for(user=form.get_user())
+        return response
+
+
+@require_POST
+def theme(request: HttpRequest) -> HttpResponse:
+    """Remember the colour theme (light, dark, or "system": as the device). static/studysmart/
+    app.js sends it with fetch and switches at once; without JavaScript the form posts and the
+    page comes back in the new theme."""
+    chosen = request.POST.get("theme", "")
+    try:
+        services.set_theme(user=request.user, theme=chosen)
+    except ValueError as exc:
+        if wants_json(request):
+            return error_response(
+                status=400, code="bad_request", message=str(exc), fields={"theme": str(exc)}
+            )
+        return HttpResponse(str(exc), status=400, content_type="text/plain")
+    request.session[services.THEME_SESSION_KEY] = chosen
+    if wants_json(request):
+        return JsonResponse({"theme": chosen})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    return redirect(back)
+
+
+@login_not_required
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on pages without an icon link (the admin's)."""
+    return redirect(static("studysmart/favicon.svg"), permanent=True)
 
 
 def trusted_client_address(request: HttpRequest) -> str | None:

@@ -573,7 +573,20 @@ def student_history(*, student: UserModel) -> dict[str, Any]:
 class StudentUserAdmin(StudentScopedAdmin, UserAdmin):
     student_field = ""
     change_form_template = "admin/tasks/user_change_form.html"
-    actions = ["unlock_login"]
+    actions = ["issue_password_reset_links", "unlock_login"]
+
+    @admin.action(description="Issue a one-time password reset link", permissions=["change"])
+    def issue_password_reset_links(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """For students without an e-mail address: a link the teacher passes on. It works
+        once (Django's reset token changes with the password) and expires after
+        PASSWORD_RESET_TIMEOUT."""
+        from studysmart.services import password_reset_path
+
+        for user in queryset.filter(is_active=True).order_by("username")[:50]:
+            link = request.build_absolute_uri(password_reset_path(user=user))
+            messages.success(
+                request, format_html("Reset link for {}: <code>{}</code>", user.username, link)
+            )
 
     @admin.action(description="Unlock login (forget failed log-ins)", permissions=["change"])
     def unlock_login(self, request: HttpRequest, queryset: QuerySet) -> None:

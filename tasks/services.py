@@ -3,7 +3,6 @@ tasks, and seeding the demo question bank with simulated history."""
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from collections import Counter
@@ -21,8 +20,9 @@ from mlmodels.review import due_reviews
 from mlmodels.services import Prediction, predict_many, record_completion
 from studysmart import metrics
 from studysmart.timing import timed
+from tasks.answers import AnswerError, parse_numeric_answer
 from tasks.demo import forget_cached_averages, seed_history
-from tasks.models import AnswerKind, PracticeTask, Task, TaskQuerySet
+from tasks.models import AnswerKind, Difficulty, PracticeTask, Task, TaskQuerySet, Topic
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -64,6 +64,20 @@ class AlreadyCompleted(PracticeTaskError):
     def __init__(self, practice_task: PracticeTask) -> None:
         super().__init__("This practice task is already completed.")
         self.practice_task = practice_task
+
+
+class NotPending(PracticeTaskError):
+    """Skipping or answering a task that is no longer pending (→ 409)."""
+
+    def __init__(self, practice_task: PracticeTask) -> None:
+        word = "skipped" if practice_task.is_skipped else "completed"
+        super().__init__(f"This practice task is already {word}.")
+        self.practice_task = practice_task
+        self.code = f"already_{word}"
+
+
+class NotFinished(PracticeTaskError):
+    """Practising again a task that is still pending (→ 409)."""
 
 
 class NotShown(PracticeTaskError):
@@ -242,6 +256,43 @@ def new_practice_task(
     )
 
 
+def practice_pool(*, topic: object = None, difficulty: object = None) -> TaskQuerySet | None:
+    """The tasks a student asked for by topic slug and/or difficulty (None: the whole bank).
+
+    Raises PracticeTaskError naming the field for an unknown topic or difficulty, or a
+    combination the bank has no tasks for.
+    """
+    if topic in (None, "") and difficulty in (None, ""):
+        return None
+    pool = Task.objects.assignable()
+    topic_name = ""
+    if topic not in (None, ""):
+        if not isinstance(topic, str):
+            raise PracticeTaskError(
+                'topic must be a topic\'s slug, e.g. "kinematics".', field="topic"
+            )
+        found = Topic.objects.filter(slug=topic, tasks__in=pool).distinct().first()
+        if found is None:
+            known = ", ".join(
+                Topic.objects.filter(tasks__in=pool).distinct().values_list("slug", flat=True)
+            )
+            raise PracticeTaskError(
+                f"Unknown topic “{topic[:60]}”. Topics: {known}.", field="topic"
+            )
+        pool = pool.filter(topic=found)
+        topic_name = found.name
+    if difficulty not in (None, ""):
+        if difficulty not in Difficulty.values:
+            raise PracticeTaskError(
+                f"difficulty must be one of: {', '.join(Difficulty.values)}.", field="difficulty"
+            )
+        pool = pool.filter(difficulty=difficulty)
+        if not pool.exists():
+            where = f" in {topic_name}" if topic_name else ""
+            raise PracticeTaskError(f"There are no {difficulty} tasks{where}.", field="difficulty")
+    return pool
+
+
 def lock_student(student: User) -> None:
     """Serialise this student's assignments until the transaction ends.
 
@@ -350,14 +401,12 @@ def mark_shown(*, practice_task: PracticeTask) -> PracticeTask:
     A conditional UPDATE (… WHERE shown_at IS NULL), so two first fetches at once agree on one
     time on SQLite and PostgreSQL alike; a single statement needs no explicit transaction.
     """
-    if practice_task.shown_at is not None or practice_task.is_completed:
+    if practice_task.shown_at is not None or not practice_task.is_pending:
         return practice_task
     now = timezone.now()
-    updated = (
-        PracticeTask.objects.filter(pk=practice_task.pk, shown_at__isnull=True)
-        .exclude(status=PracticeTask.Status.COMPLETED)
-        .update(shown_at=now, status=PracticeTask.Status.SHOWN)
-    )
+    updated = PracticeTask.objects.filter(
+        pk=practice_task.pk, shown_at__isnull=True, status__in=PracticeTask.PENDING_STATUSES
+    ).update(shown_at=now, status=PracticeTask.Status.SHOWN)
     if updated:
         practice_task.shown_at = now
         practice_task.status = PracticeTask.Status.SHOWN
@@ -366,13 +415,66 @@ def mark_shown(*, practice_task: PracticeTask) -> PracticeTask:
     return practice_task
 
 
+@transaction.atomic
+def skip_practice_task(*, practice_task_id: int, student: User) -> PracticeTask:
+    """Pass over a pending task: it becomes `skipped`, is never graded and is never a model
+    input (the student models only read completed tasks).
+
+    Raises PracticeTask.DoesNotExist (→ 404) and NotPending (→ 409) for a task already
+    completed or skipped. A conditional UPDATE, so a skip racing an answer loses cleanly.
+    """
+    practice_task = PracticeTask.objects.for_student(student).with_task().get(pk=practice_task_id)
+    updated = PracticeTask.objects.filter(
+        pk=practice_task.pk, status__in=PracticeTask.PENDING_STATUSES
+    ).update(status=PracticeTask.Status.SKIPPED)
+    if not updated:
+        practice_task.refresh_from_db()
+        raise NotPending(practice_task)
+    practice_task.status = PracticeTask.Status.SKIPPED
+    return practice_task
+
+
+@transaction.atomic
+def practise_again(*, practice_task_id: int, student: User) -> tuple[PracticeTask, bool]:
+    """A new practice task for the same task as a completed (or skipped) one, with a fresh
+    prediction frozen as usual: (the practice task, whether it is new). When the task is
+    already pending again, that one is returned rather than a second copy.
+
+    Raises PracticeTask.DoesNotExist (→ 404), NotFinished (→ 409) for a pending one, and
+    PracticeTaskError (→ 400) when the task is no longer offered.
+    """
+    lock_student(student)
+    mine = PracticeTask.objects.for_student(student)
+    original = mine.with_task().get(pk=practice_task_id)
+    if original.is_pending:
+        raise NotFinished("This practice task is still pending: answer or skip it first.")
+    if not Task.objects.assignable().filter(pk=original.task_id).exists():
+        raise PracticeTaskError("This task is no longer offered for practice.")
+    waiting = mine.pending().with_task().filter(task_id=original.task_id).first()
+    if waiting is not None:
+        return waiting, False
+    prediction = predict_many(user=student, tasks=[original.task], with_alternatives=True)[0]
+    item = new_practice_task(student, original.task, prediction, now=timezone.now())
+    item.save()
+    return item, True
+
+
+@dataclass(frozen=True)
+class GradedAnswer:
+    is_correct: bool
+    answer: str  # as graded: a numeric answer as a number in the task's unit
+    answer_text: str = ""  # as the student typed it, when that differs ("1200 cm")
+
+
 def check_answer(
     *, task: Task, answer: object = None, self_assessed_correct: object = None
-) -> tuple[bool, str]:
-    """Validate an answer for the task's kind and grade it: (is_correct, answer as stored).
+) -> GradedAnswer:
+    """Validate an answer for the task's kind and grade it.
 
     Types are checked strictly (JSON gives them as they are): a numeric answer is a finite
-    number and not a bool, a choice is one of the option ids, a self-assessment a bool.
+    number (taken in the task's unit) or a text with an optional unit, which is converted
+    (tasks/answers.py; a wrong dimension is refused, not graded); a choice is one of the
+    option ids, a self-assessment a bool.
     """
     if task.answer_kind == AnswerKind.SELF:
         if answer is not None:
@@ -384,7 +486,8 @@ def check_answer(
             raise InvalidAnswer(
                 "self_assessed_correct must be true or false.", field="self_assessed_correct"
             )
-        return self_assessed_correct, "got it right" if self_assessed_correct else "got it wrong"
+        text = "got it right" if self_assessed_correct else "got it wrong"
+        return GradedAnswer(self_assessed_correct, text)
     if self_assessed_correct is not None:
         raise InvalidAnswer(
             "Only self-assessed tasks take self_assessed_correct; send answer.",
@@ -393,23 +496,19 @@ def check_answer(
     if answer is None:
         raise InvalidAnswer("answer is required.", field="answer")
     if task.answer_kind == AnswerKind.NUMERIC:
-        unit = f" (in {task.unit})" if task.unit else ""
-        if isinstance(answer, bool) or not isinstance(answer, int | float):
-            raise InvalidAnswer(f"answer must be a number{unit}.", field="answer")
         try:
-            value = float(answer)
-        except OverflowError:
-            value = math.inf
-        if not math.isfinite(value):
-            raise InvalidAnswer(f"answer must be a finite number{unit}.", field="answer")
-        return task.check_numeric(value), repr(value)
+            parsed = parse_numeric_answer(answer, unit=task.unit)
+        except AnswerError as exc:
+            raise InvalidAnswer(exc.message, field="answer") from None
+        typed = parsed.typed if isinstance(answer, str) else ""
+        return GradedAnswer(task.check_numeric(parsed.value), repr(parsed.value), typed[:200])
     if task.answer_kind == AnswerKind.CHOICE:
         ids = task.option_ids()
         if not isinstance(answer, str) or answer not in ids:
             raise InvalidAnswer(
                 f"answer must be one of the option ids: {', '.join(ids)}.", field="answer"
             )
-        return task.check_choice(answer), answer
+        return GradedAnswer(task.check_choice(answer), answer)
     raise InvalidAnswer("This task cannot be answered here.")
 
 
@@ -427,20 +526,23 @@ def complete_practice_task(
     """Grade and complete a practice task, timed by the server's clock.
 
     Raises PracticeTask.DoesNotExist for an unknown id or another student's (→ 404),
-    InvalidAnswer (→ 400), AlreadyCompleted (→ 409) and NotShown (→ 409: the task was never
-    fetched, so it has no start time). The completing UPDATE is conditional
-    (… WHERE status != 'completed'), so of two submits at once exactly one completes and the
-    other changes nothing. The student models hear of it inside the same transaction.
+    InvalidAnswer (→ 400), AlreadyCompleted and NotPending (→ 409), NotShown (→ 409: the task
+    was never fetched, so it has no start time). The completing UPDATE is conditional
+    (… WHERE status IN ('assigned', 'shown')), so of two submits at once exactly one completes
+    and the other changes nothing. The student models hear of it inside the same transaction.
     """
     started = time.perf_counter()
     practice_task = PracticeTask.objects.for_student(student).with_task().get(pk=practice_task_id)
     if practice_task.is_completed:
         raise AlreadyCompleted(practice_task)
+    if practice_task.is_skipped:
+        raise NotPending(practice_task)
     if practice_task.shown_at is None:
         raise NotShown()
-    is_correct, stored_answer = check_answer(
+    graded = check_answer(
         task=practice_task.task, answer=answer, self_assessed_correct=self_assessed_correct
     )
+    is_correct = graded.is_correct
     now = timezone.now()
     shown_at = practice_task.shown_at
     seconds_taken = round(max(0.0, (now - shown_at).total_seconds()), 3)
@@ -448,17 +550,18 @@ def complete_practice_task(
         "status": PracticeTask.Status.COMPLETED,
         "shown_at": shown_at,
         "answered_at": now,
-        "answer": stored_answer,
+        "answer": graded.answer,
+        "answer_text": graded.answer_text,
         "is_correct": is_correct,
         "seconds_taken": seconds_taken,
     }
-    updated = (
-        PracticeTask.objects.filter(pk=practice_task.pk)
-        .exclude(status=PracticeTask.Status.COMPLETED)
-        .update(**fields)
-    )
+    updated = PracticeTask.objects.filter(
+        pk=practice_task.pk, status__in=PracticeTask.PENDING_STATUSES
+    ).update(**fields)
     if not updated:
         practice_task.refresh_from_db()
+        if practice_task.is_skipped:
+            raise NotPending(practice_task)
         raise AlreadyCompleted(practice_task)
     for name, value in fields.items():
         setattr(practice_task, name, value)

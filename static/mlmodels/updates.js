@@ -50,8 +50,9 @@
       // Other panels of the page (assigned task sets) listen for their own frame types.
       document.dispatchEvent(new CustomEvent("studysmart:update", { detail: frame }));
       if (frame.type !== "training") return;
-      // The wording comes from the server (mlmodels/services.py), never from here.
-      if (frame.message) {
+      // The wording comes from the server (mlmodels/services.py), never from here. The pushed
+      // line names the model: staff only (data-staff); a student's page polls its own summary.
+      if (frame.message && box.dataset.staff !== undefined) {
         show(frame.message, true);
       } else {
         poll();

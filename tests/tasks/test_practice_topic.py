@@ -136,6 +136,8 @@ def test_the_dashboard_offers_the_weakest_topic(
         "mlmodels.services.predict_many",
         weak_predictions({"energy-momentum": 0.3, "waves": 0.5}),
     )
+    # Weakest by the models' evidence: a student who has answered something.
+    PracticeTaskFactory(student=alice, task=waves.tasks.first(), completed=True)
     page = logged_in(alice).get("/").content.decode()
     assert "Practise your weakest topic: Energy &amp; Momentum" in page
     assert f'action="{url(energy)}"' in page
@@ -145,3 +147,4 @@ def test_the_dashboard_says_nothing_without_evidence(alice: User, energy: Topic)
     # Only the default prior predicts a newcomer: no topic is called weak.
     page = logged_in(alice).get("/").content.decode()
     assert "weakest topic" not in page
+    assert "Start anywhere — we’ll learn your level" in page

@@ -330,7 +330,7 @@ def priority_picks(
             rng=rng,
         )
     if review_topics and len(picks) < count:
-        slots = min(count - len(picks), max(1, math.floor(count * settings.REVIEW_SHARE)))
+        slots = min(count - len(picks), max(1, int(count * settings.REVIEW_SHARE)))
         taken = {t.pk for t, _ in picks}
         for topic_id in review_topics[:slots]:
             options = [(t, p) for t, p in pairs if t.topic_id == topic_id and t.pk not in taken]

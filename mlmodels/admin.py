@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,6 +14,12 @@ from django.views.decorators.http import require_POST
 from mlmodels.charts import calibration_svg
 from mlmodels.models import ModelVersion, StudentModelState, TrainingRun, TrainingTracker
 from mlmodels.services import request_training, training_status
+
+
+def require_superuser(request: HttpRequest) -> None:
+    """Model versions and "retrain now" are superusers' alone (staff teachers included)."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
 
 
 def _figure(value: Any, digits: int = 3) -> str:
@@ -28,6 +35,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "is_champion",
         "auc",
         "logloss",
+        "ece",
         "log_time_mae",
         "beats_baselines",
         "samples",
@@ -63,6 +71,10 @@ class ModelVersionAdmin(admin.ModelAdmin):
     def logloss(self, obj: ModelVersion) -> str:
         return _figure(obj.metrics.get("logloss"))
 
+    @admin.display(description="ECE")
+    def ece(self, obj: ModelVersion) -> str:
+        return _figure(obj.metrics.get("ece"))
+
     @admin.display(description="log-time MAE")
     def log_time_mae(self, obj: ModelVersion) -> str:
         return _figure(obj.metrics.get("log_time_mae"))
@@ -90,7 +102,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
             rows.append(
                 (
                     f"baseline: {name}",
-                    f"AUC {_figure(b.get('auc'))}, log-time MAE {_figure(b.get('log_time_mae'))}",
+                    f"AUC {_figure(b.get('auc'))}, ECE {_figure(b.get('ece'))}, "
+                    f"log-time MAE {_figure(b.get('log_time_mae'))}",
                 )
             )
         cells = "".join(format_html("<tr><th>{}</th><td>{}</td></tr>", k, v) for k, v in rows)
@@ -118,6 +131,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         ]
 
     def performance_view(self, request: HttpRequest) -> HttpResponse:
+        require_superuser(request)
         versions = list(ModelVersion.objects.active())
         # SciPy (via the metrics) only when the page is opened: every process imports admin.py.
         from mlmodels.comparison import live_comparison
@@ -156,6 +170,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/mlmodels/performance.html", context)
 
     def retrain_view(self, request: HttpRequest) -> HttpResponse:
+        require_superuser(request)
         run = request_training(trigger=TrainingRun.Trigger.ADMIN, force=True)
         if run is None:
             messages.warning(request, "A training run is already queued or running.")

@@ -1,6 +1,7 @@
 """The core of `benchmark_models`: split, train every model, score it beside the baselines, and
-pick the champion with the champion rule (docs/models.md). No Django: the management command is a
-thin wrapper.
+pick the champion with the worker's rule (`evaluation.choose_champion`). No Django: the
+management command is a thin wrapper. `worker_trainers` is the one list of trainers the worker
+and the benchmark both use.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from mlmodels.data import AttemptTable, split_chronological, split_random
-from mlmodels.evaluation import BASELINES, REFERENCE_BASELINES, Baseline, evaluate
+from mlmodels.evaluation import (
+    BASELINES,
+    REFERENCE_BASELINES,
+    Baseline,
+    auc_bar,
+    evaluate,
+)
+from mlmodels.evaluation import choose_champion as champion_rule
 from mlmodels.lnirt import Evidence, LnirtParams, fit_lnirt, predict_table
 
 Split = Literal["chronological", "random"]
@@ -24,7 +32,8 @@ Split = Literal["chronological", "random"]
 class ModelTrainer(Protocol):
     """What the benchmark (and the worker) needs from a student model."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def train(self, train_table: AttemptTable, *, seed: int) -> Any: ...
 
@@ -51,6 +60,40 @@ class LnirtTrainer:
         self, trained: LnirtParams, full_table: AttemptTable, test_mask: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         return predict_table(trained, full_table, test_mask, evidence=self.evidence)
+
+
+def worker_trainers(
+    *,
+    threads: int = 1,
+    quick: bool = False,
+    kinds: tuple[str, ...] | None = None,
+    validation: str = "chronological",
+) -> dict[str, ModelTrainer]:
+    """Every model kind (or `kinds`) as the worker trains it, each calibrated on a validation
+    fold (calibration.py): LNIRT on each student's last 20 % (then refitted on everything), the
+    sequence model on its own early-stopping slice (no second fit: its training dominates the
+    worker's time), the learning-aware model internally. `validation="random"` draws the folds
+    at random instead, for fixed-order tests evaluated with the random split. `quick` trains
+    the sequence model for fewer epochs (smoke runs). TensorFlow is imported only when the
+    sequence model is asked for."""
+    from mlmodels.calibration import CalibratedTrainer, SelfValidatedTrainer
+    from mlmodels.learning import LearningTrainer
+
+    wanted = kinds or ("lnirt", "sequence", "learning")
+    trainers: dict[str, ModelTrainer] = {}
+    for kind in wanted:
+        if kind == "lnirt":
+            trainers[kind] = CalibratedTrainer(LnirtTrainer(), refit=True, validation=validation)
+        elif kind == "sequence":
+            from mlmodels.sequence_train import SequenceTrainer
+
+            sequence = SequenceTrainer(threads=threads, epochs=8 if quick else 30)
+            trainers[kind] = SelfValidatedTrainer(sequence)
+        elif kind == "learning":
+            trainers[kind] = LearningTrainer(validation=validation)
+        else:
+            raise ValueError(f"unknown model kind {kind!r}")
+    return trainers
 
 
 @dataclass(frozen=True)
@@ -170,14 +213,13 @@ def run_benchmark(
     models: Mapping[str, ModelTrainer],
     dataset: str = "",
     baselines: Mapping[str, Baseline] = BASELINES,
-    reference_in_bar: bool = True,
 ) -> BenchmarkReport:
     """Train every model on the training rows, score models and baselines on the test rows.
 
-    `models` maps display names to trainers. The champion rule (docs/models.md): among models that
-    beat every baseline on AUC, the lowest log-loss; if none qualifies, the baseline with the
-    lowest log-loss. `reference_in_bar=False` leaves the user+item LR out of "every baseline"
-    (it is the reference bar, not one of the simple baselines, and cannot be served).
+    `models` maps display names to trainers. The champion is the worker's
+    (`evaluation.choose_champion`): among models that beat every simple baseline on AUC, the
+    lowest log-loss. If none qualifies the worker serves the topic × difficulty average; the
+    report then marks the simple baseline with the lowest log-loss as served.
     """
     test_mask = split_mask(table, split=split, seed=seed)
     train_table = table.subset(~test_mask)
@@ -196,7 +238,7 @@ def run_benchmark(
         p, lt = trainer.predict(trained, table, test_mask)
         t2 = time.perf_counter()
         entries.append(_entry(name, "model", y, p, log_t, lt, t1 - t0, t2 - t1))
-    served = choose_champion(entries, reference_in_bar=reference_in_bar)
+    served = choose_champion(entries)
     final = tuple(replace(e, served=k == served) for k, e in enumerate(entries))
     return BenchmarkReport(
         dataset=dataset,
@@ -236,21 +278,14 @@ def _entry(
     )
 
 
-def choose_champion(entries: list[BenchmarkEntry], *, reference_in_bar: bool = True) -> int:
-    """Index of the entry to serve (docs/models.md, champion rule). NaN metrics never win."""
-    bar = [
-        e.auc
-        for e in entries
-        if e.kind == "baseline" and (reference_in_bar or not e.reference) and not math.isnan(e.auc)
-    ]
-    best_baseline_auc = max(bar, default=-math.inf)
-    qualified = [
-        k
-        for k, e in enumerate(entries)
-        if e.kind == "model" and e.auc > best_baseline_auc and not math.isnan(e.logloss)
-    ]
-    if qualified:
-        return min(qualified, key=lambda k: entries[k].logloss)
+def choose_champion(entries: list[BenchmarkEntry]) -> int:
+    """Index of the entry to serve: the worker's champion, else the simple baseline with the
+    lowest log-loss. NaN metrics never win."""
+    bar = auc_bar({e.name: e.auc for e in entries if e.kind == "baseline"})
+    models = {e.name: (e.auc, e.logloss) for e in entries if e.kind == "model"}
+    champion = champion_rule(models, bar=bar)
+    if champion is not None:
+        return next(k for k, e in enumerate(entries) if e.kind == "model" and e.name == champion)
     servable = [
         k
         for k, e in enumerate(entries)

@@ -9,7 +9,7 @@ from typing import Any
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from redis.exceptions import RedisError
 
-from studysmart import live_sockets
+from studysmart import live_sockets, metrics
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ class UpdatesConsumer(AsyncJsonWebsocketConsumer):
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        metrics.websocket_opened(self, "updates")
         if self.session_key:
             live_sockets.REGISTRY.add(self, self.session_key)
 
@@ -77,6 +78,7 @@ class UpdatesConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=live_sockets.CLOSE_LOGGED_OUT)
 
     async def disconnect(self, code: int) -> None:
+        metrics.websocket_closed(self)
         live_sockets.REGISTRY.discard(self, getattr(self, "session_key", None))
         for group in getattr(self, "joined", []):
             # Leaving is best effort: an unreachable Redis loses the memberships by itself.
@@ -89,3 +91,7 @@ class UpdatesConsumer(AsyncJsonWebsocketConsumer):
 
     async def training_update(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "training", **event.get("payload", {})})
+
+    async def task_set_assigned(self, event: dict[str, Any]) -> None:
+        # A teacher assigned a set to this student (classes.services.announce_task_set).
+        await self.send_json({"type": "task_set", **event.get("payload", {})})

@@ -10,8 +10,9 @@ import csv
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -138,17 +139,57 @@ class CsvColumns:
     timestamp: str = ""  # ISO-8601 or epoch seconds; takes precedence over `order` when set
 
 
+def open_attempts_csv(path: Path | str) -> TextIO:
+    """The one way to open an attempts file: UTF-8, a byte-order mark (Excel's) dropped."""
+    return open(path, newline="", encoding="utf-8-sig")
+
+
+def parse_timestamp(raw: str) -> datetime:
+    """An attempt's time: ISO-8601 (naive = UTC) or epoch seconds, always timezone-aware UTC
+    (never the machine's local zone). Raises ValueError with a readable message."""
+    text = raw.strip()
+    if not text:
+        raise ValueError("empty timestamp")
+    try:
+        value = float(text)
+    except ValueError:
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"not an ISO-8601 date-time or epoch seconds: {raw!r}") from None
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed
+    if not math.isfinite(value):
+        raise ValueError(f"not a timestamp: {raw!r}")
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        raise ValueError(f"epoch seconds out of range: {raw!r}") from None
+
+
 def read_attempts_csv(path: Path | str, columns: CsvColumns = CsvColumns()) -> list[AttemptRecord]:
-    """Read a long-format attempts CSV. Raises ValueError naming the line of the first bad row."""
+    """Read a long-format attempts CSV. Raises ValueError naming the line of the first bad row.
+
+    Parses as `import_attempts` does (the same file gives the same attempts, times and order):
+    UTF-8 with an optional byte-order mark, header names and values stripped, blank lines
+    skipped, naive timestamps in UTC, the physical line number as the order of last resort.
+    """
     scale = 0.001 if columns.time_unit == "ms" else 1.0
     records: list[AttemptRecord] = []
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        header: Sequence[str] = reader.fieldnames or ()
+    with open_attempts_csv(path) as fh:
+        reader = csv.reader(fh)
+        header: Sequence[str] = tuple(h.strip() for h in next(reader, []))
         for needed in (columns.user, columns.item, columns.correct):
             if needed not in header:
                 raise ValueError(f"{path}: missing column {needed!r} (have {', '.join(header)})")
-        for lineno, row in enumerate(reader, start=2):
+        for raw in reader:
+            if not raw:
+                continue  # blank lines carry nothing
+            lineno = reader.line_num
+            if len(raw) != len(header):
+                raise ValueError(f"{path}: line {lineno}: expected {len(header)} fields")
+            row = {name: value.strip() for name, value in zip(header, raw, strict=True)}
             try:
                 correct = _parse_correct(row[columns.correct])
                 seconds = _parse_seconds(row, columns, scale)
@@ -190,13 +231,7 @@ def _parse_seconds(row: dict[str, str], columns: CsvColumns, scale: float) -> fl
 
 def _parse_order(row: dict[str, str], columns: CsvColumns, lineno: int) -> float:
     if columns.timestamp:
-        from datetime import datetime
-
-        raw = row[columns.timestamp].strip()
-        try:
-            return float(raw)
-        except ValueError:
-            return datetime.fromisoformat(raw).timestamp()
+        return parse_timestamp(row[columns.timestamp]).timestamp()
     raw_order = row.get(columns.order) if columns.order else None
     return float(raw_order) if raw_order not in (None, "") else float(lineno)
 

@@ -81,6 +81,8 @@ class LnirtParams:
     group_sd: np.ndarray  # (5,) spread of group means around the global mean
     n_iter: int
     converged: bool
+    # Platt (a, b) for the served probability (calibration.py); None: not calibrated.
+    calibration: np.ndarray | None = None
 
     @property
     def ability_speed_correlation(self) -> float:
@@ -157,6 +159,8 @@ class LnirtParams:
             arrays[name] = np.asarray(getattr(self, name))
         arrays["n_iter"] = np.array(self.n_iter)
         arrays["converged"] = np.array(self.converged)
+        if self.calibration is not None:
+            arrays["calibration"] = np.asarray(self.calibration, dtype=np.float64)
         with open(path, "wb") as fh:  # a file object stops NumPy appending ".npz" to the name
             np.savez(fh, **arrays)  # type: ignore[arg-type]
 
@@ -173,6 +177,7 @@ class LnirtParams:
                 **arrays,
                 n_iter=int(z["n_iter"]),
                 converged=bool(z["converged"]),
+                calibration=z["calibration"].copy() if "calibration" in z.files else None,
             )
 
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 class ModelKind(models.TextChoices):
     LNIRT = "lnirt", "LNIRT"
     SEQUENCE = "sequence", "Sequence (embedding + LSTM)"
+    LEARNING = "learning", "Learning-aware regression (history features)"
 
 
 class TrainingRun(models.Model):
@@ -149,3 +150,44 @@ class StudentModelState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student}: θ={self.theta:.2f} τ={self.tau:.2f}"
+
+
+class LearningState(models.Model):
+    """What the learning-aware model needs of one student's history in one scope — the student
+    overall, one topic or one task — advanced by every completed attempt (and rebuilt by an
+    import), so a prediction reads a few rows however long the history is.
+
+    `values` is `mlmodels.learning`'s state vector (layout `state_version`): counts, decayed
+    counts per half-life, the last attempt's time, days practised, recent log times.
+    """
+
+    class Scope(models.TextChoices):
+        STUDENT = "student", "Student overall"
+        TOPIC = "topic", "Topic"
+        TASK = "task", "Task"
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_states"
+    )
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    # The topic's or the task's id (0 for the student scope): one column keeps a page's reads
+    # to one query.
+    key = models.PositiveBigIntegerField(default=0)
+    values = models.JSONField(default=list)
+    state_version = models.PositiveSmallIntegerField(default=1)
+    attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The predicted chance just after the last attempt (topic scope): the dashboard's "chance
+    # at last practice" for review scheduling.
+    p_after_last = models.FloatField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "scope", "key"], name="learning_state_unique_scope"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.scope} {self.key} ({self.attempts} attempts)"

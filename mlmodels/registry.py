@@ -72,6 +72,9 @@ class ActiveVersion:
     version: int
     artifact: str
     is_champion: bool
+    # From the version's held-out figures: the fallback order after the champion.
+    qualified: bool = False
+    logloss: float = float("inf")
 
     @property
     def label(self) -> str:
@@ -96,7 +99,17 @@ def _load_sequence(path: Path) -> Any:
     return SequencePredictor.load(path)
 
 
-LOADERS: dict[str, Callable[[Path], Any]] = {"lnirt": _load_lnirt, "sequence": _load_sequence}
+def _load_learning(path: Path) -> Any:
+    from mlmodels.learning import LearningModel
+
+    return LearningModel.load(path)
+
+
+LOADERS: dict[str, Callable[[Path], Any]] = {
+    "lnirt": _load_lnirt,
+    "sequence": _load_sequence,
+    "learning": _load_learning,
+}
 
 
 class _Registry:
@@ -115,9 +128,22 @@ class _Registry:
             from mlmodels.models import ModelVersion
 
             rows = ModelVersion.objects.active().values_list(
-                "id", "kind", "version", "artifact", "is_champion"
+                "id",
+                "kind",
+                "version",
+                "artifact",
+                "is_champion",
+                "metrics__beats_baselines",
+                "metrics__logloss",
             )
-            self._active = {row[1]: ActiveVersion(*row) for row in rows}
+            self._active = {
+                row[1]: ActiveVersion(
+                    *row[:5],
+                    qualified=bool(row[5]),
+                    logloss=float(row[6]) if isinstance(row[6], int | float) else float("inf"),
+                )
+                for row in rows
+            }
             self._checked_at = now
         return self._active
 
@@ -161,6 +187,19 @@ registry = _Registry()
 def get_predictor(kind: str) -> LoadedModel | None:
     """The loaded active model of `kind`, or None when there is none or it cannot be loaded."""
     return registry.get(kind)
+
+
+def serving_order() -> list[str]:
+    """Model kinds in the order they answer: the champion, then the other kinds that beat the
+    simple baselines, lowest held-out log-loss first (docs/models.md). Kinds that did not
+    qualify are never served (they are still computed as alternatives at assignment)."""
+    active = registry.active_versions()
+    champion = [k for k, a in active.items() if a.is_champion]
+    others = sorted(
+        (k for k, a in active.items() if a.qualified and not a.is_champion),
+        key=lambda k: active[k].logloss,
+    )
+    return champion + others
 
 
 def champion_kind() -> str | None:

@@ -132,6 +132,12 @@ class SequencePredictor:
         self.time_mean = float(np.asarray(arrays["time_mean"]))
         self.time_std = float(np.asarray(arrays["time_std"]))
         self.time_residual_std = float(np.asarray(arrays["time_residual_std"]))
+        # Platt (a, b) for the served probability (calibration.py); absent: not calibrated.
+        self.calibration = (
+            np.asarray(arrays["calibration"], dtype=np.float64).reshape(2)
+            if "calibration" in arrays
+            else None
+        )
         self._check_shapes(w)
         self._w = w
         self.units = u = w["lstm_recurrent_kernel"].shape[0]
@@ -345,6 +351,92 @@ class SequencePredictor:
         """
         p, log_s = self.predict_log(user=user, history=history, targets=targets)
         return p, np.exp(log_s + 0.5 * self.time_residual_std**2)
+
+    def predict_log_many(
+        self,
+        *,
+        users: Sequence[str],
+        histories: Sequence[Sequence[HistoryStep]],
+        targets: Sequence[Target],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`predict_log` for many students at once (a class): (p_correct, predicted log
+        seconds), each of shape (students, targets). One LSTM pass over every student's
+        left-padded history (padding is masked, so it equals the one-student path), then one
+        pass of the heads over every student × target."""
+        n_users, n = len(users), len(targets)
+        if n_users == 0 or n == 0:
+            return np.empty((n_users, n)), np.empty((n_users, n))
+        length = self.history_len
+        h_item = np.zeros((n_users, length), dtype=np.int64)
+        h_topic = np.zeros((n_users, length), dtype=np.int64)
+        h_diff = np.zeros((n_users, length), dtype=np.int64)
+        numeric = np.zeros((n_users, length, NUMERIC_STEP_FEATURES), dtype=np.float32)
+        mask = np.zeros((n_users, length))
+        for row, history in enumerate(histories):
+            steps = list(history)[-length:]
+            for j, s in enumerate(steps, start=length - len(steps)):
+                h_item[row, j] = self._item_index.get(s.item, 0)
+                h_topic[row, j] = self._topic_index.get(s.topic, 0)
+                h_diff[row, j] = _difficulty_code(s.difficulty)
+                numeric[row, j, 0] = 1.0 if s.correct else 0.0
+                ls = s.log_seconds
+                if ls is not None and math.isfinite(ls):
+                    numeric[row, j, 1] = (ls - self.time_mean) / self.time_std
+                else:
+                    numeric[row, j, 2] = 1.0
+                mask[row, j] = 1.0
+        state = self.encode_history(h_item, h_topic, h_diff, numeric, mask)
+        user = np.fromiter((self._user_index.get(u, 0) for u in users), np.int64, n_users)
+        item = np.fromiter((self._item_index.get(t.item, 0) for t in targets), np.int64, n)
+        topic = np.fromiter((self._topic_index.get(t.topic, 0) for t in targets), np.int64, n)
+        diff = np.fromiter((_difficulty_code(t.difficulty) for t in targets), np.int64, n)
+        logit, z_time = self._heads_grid(state, user, item, topic, diff)
+        p = _sigmoid(logit).astype(np.float64)
+        return p, self.to_log_seconds(z_time)
+
+    def _heads_grid(
+        self,
+        state: np.ndarray,
+        user: np.ndarray,
+        item: np.ndarray,
+        topic: np.ndarray,
+        difficulty: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`heads` for every student × every target, shapes (students, targets). The hidden
+        layer's input is a concatenation, so its product splits into a per-student and a
+        per-target part, added before the ReLU: no (students·targets × features) matrix."""
+        w = self._w
+        blocks = [
+            state.shape[1],
+            w["user_embedding"].shape[1],
+            w["item_embedding"].shape[1],
+            w["topic_embedding"].shape[1],
+            w["difficulty_embedding"].shape[1],
+        ]
+        k_state, k_user, k_item, k_topic, k_diff = np.split(
+            w["hidden_kernel"], np.cumsum(blocks)[:-1], axis=0
+        )
+        per_student = state @ k_state + w["user_embedding"][user] @ k_user
+        per_target = (
+            w["item_embedding"][item] @ k_item
+            + w["topic_embedding"][topic] @ k_topic
+            + w["difficulty_embedding"][difficulty] @ k_diff
+            + w["hidden_bias"]
+        )
+        hidden = np.maximum(per_student[:, None, :] + per_target[None, :, :], 0.0)
+        logit = (
+            hidden @ w["correct_kernel"][:, 0]
+            + w["correct_bias"][0]
+            + w["item_bias"][item, 0][None, :]
+            + w["user_bias"][user, 0][:, None]
+        )
+        z_time = (
+            hidden @ w["time_kernel"][:, 0]
+            + w["time_bias"][0]
+            + w["item_time_bias"][item, 0][None, :]
+            + w["user_time_bias"][user, 0][:, None]
+        )
+        return logit, z_time
 
     def _encode_steps(self, steps: Sequence[HistoryStep]) -> np.ndarray:
         if not steps:

@@ -106,6 +106,10 @@ class SequenceArtifacts:
     epochs_run: int = 0
     seconds: float = 0.0
     history: dict[str, list[float]] = field(default_factory=dict)
+    # P(correct) and outcomes on the early-stopping slice (never trained on): what the Platt
+    # calibration of the served probability is fitted on.
+    validation_p: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    validation_y: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def _vocab(names: tuple[str, ...], used_codes: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
@@ -420,7 +424,13 @@ def fit_sequence_model(
         out = model.predict_on_batch(take(x, timed))
         pred = np.asarray(out["log_time"]).reshape(-1) * time_std + time_mean
         residual_std = float(np.std(table.log_seconds[timed] - pred))
+    validation_p = np.zeros(0)
+    if n_val:
+        out = model.predict_on_batch(take(x, val_rows))
+        validation_p = np.asarray(out["p_correct"], dtype=np.float64).reshape(-1)
     return SequenceArtifacts(
+        validation_p=validation_p,
+        validation_y=table.correct[val_rows].astype(np.float64) if n_val else np.zeros(0),
         model=model,
         config=cfg,
         users=users,
@@ -480,10 +490,15 @@ def predictor_from_artifacts(artifacts: SequenceArtifacts) -> SequencePredictor:
     return SequencePredictor(export_arrays(artifacts))
 
 
-def export_weights(artifacts: SequenceArtifacts, path: Path | str) -> Path:
-    """Write the TensorFlow-free serving form (one `.npz`) atomically; returns the path."""
+def export_weights(
+    artifacts: SequenceArtifacts, path: Path | str, *, calibration: np.ndarray | None = None
+) -> Path:
+    """Write the TensorFlow-free serving form (one `.npz`) atomically; returns the path.
+    `calibration`: the Platt (a, b) of the served probability, stored beside the weights."""
     target = Path(path)
     arrays = export_arrays(artifacts)
+    if calibration is not None:
+        arrays["calibration"] = np.asarray(calibration, dtype=np.float64).reshape(2)
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as fh:

@@ -27,6 +27,7 @@ from mlmodels.models import (
     TrainingRun,
     TrainingTracker,
 )
+from studysmart import metrics
 from studysmart.outages import REDIS_ERRORS
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ GROUP_AVERAGES_TTL_SECONDS = 300
 class Prediction:
     p_correct: float
     seconds: float
-    source: str  # "sequence" | "lnirt" | "average" | "default"
+    source: str  # "learning" | "sequence" | "lnirt" | "average" | "default"
     version: str = ""
     # What every other available source predicted (filled when asked for, at assignment).
     alternatives: tuple[Prediction, ...] = field(default=(), compare=False)
@@ -62,30 +63,31 @@ def predict_many(
 ) -> list[Prediction]:
     """Predict (P(correct), expected seconds) for one student and a batch of tasks.
 
-    Sources in order: the champion model, the other model, the topic × difficulty average, the
-    default. A source that cannot answer (no version, file missing or corrupt, any error) is
-    skipped, so an unknown student, topic, difficulty or task never raises.
+    Sources in order (docs/models.md): the champion, the other kinds that beat the simple
+    baselines (lowest held-out log-loss first), the topic × difficulty average, the default.
+    A source that cannot answer (no version, file missing or corrupt, any error) is skipped, so
+    an unknown student, topic, difficulty or task never raises. Kinds that did not qualify are
+    computed only as the alternatives stored at assignment.
     """
     if not tasks:
         return []
-    from mlmodels.registry import champion_kind
+    from mlmodels.registry import serving_order
 
     averages = group_averages()
-    champion = champion_kind()
-    models = [ModelKind.LNIRT, ModelKind.SEQUENCE]
-    if champion is None:
-        # No model beat the baselines on held-out data: the average answers before them.
-        order: list[str] = ["average", *models, "default"]
-    else:
-        order = [champion, *(m for m in models if m != champion), "average", "default"]
+    models = list(ModelKind.values)
+    served_kinds = [k for k in serving_order() if k in models]
+    order: list[str] = [*served_kinds, "average", "default"]
+    # Kinds that are not served still answer as alternatives, after the default.
+    order += [m for m in models if m not in served_kinds]
     per_source: dict[str, list[Prediction | None]] = {
         "average": [average_prediction(t, averages) for t in tasks],
         "default": [default_prediction() for _ in tasks],
     }
     for kind in models:
         # Only the models that could be served or reported are computed.
-        if with_alternatives or order.index(kind) < order.index("default"):
+        if with_alternatives or kind in served_kinds:
             per_source[kind] = model_predictions(kind, user=user, tasks=tasks)
+    order = [src for src in order if src in per_source]
     predictions = []
     for i in range(len(tasks)):
         answers = [p for src in order if (p := per_source[src][i]) is not None]
@@ -99,6 +101,7 @@ def predict_many(
                 tuple(answers[1:]),
             )
         predictions.append(served)
+    metrics.record_predictions(p.source for p in predictions)
     return predictions
 
 
@@ -117,8 +120,10 @@ def model_predictions(kind: str, *, user: User, tasks: Sequence[Task]) -> list[P
     try:
         if kind == ModelKind.LNIRT:
             p, seconds = lnirt_predict(loaded, user=user, keys=keys)
-        else:
+        elif kind == ModelKind.SEQUENCE:
             p, seconds = sequence_predict(loaded, user=user, keys=keys)
+        else:
+            p, seconds = learning_predict(loaded, user=user, tasks=tasks, keys=keys)
     except Exception:  # a model bug must cost a fallback, never the page
         logger.exception("%s prediction failed; falling back", loaded.version.label)
         return [None] * len(tasks)
@@ -133,9 +138,11 @@ def model_predictions(kind: str, *, user: User, tasks: Sequence[Task]) -> list[P
 
 def lnirt_predict(loaded: Any, *, user: User, keys: list[tuple[str, str, int]]) -> Any:
     from mlmodels import lnirt
+    from mlmodels.calibration import calibrate
 
     theta, tau = student_ability(loaded, user=user)
-    return lnirt.predict(loaded.model, theta=theta, tau=tau, items=keys)
+    p, seconds = lnirt.predict(loaded.model, theta=theta, tau=tau, items=keys)
+    return calibrate(loaded.model.calibration, p), seconds
 
 
 def student_ability(loaded: Any, *, user: User) -> tuple[float, float]:
@@ -177,11 +184,43 @@ def sequence_predict(loaded: Any, *, user: User, keys: list[tuple[str, str, int]
             )
             for (i, t, d), c, s in zip(items, correct, log_seconds, strict=True)
         ]
+    from mlmodels.calibration import calibrate
+
     targets = [Target(item=i, topic=t, difficulty=d) for i, t, d in keys]
     p, log_s = loaded.model.predict_log(
         user=str(user.pk) if user else "", history=history, targets=targets
     )
     # The median, like LNIRT's: what a student reads as "usually takes".
+    return calibrate(loaded.model.calibration, p), np.exp(log_s)
+
+
+def learning_predict(
+    loaded: Any, *, user: Any, tasks: Sequence[Task], keys: list[tuple[str, str, int]]
+) -> Any:
+    """The learning-aware model from the student's state rows: one query for the page."""
+    import time
+
+    from mlmodels.learning_state import read_page_states
+
+    student_id = getattr(user, "pk", None)
+    if student_id is None:
+        pairs: list[tuple[Any, Any]] = [(None, None)] * len(tasks)
+        student_state = None
+    else:
+        states = read_page_states(
+            student_id=student_id,
+            topic_ids=[t.topic_id for t in tasks],
+            task_ids=[t.pk for t in tasks],
+        )
+        pairs = [states.for_task(topic_id=t.topic_id, task_id=t.pk) for t in tasks]
+        student_state = states.student
+    p, log_s = loaded.model.predict(
+        user=str(student_id or ""),
+        targets=keys,
+        states=pairs,
+        student_state=student_state,
+        now=time.time(),
+    )
     return p, np.exp(log_s)
 
 
@@ -271,14 +310,277 @@ def compute_group_averages() -> dict[tuple[int, str], tuple[float, float, int]]:
     return averages
 
 
+# --- a class at a glance ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicChance:
+    """A student's current predicted chance on a topic: the mean P(correct) over the topic's
+    assignable tasks, and the source that served most of them."""
+
+    p_correct: float
+    tasks: int
+    source: str
+
+
+def predict_class_topics(
+    *, students: Sequence[Any], topics: Sequence[Any]
+) -> dict[tuple[int, int], TopicChance]:
+    """{(student id, topic id): TopicChance} for a whole class in one batched pass.
+
+    The same sources and fallbacks as `predict_many`, for every student × every assignable
+    task of the topics, without one call per student: the tasks, the students' stored
+    abilities and their recent histories are read once for the class (a fixed number of
+    queries however many students), then each model predicts the whole matrix.
+    """
+    from mlmodels.registry import get_predictor, serving_order
+    from tasks.models import Task
+
+    if not students or not topics:
+        return {}
+    tasks = list(
+        Task.objects.assignable()
+        .filter(topic__in=[t.pk for t in topics])
+        .only("id", "topic_id", "difficulty")
+        .order_by("topic_id", "id")
+    )
+    if not tasks:
+        return {}
+    n_students, n_tasks = len(students), len(tasks)
+    averages = group_averages()
+    models = list(ModelKind.values)
+    # predict_many's order: the champion, the other qualified kinds, the average, the default.
+    order: list[str] = [*(k for k in serving_order() if k in models), "average", "default"]
+    average_row = [average_prediction(t, averages) for t in tasks]
+    matrices: dict[str, np.ndarray] = {
+        "average": np.tile(
+            np.array([p.p_correct if p else np.nan for p in average_row]), (n_students, 1)
+        ),
+        "default": np.full((n_students, n_tasks), DEFAULT_P_CORRECT),
+    }
+    histories = ClassHistories(students)
+    for kind in models:
+        if kind not in order:
+            continue
+        loaded = get_predictor(kind)
+        if loaded is None:
+            continue
+        try:
+            matrices[kind] = CLASS_PREDICTORS.get(kind, _per_student_matrix)(
+                loaded, kind=kind, students=students, tasks=tasks, histories=histories
+            )
+        except Exception:  # a model bug must cost a fallback, never the class view
+            logger.exception("%s class prediction failed; falling back", loaded.version.label)
+    # Served: the first source in order with a finite answer, per cell.
+    served = np.full((n_students, n_tasks), np.nan)
+    served_by = np.full((n_students, n_tasks), -1)
+    for index, source in enumerate(order):
+        matrix = matrices.get(source)
+        if matrix is None:
+            continue
+        take = np.isnan(served) & np.isfinite(matrix)
+        served[take] = matrix[take]
+        served_by[take] = index
+    topic_ids = np.array([t.topic_id for t in tasks])
+    out: dict[tuple[int, int], TopicChance] = {}
+    for topic_id in np.unique(topic_ids):
+        columns = topic_ids == topic_id
+        means = served[:, columns].mean(axis=1)
+        for row, student in enumerate(students):
+            sources = np.bincount(served_by[row, columns], minlength=len(order))
+            out[(student.pk, int(topic_id))] = TopicChance(
+                float(means[row]), int(columns.sum()), order[int(sources.argmax())]
+            )
+    return out
+
+
+class ClassHistories:
+    """The completed attempts of a class's students, read once and shared by the models."""
+
+    def __init__(self, students: Sequence[Any]) -> None:
+        self.ids = [s.pk for s in students]
+        self._recent: dict[int, dict[int, list[tuple[Any, ...]]]] = {}
+
+    def recent(self, last: int) -> dict[int, list[tuple[Any, ...]]]:
+        """{student id: their last `last` attempts, oldest first} (one windowed query)."""
+        if last not in self._recent:
+            from django.db.models import F, Window
+            from django.db.models.functions import RowNumber
+
+            from tasks.models import PracticeTask
+
+            rows = (
+                PracticeTask.objects.filter(student_id__in=self.ids, status="completed")
+                .exclude(answered_at=None)
+                .annotate(
+                    back=Window(
+                        RowNumber(),
+                        partition_by=[F("student_id")],
+                        order_by=[F("answered_at").desc(), F("id").desc()],
+                    )
+                )
+                .filter(back__lte=last)
+                .values_list(
+                    "student_id",
+                    "back",
+                    "task_id",
+                    "task__topic_id",
+                    "task__difficulty",
+                    "is_correct",
+                    "seconds_taken",
+                )
+            )
+            grouped: dict[int, list[tuple[Any, ...]]] = {pk: [] for pk in self.ids}
+            for student_id, _back, *attempt in sorted(rows, key=lambda r: (r[0], -r[1])):
+                grouped[student_id].append(tuple(attempt))
+            self._recent[last] = grouped
+        return self._recent[last]
+
+    def everything(self, student_ids: Sequence[int]) -> dict[int, list[tuple[Any, ...]]]:
+        """{student id: every attempt, oldest first} for a few students (one query)."""
+        from tasks.models import PracticeTask
+
+        grouped: dict[int, list[tuple[Any, ...]]] = {pk: [] for pk in student_ids}
+        rows = (
+            PracticeTask.objects.filter(student_id__in=student_ids, status="completed")
+            .exclude(answered_at=None)
+            .order_by("student_id", "answered_at", "id")
+            .values_list(
+                "student_id",
+                "task_id",
+                "task__topic_id",
+                "task__difficulty",
+                "is_correct",
+                "seconds_taken",
+            )
+        )
+        for student_id, *attempt in rows:
+            grouped[student_id].append(tuple(attempt))
+        return grouped
+
+
+def _as_arrays(
+    attempts: Sequence[tuple[Any, ...]],
+) -> tuple[list[tuple[str, str, int]], list[float], list[float]]:
+    """(task, topic, difficulty, correct, seconds) rows → attempt_history's three lists."""
+    items = [(str(t), str(topic), difficulty_code(d or "")) for t, topic, d, _c, _s in attempts]
+    correct = [1.0 if c else 0.0 for *_rest, c, _s in attempts]
+    log_seconds = [math.log(s) if s and s > 0 else math.nan for *_rest, s in attempts]
+    return items, correct, log_seconds
+
+
+def _lnirt_class_matrix(
+    loaded: Any, *, kind: str, students: Sequence[Any], tasks: Sequence[Task], histories: Any
+) -> np.ndarray:
+    from mlmodels import lnirt
+
+    model = loaded.model
+    stored = dict(
+        (sid, (theta, tau))
+        for sid, theta, tau in StudentModelState.objects.filter(
+            student_id__in=histories.ids, lnirt_version_id=loaded.version.id
+        ).values_list("student_id", "theta", "tau")
+    )
+    abilities: dict[int, tuple[float, float]] = {}
+    missing = []
+    for student in students:
+        if student.pk in stored:
+            abilities[student.pk] = stored[student.pk]
+        elif (index := model.user_index.get(str(student.pk))) is not None:
+            abilities[student.pk] = (float(model.theta[index]), float(model.tau[index]))
+        else:
+            missing.append(student.pk)
+    if missing:
+        for student_id, attempts in histories.everything(missing).items():
+            items, correct, log_seconds = _as_arrays(attempts)
+            abilities[student_id] = (
+                lnirt.update_person(model, items=items, correct=correct, log_seconds=log_seconds)
+                if items
+                else (0.0, 0.0)
+            )
+    theta = np.array([abilities[s.pk][0] for s in students])[:, None]
+    tau = np.array([abilities[s.pk][1] for s in students])[:, None]
+    batch = lnirt.resolve_items(model, [task_key(t) for t in tasks])
+    p, _log_t = lnirt._predict_batch(batch, theta, tau, 0.0)
+    from mlmodels.calibration import calibrate
+
+    # Calibrated as predict_many serves it.
+    return calibrate(model.calibration, np.asarray(p, dtype=np.float64))
+
+
+def _sequence_class_matrix(
+    loaded: Any, *, kind: str, students: Sequence[Any], tasks: Sequence[Task], histories: Any
+) -> np.ndarray:
+    from mlmodels.sequence_serve import HistoryStep, Target
+
+    model = loaded.model
+    recent = histories.recent(int(getattr(model, "history_len", 20)))
+    targets = [Target(item=i, topic=t, difficulty=d) for i, t, d in map(task_key, tasks)]
+    steps = []
+    for student in students:
+        items, correct, log_seconds = _as_arrays(recent.get(student.pk, []))
+        steps.append(
+            [
+                HistoryStep(
+                    item=i,
+                    topic=t,
+                    difficulty=d,
+                    correct=bool(c),
+                    log_seconds=None if math.isnan(s) else s,
+                )
+                for (i, t, d), c, s in zip(items, correct, log_seconds, strict=True)
+            ]
+        )
+    # One LSTM pass for the whole class rather than one per student.
+    p, _log_s = model.predict_log_many(
+        users=[str(s.pk) for s in students], histories=steps, targets=targets
+    )
+    from mlmodels.calibration import calibrate
+
+    # Calibrated as predict_many serves it.
+    return calibrate(model.calibration, np.asarray(p, dtype=np.float64))
+
+
+def _per_student_matrix(
+    loaded: Any, *, kind: str, students: Sequence[Any], tasks: Sequence[Task], histories: Any
+) -> np.ndarray:
+    """Any other model kind: its own per-student predictions (register a batched one in
+    CLASS_PREDICTORS to keep the class view's queries bounded)."""
+    rows = []
+    for student in students:
+        predictions = model_predictions(kind, user=student, tasks=tasks)
+        rows.append([p.p_correct if p is not None else np.nan for p in predictions])
+    return np.array(rows, dtype=np.float64)
+
+
+# Batched class-level predictors per model kind: (loaded model, students, tasks, histories)
+# → an (students × tasks) matrix of P(correct), NaN where the model has no answer.
+CLASS_PREDICTORS: dict[str, Any] = {
+    ModelKind.LNIRT: _lnirt_class_matrix,
+    ModelKind.SEQUENCE: _sequence_class_matrix,
+}
+
+
 def record_completion(*, practice_task: PracticeTask) -> None:
-    """Called inside the completion's transaction: update the student's θ and τ at once (no
-    retraining needed for that), count the completion toward retraining, and on commit ask for
-    a training if one is due. Cheap: a few queries and a 2-D optimisation."""
-    if practice_task is not None:
-        update_student_state(student_id=practice_task.student_id)
+    """Called inside the completion's transaction: count the completion toward retraining.
+
+    The model work happens after the commit, never inside the completion's write transaction:
+    the student's learning-state rows advance by this attempt and LNIRT's θ and τ are updated
+    (no retraining needed for either), then a training is requested if one is due. Each step
+    is robust: a failure is logged and never undoes the completion.
+    """
     TrainingTracker.count_completion()
+    if practice_task is not None:
+        pk, student_id = practice_task.pk, practice_task.student_id
+        transaction.on_commit(lambda: after_completion(practice_task_id=pk), robust=True)
+        transaction.on_commit(lambda: update_student_state(student_id=student_id), robust=True)
     transaction.on_commit(lambda: request_training(trigger=TrainingRun.Trigger.COMPLETIONS))
+
+
+def after_completion(*, practice_task_id: int) -> None:
+    from mlmodels.learning_state import advance_after_completion
+
+    advance_after_completion(practice_task_id=practice_task_id)
 
 
 def update_student_state(*, student_id: int) -> StudentModelState | None:
@@ -509,14 +811,27 @@ def describe_training_status(status: Mapping[str, Any]) -> str:
         return "Your predictions are being retrained…"
     if status["state"] == "queued":
         return "Retraining queued…"
-    counter = (
-        f"{status['completed_since_training']}/{status['threshold']} tasks until the next update"
-    )
+    # Counts down to the next retraining (a counter that counts up read as "tasks done").
+    left = max(0, status["threshold"] - status["completed_since_training"])
+    counter = f"{left} task{'s' if left != 1 else ''} until the next retraining"
     champion = status["champion"]
     if champion:
         auc = f", AUC {champion['auc']:.2f}" if isinstance(champion.get("auc"), float) else ""
         return f"Model {champion['version']}{auc} · {counter}"
     return f"Predictions from practice averages · {counter}"
+
+
+STUDENT_SUMMARY = "Your predictions update after every answer and learn from everyone's practice."
+
+
+def describe_status_for(status: Mapping[str, Any], *, staff: bool) -> str:
+    """The status line for a reader: staff get the models, versions, AUC and the retraining
+    counter (`summary`); a student reads what their predictions are doing."""
+    if staff:
+        return str(status["summary"])
+    if status["state"] == "running":
+        return "Your predictions are being updated…"
+    return STUDENT_SUMMARY
 
 
 def describe_training_announcement(*, state: str, champion: str | None, auc: object) -> str | None:

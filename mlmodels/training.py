@@ -1,17 +1,18 @@
-"""Training both student models: the service behind the worker's job and `train_models`.
+"""Training every student model: the service behind the worker's job and `train_models`.
 
 Runs in the ml cluster's worker (or the command's own process), never in a web process: it is
-the only module that imports TensorFlow, and only inside `fit_sequence`. A run is claimed by a
-compare-and-set, so a duplicate delivery of the same job does nothing; it beats a heartbeat so a
-killed worker is noticed; a failure leaves the previous versions serving.
+the only module that imports TensorFlow (through the sequence trainer) or scikit-learn. A run is
+claimed by a compare-and-set, so a duplicate delivery of the same job does nothing; it beats a
+heartbeat so a killed worker is noticed; a failure leaves the previous versions serving.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from mlmodels.registry import (
     sweep_orphaned_temporary_files,
     write_atomically,
 )
+from studysmart import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -80,11 +82,10 @@ class Evaluation:
 
 
 def evaluate_models(table: AttemptTable) -> tuple[dict[str, Evaluation], dict[str, Any]]:
-    """Train on each student's first 80 % of attempts, score their last 20 % (docs/models.md,
-    evaluation protocol)."""
-    from mlmodels.benchmark import LnirtTrainer, ModelTrainer, split_mask
-    from mlmodels.evaluation import BASELINES, REFERENCE_BASELINES, calibration_bins, evaluate
-    from mlmodels.sequence_train import SequenceTrainer
+    """Train on each student's first 80 % of attempts, score their last 20 % one step ahead
+    (docs/models.md): every kind through `benchmark.worker_trainers`, as benchmark_models."""
+    from mlmodels.benchmark import split_mask, worker_trainers
+    from mlmodels.evaluation import BASELINES, auc_bar, calibration_bins, evaluate, qualifies
 
     test_mask = split_mask(table, split="chronological", seed=SEED)
     train = table.subset(~test_mask)
@@ -93,15 +94,18 @@ def evaluate_models(table: AttemptTable) -> tuple[dict[str, Evaluation], dict[st
     for name, baseline in BASELINES.items():
         p, lt = baseline(table, test_mask)
         m = evaluate(y, p, log_t, lt)
-        baselines[name] = {"auc": m.auc, "logloss": m.logloss, "log_time_mae": m.log_time_mae}
-    bar = max((b["auc"] for n, b in baselines.items() if n not in REFERENCE_BASELINES), default=0.0)
-    trainers: dict[str, ModelTrainer] = {
-        ModelKind.LNIRT: LnirtTrainer(),
-        ModelKind.SEQUENCE: SequenceTrainer(threads=settings.TRAINING_THREADS),
-    }
+        baselines[name] = {
+            "auc": m.auc,
+            "logloss": m.logloss,
+            "ece": m.ece,
+            "log_time_mae": m.log_time_mae,
+        }
+    bar = auc_bar({name: b["auc"] for name, b in baselines.items()})
     results: dict[str, Evaluation] = {}
-    for kind, trainer in trainers.items():
+    for kind, trainer in worker_trainers(threads=settings.TRAINING_THREADS).items():
+        started = time.perf_counter()
         trained = trainer.train(train, seed=SEED)
+        seconds = time.perf_counter() - started
         p, lt = trainer.predict(trained, table, test_mask)
         m = evaluate(y, p, log_t, lt)
         metrics = {
@@ -114,35 +118,44 @@ def evaluate_models(table: AttemptTable) -> tuple[dict[str, Evaluation], dict[st
             "calibration": [list(b) for b in calibration_bins(y, p)],
             "train_rows": int((~test_mask).sum()),
             "test_rows": int(test_mask.sum()),
+            "evaluation_train_seconds": seconds,
         }
-        results[kind] = Evaluation(_finite(metrics), beats_baselines=bool(m.auc > bar))
+        results[kind] = Evaluation(_finite(metrics), beats_baselines=qualifies(m.auc, bar))
     return results, _finite({"baselines": baselines, "auc_bar": bar})
 
 
 def choose_champion(evaluations: dict[str, Evaluation]) -> str | None:
-    """The champion rule (docs/models.md): the lowest held-out log-loss among models that beat
-    every baseline on AUC."""
-    qualified = [k for k, e in evaluations.items() if e.beats_baselines]
-    if not qualified:
-        return None
-    return min(qualified, key=lambda k: evaluations[k].metrics["logloss"])
+    """The one rule (evaluation.choose_champion): the lowest held-out log-loss among the kinds
+    that beat every simple baseline on AUC."""
+    from mlmodels.evaluation import choose_champion as champion_rule
+
+    qualified = {
+        kind: (float(e.metrics.get("auc") or 0.0), float(e.metrics.get("logloss") or math.inf))
+        for kind, e in evaluations.items()
+        if e.beats_baselines
+    }
+    return champion_rule(qualified, bar=-math.inf)
 
 
 def fit_and_export(kind: str, table: AttemptTable, *, version: int) -> tuple[str, float]:
-    """Fit `kind` on every attempt and publish its file atomically; (relative path, seconds)."""
+    """Fit `kind` on every attempt (calibration included) and publish its file atomically;
+    (relative path, seconds)."""
+    from mlmodels.benchmark import worker_trainers
+
     relative = f"{kind}/{kind}-v{version}.npz"
     started = time.perf_counter()
+    trainer = worker_trainers(threads=settings.TRAINING_THREADS, kinds=(kind,))[kind]
+    trained = trainer.train(table, seed=SEED)
     if kind == ModelKind.LNIRT:
-        from mlmodels.lnirt import fit_lnirt
-
-        params = fit_lnirt(table, seed=SEED)
+        params = replace(trained.model, calibration=trained.calibration)
         write_atomically(relative, params.save)
-    else:
-        from mlmodels.sequence_train import export_weights, fit_sequence_model
+    elif kind == ModelKind.SEQUENCE:
+        from mlmodels.sequence_train import export_weights
 
-        artifacts = fit_sequence_model(table, seed=SEED, threads=settings.TRAINING_THREADS)
         # Written to a temporary file in the same directory and renamed into place.
-        export_weights(artifacts, artifact_path(relative))
+        export_weights(trained.model, artifact_path(relative), calibration=trained.calibration)
+    else:
+        write_atomically(relative, trained.save)
     return relative, time.perf_counter() - started
 
 
@@ -177,6 +190,7 @@ def run_training(*, run_id: int) -> str:
             error=f"{type(exc).__name__}: {exc}",
             seconds=time.perf_counter() - started,
         )
+        metrics.record_training(outcome="failed", seconds=time.perf_counter() - started)
         return f"run {run_id}: failed ({type(exc).__name__})"
     finally:
         heartbeat.stop()
@@ -184,6 +198,7 @@ def run_training(*, run_id: int) -> str:
     record_outcome(
         run, state=TrainingRun.State.SUCCEEDED, seconds=time.perf_counter() - started, **result
     )
+    metrics.record_training(outcome="succeeded", seconds=time.perf_counter() - started)
     return f"run {run_id}: {result['summary']}"
 
 
@@ -274,6 +289,7 @@ def train_and_publish(run: TrainingRun) -> dict[str, Any]:
                 )
             )
     registry.reset()
+    rebuild_missing_learning_states()
     labels = ", ".join(f"{v.label} AUC {v.metrics.get('auc', float('nan')):.3f}" for v in versions)
     summary = f"{labels}; serving {champion or 'average (no model beat the baselines)'}"
     return {
@@ -285,6 +301,19 @@ def train_and_publish(run: TrainingRun) -> dict[str, Any]:
         | {"champion": champion},
         "summary": summary,
     }
+
+
+def rebuild_missing_learning_states() -> None:
+    """Students whose history predates the learning-state rows get them here (the worker
+    reads every attempt anyway); a failure is logged and leaves the models published."""
+    from mlmodels.learning_state import rebuild_students, students_without_state
+
+    try:
+        missing = students_without_state()
+        if missing:
+            rebuild_students(student_ids=missing)
+    except DatabaseError:
+        logger.exception("learning states not rebuilt; the next training tries again")
 
 
 class NotEnoughData(Exception):

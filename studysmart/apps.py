@@ -12,3 +12,7 @@ class StudysmartConfig(AppConfig):
         from studysmart.timing import watch_slow_queries
 
         connection_created.connect(watch_slow_queries, dispatch_uid="studysmart.slow_queries")
+        # Request ids travel with the jobs a request enqueues (signals only: no database here).
+        from studysmart.request_context import connect_signals
+
+        connect_signals()

@@ -30,6 +30,8 @@ STATUS_FOR_CODE: dict[str, int] = {
     "not_found": 404,
     "method_not_allowed": 405,
     "already_completed": 409,
+    "already_skipped": 409,
+    "still_pending": 409,
     "not_shown": 409,
     "busy": 409,
     "payload_too_large": 413,

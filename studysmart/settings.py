@@ -13,6 +13,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -114,20 +115,29 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "django_q",
+    "django_prometheus",
     "axes",
     "csp",
     "studysmart",
     "tasks",
     "mlmodels",
     "tutor",
+    "classes",
+    "operations",
 ]
 
 MIDDLEWARE = [
+    # Outermost: every log line of the request carries its id (studysmart/request_context.py).
+    "studysmart.request_context.RequestIdMiddleware",
+    # Request counts and latencies for /metrics: the outermost pair sees every response.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # First: its Server-Timing header covers everything below.
     "studysmart.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "studysmart.middleware.OutageMiddleware",  # 503 on outages; its docstring: why here
+    # Marks this process alive (restore refuses while any web process is).
+    "operations.heartbeat.ProcessHeartbeatMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -140,6 +150,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: it turns lockouts raised by the backend into responses.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "studysmart.urls"
@@ -156,6 +167,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "studysmart.context_processors.theme",
             ],
         },
     },
@@ -165,6 +177,11 @@ TEMPLATES = [
 SQLITE_ENGINE = "django.db.backends.sqlite3"
 # Measured under bench_load (docs/architecture.md, "Processes"): WAL + IMMEDIATE + a lock
 # timeout turn thousands of "database is locked" errors under concurrent writers into a handful.
+# Django's own backends, wrapped by django-prometheus to count queries and errors for /metrics.
+COUNTED_ENGINES = {
+    SQLITE_ENGINE: "django_prometheus.db.backends.sqlite3",
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+}
 SQLITE_OPTIONS: dict[str, object] = {
     "timeout": 20,
     "transaction_mode": "IMMEDIATE",
@@ -187,13 +204,15 @@ def database_settings() -> dict[str, Any]:
         if config["ENGINE"] == SQLITE_ENGINE:
             # DATABASE_URL=sqlite:///… gets the same file settings as the default database.
             config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+            config["ENGINE"] = COUNTED_ENGINES[SQLITE_ENGINE]
             return config
+        config["ENGINE"] = COUNTED_ENGINES.get(config["ENGINE"], config["ENGINE"])
         config["CONN_HEALTH_CHECKS"] = True
         # A libpq option: SQLite's driver refuses it (TypeError), so PostgreSQL only.
         config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
         return config
     return {
-        "ENGINE": SQLITE_ENGINE,
+        "ENGINE": COUNTED_ENGINES[SQLITE_ENGINE],
         # SQLITE_PATH puts the file elsewhere than the data directory; the worker tests point
         # their qcluster children at pytest-django's test database with it.
         "NAME": Path(env_str("SQLITE_PATH") or DATA_DIR / "db.sqlite3"),
@@ -310,6 +329,22 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# E-mail (password resets): printed to the console unless an SMTP server is configured.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "StudySmart <no-reply@localhost>")
+# A reset link (e-mailed, or issued by a teacher from the admin) works once, for three days.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 3 * 24 * 3600)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -353,6 +388,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Prometheus scrapes each process over plain http on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -379,7 +416,24 @@ TRAINING_STALE_SECONDS = env_int("TRAINING_STALE_SECONDS", 120)
 TRAINING_REDELIVER_SECONDS = env_int("TRAINING_REDELIVER_SECONDS", 120)
 # Adaptive assignment aims at tasks the student has about this chance of getting right.
 PRACTICE_TARGET_P_CORRECT = env_float("PRACTICE_TARGET_P_CORRECT", 0.7)
+# A practised topic whose predicted chance has decayed below this since its last practice is
+# due for review; at most this share of a new batch (at least one task) goes to due reviews.
+REVIEW_TARGET_P_CORRECT = env_float("REVIEW_TARGET_P_CORRECT", 0.7)
+REVIEW_SHARE = env_float("REVIEW_SHARE", 0.4)
 
+# Classes: due dates are entered in the school's zone (students see their own local time).
+SCHOOL_TIME_ZONE = env_str("SCHOOL_TIME_ZONE", "Europe/London")
+try:
+    ZoneInfo(SCHOOL_TIME_ZONE)
+except (ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(f"SCHOOL_TIME_ZONE is no time zone: {SCHOOL_TIME_ZONE!r}") from None
+# A student with no completed task for this many days is listed as inactive in the class view.
+CLASS_INACTIVE_DAYS = env_int("CLASS_INACTIVE_DAYS", 7)
+# This many wrong answers in a row puts a student on the class view's "struggling" list.
+CLASS_WRONG_IN_A_ROW = env_int("CLASS_WRONG_IN_A_ROW", 3)
+# Wrong join codes: this many per person (or address, at sign-up) per window, then a pause.
+CLASS_JOIN_ATTEMPTS = env_int("CLASS_JOIN_ATTEMPTS", 5)
+CLASS_JOIN_WINDOW_SECONDS = env_int("CLASS_JOIN_WINDOW_SECONDS", 900)
 # Open tutor and live-updates sockets whose session expired or was deleted are closed within
 # this many seconds (a logout closes them at once; each tutor ask re-checks its session).
 LIVE_SOCKET_SWEEP_SECONDS = env_float("LIVE_SOCKET_SWEEP_SECONDS", 30.0)
@@ -402,18 +456,57 @@ TUTOR_MAX_MESSAGE_CHARS = env_int("TUTOR_MAX_MESSAGE_CHARS", 2000)
 TUTOR_RATE_LIMIT_PER_MINUTE = env_int("TUTOR_RATE_LIMIT_PER_MINUTE", 20)
 TUTOR_HISTORY_TOKEN_BUDGET = env_int("TUTOR_HISTORY_TOKEN_BUDGET", 300)
 
-# Every handler carries the secret-redaction filter (studysmart/logging.py): a handler's filter
-# sees the records of every logger that propagates to it. A handler added here must list it too.
+# Operating it (README "Operating it"): backups, a student's data, metrics.
+BACKUP_DIR = Path(env_str("BACKUP_DIR") or DATA_DIR / "backups").resolve()
+# "" (off), "hourly", "daily" or "weekly": a django-q2 schedule on the jobs cluster.
+BACKUP_SCHEDULE = env_str("BACKUP_SCHEDULE", "")
+if BACKUP_SCHEDULE not in ("", "hourly", "daily", "weekly"):
+    raise ImproperlyConfigured(
+        f"BACKUP_SCHEDULE must be empty, hourly, daily or weekly, got {BACKUP_SCHEDULE!r}"
+    )
+BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
+# Inactive model versions whose files the operator's page keeps for a roll-back, per kind.
+MODEL_KEEP_VERSIONS = env_int("MODEL_KEEP_VERSIONS", 3)
+# Erasing a student: their attempts stay under a random id for the models ("keep") or go too.
+ERASE_ATTEMPTS = env_str("ERASE_ATTEMPTS", "keep")
+if ERASE_ATTEMPTS not in ("keep", "delete"):
+    raise ImproperlyConfigured(f"ERASE_ATTEMPTS must be keep or delete, got {ERASE_ATTEMPTS!r}")
+# A web process refreshes its heartbeat row this often while it serves requests; restore
+# refuses while any row is younger than PROCESS_HEARTBEAT_STALE_SECONDS.
+PROCESS_HEARTBEAT_SECONDS = env_int("PROCESS_HEARTBEAT_SECONDS", 30)
+PROCESS_HEARTBEAT_STALE_SECONDS = env_int("PROCESS_HEARTBEAT_STALE_SECONDS", 90)
+# /metrics answers these client addresses (or networks), judged by the address the request
+# came from (the proxy's forwarded one only with BEHIND_PROXY), or a bearer METRICS_TOKEN.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+
+# LOG_FORMAT=json: one JSON object per line, with the request id (README "Operating it").
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
+# Every handler carries the request id and the secret-redaction filter (studysmart/logging.py):
+# a handler's filter sees the records of every logger that propagates to it, JSON lines included.
+# A handler added here must list both too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "studysmart.logging.RedactSecretsFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "request_id": {"()": "studysmart.request_context.RequestIdFilter"},
+        "redact_secrets": {"()": "studysmart.logging.RedactSecretsFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_secrets"],
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact_secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},

@@ -9,6 +9,7 @@ content here and in the files: docs/content.md.
 from __future__ import annotations
 
 import io
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -32,13 +33,21 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from studysmart.admin_scoping import StudentScopedAdmin, scope_to_students
 from tasks.bank_csv import (
     TASK_CSV_FIELDS,
     TOPIC_CSV_FIELDS,
     CsvFileError,
+    CsvKind,
+    CsvPlan,
+    PreviewRefused,
+    StalePlan,
+    apply_previewed_csv,
     decode_upload,
-    do_import_tasks_csv,
-    do_import_topics_csv,
+    plan_tasks_csv,
+    plan_topics_csv,
+    read_preview,
+    sign_preview,
     write_tasks_csv,
     write_topics_csv,
 )
@@ -48,6 +57,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User as UserModel
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# A CSV preview lists at most this many rows per action (the counts are always whole).
+PREVIEW_ROWS_SHOWN = 200
+CONFIRM_FIELD = "confirm"
 RECENT_ATTEMPTS = 25
 # Rows of the options editor: a choice task has four, and room for two more.
 OPTION_ROWS = 6
@@ -191,19 +203,18 @@ class TaskAdminForm(forms.ModelForm):
 class CsvModelAdmin(admin.ModelAdmin):
     """A ModelAdmin with `import/` and `export/` views and an export action.
 
-    Subclasses set `csv_columns` and implement `csv_rows` (rows out) and `csv_import` (text in).
+    Subclasses set `csv_columns` and `csv_kind` and implement `csv_rows` (rows out); an import
+    is previewed as a dry run first and written only on confirm.
     The export link on the changelist carries the changelist's filters and search.
     """
 
     change_list_template = "admin/tasks/csv_change_list.html"
     csv_columns: tuple[str, ...] = ()
     csv_filename = "export"
+    csv_kind: CsvKind = "tasks"
     actions = ["export_selected_csv"]
 
     def csv_rows(self, queryset: QuerySet, out: io.StringIO) -> int:
-        raise NotImplementedError
-
-    def csv_import(self, text: str) -> Any:
         raise NotImplementedError
 
     def get_urls(self) -> list[URLPattern]:
@@ -239,27 +250,70 @@ class CsvModelAdmin(admin.ModelAdmin):
         return self._csv_response(changelist.get_queryset(request))
 
     def import_csv_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload → a dry-run preview (nothing written) → confirm writes exactly that plan."""
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        opts = self.model._meta
-        errors: list[str] = []
-        total_errors = 0
+        if request.method == "POST" and CONFIRM_FIELD in request.POST:
+            return self._confirm_csv_import(request)
         form = CsvUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
                 text = decode_upload(form.cleaned_data["file"].read())
-                result = self.csv_import(text)
+                plan = self.csv_plan(text)
             except CsvFileError as exc:
-                errors, total_errors = exc.errors, exc.total
-            else:
-                self.message_user(
-                    request,
-                    f"Imported {opts.verbose_name_plural}: {result}.",
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(
-                    reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-                )
+                return self._csv_upload_page(request, form, error=exc)
+            return self._csv_preview_page(request, text=text, plan=plan)
+        return self._csv_upload_page(request, form)
+
+    def csv_plan(self, text: str) -> CsvPlan:
+        planner = plan_topics_csv if self.csv_kind == "topics" else plan_tasks_csv
+        return planner(text=text)
+
+    def _csv_session_key(self) -> str:
+        return f"tasks:csv-import:{self.csv_kind}"
+
+    def _confirm_csv_import(self, request: HttpRequest) -> HttpResponse:
+        opts = self.model._meta
+        # The text waits in the (server-side) session, one upload per kind; the form carries
+        # only a signed reference to it and to the plan that was shown.
+        pending = request.session.get(self._csv_session_key())
+        try:
+            if not isinstance(pending, dict):
+                raise PreviewRefused("No upload is waiting to be imported: upload the file again.")
+            text = pending["text"]
+            fingerprint = read_preview(
+                token=str(request.POST[CONFIRM_FIELD]),
+                kind=self.csv_kind,
+                upload_id=pending["id"],
+                text=text,
+            )
+        except PreviewRefused as exc:
+            return self._csv_upload_page(request, CsvUploadForm(), refused=str(exc), status=400)
+        try:
+            result = apply_previewed_csv(kind=self.csv_kind, text=text, fingerprint=fingerprint)
+        except StalePlan as stale:
+            return self._csv_preview_page(request, text=text, plan=stale.plan, stale=True)
+        except CsvFileError as exc:
+            request.session.pop(self._csv_session_key(), None)
+            return self._csv_upload_page(request, CsvUploadForm(), error=exc, status=409)
+        request.session.pop(self._csv_session_key(), None)
+        self.message_user(
+            request, f"Imported {opts.verbose_name_plural}: {result}.", messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+
+    def _csv_upload_page(
+        self,
+        request: HttpRequest,
+        form: CsvUploadForm,
+        *,
+        error: CsvFileError | None = None,
+        refused: str = "",
+        status: int = 200,
+    ) -> HttpResponse:
+        opts = self.model._meta
+        errors = error.errors if error else []
+        total_errors = error.total if error else 0
         context = {
             **self.admin_site.each_context(request),
             "opts": opts,
@@ -268,9 +322,38 @@ class CsvModelAdmin(admin.ModelAdmin):
             "errors": errors,
             "more_errors": total_errors - len(errors),
             "total_errors": total_errors,
+            "refused": refused,
             "columns": self.csv_columns,
         }
-        return TemplateResponse(request, "admin/tasks/csv_import.html", context)
+        return TemplateResponse(request, "admin/tasks/csv_import.html", context, status=status)
+
+    def _csv_preview_page(
+        self, request: HttpRequest, *, text: str, plan: CsvPlan, stale: bool = False
+    ) -> HttpResponse:
+        opts = self.model._meta
+        upload_id = secrets.token_urlsafe(16)
+        request.session[self._csv_session_key()] = {"id": upload_id, "text": text}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": f"Import {opts.verbose_name_plural} from CSV: preview",
+            "plan": plan,
+            "stale": stale,
+            "shown": PREVIEW_ROWS_SHOWN,
+            "sections": [
+                (name, rows[:PREVIEW_ROWS_SHOWN], len(rows) - PREVIEW_ROWS_SHOWN)
+                for name, rows in (
+                    ("create", plan.created),
+                    ("update", plan.updated),
+                    ("leave unchanged", plan.unchanged),
+                )
+            ],
+            "confirm_field": CONFIRM_FIELD,
+            "confirm_token": sign_preview(plan=plan, text=text, upload_id=upload_id),
+        }
+        return TemplateResponse(
+            request, "admin/tasks/csv_preview.html", context, status=409 if stale else 200
+        )
 
 
 @admin.register(Topic)
@@ -281,6 +364,7 @@ class TopicAdmin(CsvModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     csv_columns = TOPIC_CSV_FIELDS
     csv_filename = "topics"
+    csv_kind = "topics"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
         return super().get_queryset(request).annotate(_task_count=Count("tasks"))
@@ -291,9 +375,6 @@ class TopicAdmin(CsvModelAdmin):
 
     def csv_rows(self, queryset: QuerySet, out: io.StringIO) -> int:
         return write_topics_csv(topics=queryset.order_by("slug").iterator(), out=out)
-
-    def csv_import(self, text: str) -> Any:
-        return do_import_topics_csv(text=text)
 
 
 @admin.register(Task)
@@ -311,6 +392,7 @@ class TaskAdmin(CsvModelAdmin):
     list_per_page = 50
     csv_columns = TASK_CSV_FIELDS
     csv_filename = "tasks"
+    csv_kind = "tasks"
     fieldsets = (
         (None, {"fields": ("topic", "slug", "title", "difficulty", "is_active", "concept")}),
         ("Question", {"fields": ("statement", "answer_kind", "solution")}),
@@ -356,9 +438,6 @@ class TaskAdmin(CsvModelAdmin):
         tasks = queryset.select_related("topic").order_by("slug").iterator(chunk_size=500)
         return write_tasks_csv(tasks=tasks, out=out)
 
-    def csv_import(self, text: str) -> Any:
-        return do_import_tasks_csv(text=text)
-
 
 def preview_task(data: Any) -> Task | None:
     """An unsaved task holding the posted texts (None when they are too long to render)."""
@@ -383,7 +462,7 @@ def preview_task(data: Any) -> Task | None:
 
 
 @admin.register(PracticeTask)
-class PracticeTaskAdmin(admin.ModelAdmin):
+class PracticeTaskAdmin(StudentScopedAdmin, admin.ModelAdmin):
     list_display = (
         "id",
         "student_link",
@@ -439,7 +518,10 @@ class PracticeTaskAdmin(admin.ModelAdmin):
     def student_history_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        student = get_object_or_404(User, pk=user_id)
+        # Teachers: only their classes' students (another's id is a 404, as in the changelist).
+        student = get_object_or_404(
+            scope_to_students(User.objects.all(), request.user, field=""), pk=user_id
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -486,10 +568,25 @@ def student_history(*, student: UserModel) -> dict[str, Any]:
     return {"totals": totals, "per_topic": per_topic, "recent": recent}
 
 
-# The user's change page links to the history. Registered over Django's own UserAdmin.
-class StudentUserAdmin(UserAdmin):
+# The user's change page links to the history. Registered over Django's own UserAdmin;
+# teachers see their classes' students only.
+class StudentUserAdmin(StudentScopedAdmin, UserAdmin):
+    student_field = ""
     change_form_template = "admin/tasks/user_change_form.html"
-    actions = ["unlock_login"]
+    actions = ["issue_password_reset_links", "unlock_login"]
+
+    @admin.action(description="Issue a one-time password reset link", permissions=["change"])
+    def issue_password_reset_links(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """For students without an e-mail address: a link the teacher passes on. It works
+        once (Django's reset token changes with the password) and expires after
+        PASSWORD_RESET_TIMEOUT."""
+        from studysmart.services import password_reset_path
+
+        for user in queryset.filter(is_active=True).order_by("username")[:50]:
+            link = request.build_absolute_uri(password_reset_path(user=user))
+            messages.success(
+                request, format_html("Reset link for {}: <code>{}</code>", user.username, link)
+            )
 
     @admin.action(description="Unlock login (forget failed log-ins)", permissions=["change"])
     def unlock_login(self, request: HttpRequest, queryset: QuerySet) -> None:

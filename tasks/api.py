@@ -145,6 +145,7 @@ def practice_task_json(
             statement=task.statement,
             statement_html=str(task.statement_html),
             unit=task.unit,
+            expected_unit=task.expected_unit,
             concept=task.concept,
         )
         if task.answer_kind == AnswerKind.CHOICE:
@@ -172,6 +173,7 @@ def practice_task_json(
     }
     if item.is_completed:
         body["answer"] = item.answer
+        body["answer_text"] = item.answer_text
         task_json["solution"] = task.solution
         task_json["solution_html"] = str(task.solution_html)
         if task.answer_kind == AnswerKind.NUMERIC:
@@ -222,17 +224,56 @@ def practice_task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @api_view("POST")
 def practice_task_assign(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """New practice tasks: `count` (1..20, default 5), optionally only of one `topic` (a slug)
+    and/or one `difficulty` (easy, medium, hard)."""
     data = json_object(request, allow_empty=True)
-    unknown = set(data) - {"count"}
+    unknown = set(data) - {"count", "topic", "difficulty"}
     if unknown:
         raise unknown_fields(unknown)
     try:
         count = services.check_count(data.get("count", DEFAULT_ASSIGN_COUNT))
-        items = services.assign_practice_tasks(student=request.user, count=count)
+    except services.PracticeTaskError as exc:
+        raise bad_field(exc.field or "count", exc.message) from None
+    try:
+        pool = services.practice_pool(topic=data.get("topic"), difficulty=data.get("difficulty"))
+        items = services.assign_practice_tasks(student=request.user, count=count, pool=pool)
     except services.PracticeTaskError as exc:
         raise bad_field(exc.field, exc.message) from None
     body = [practice_task_json(i, _frozen_prediction(i), with_content=False) for i in items]
     return JsonResponse(body, safe=False, status=201)
+
+
+@api_view("POST")
+def practice_task_skip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A pending task becomes `skipped`: not graded, not a model input; 409 when it is not
+    pending any more."""
+    json_object(request, allow_empty=True)
+    try:
+        item = services.skip_practice_task(practice_task_id=pk, student=request.user)
+    except services.NotPending as exc:
+        first = exc.practice_task
+        raise ApiError(
+            exc.code,
+            exc.message,
+            extra={"practice_task": practice_task_json(first, _frozen_prediction(first))},
+        ) from None
+    return JsonResponse(practice_task_json(item, _frozen_prediction(item)))
+
+
+@api_view("POST")
+def practice_task_again(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The same task as a completed (or skipped) practice task, assigned again: 201 and the new
+    practice task, or 200 and the one already waiting; 409 while the original is pending."""
+    json_object(request, allow_empty=True)
+    try:
+        item, created = services.practise_again(practice_task_id=pk, student=request.user)
+    except services.NotFinished as exc:
+        raise ApiError("still_pending", exc.message) from None
+    except services.PracticeTaskError as exc:
+        raise bad_field(exc.field, exc.message) from None
+    return JsonResponse(
+        practice_task_json(item, _frozen_prediction(item)), status=201 if created else 200
+    )
 
 
 @api_view("GET", "PATCH")
@@ -261,6 +302,13 @@ def _complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         first = exc.practice_task
         raise ApiError(
             "already_completed",
+            exc.message,
+            extra={"practice_task": practice_task_json(first, _frozen_prediction(first))},
+        ) from None
+    except services.NotPending as exc:
+        first = exc.practice_task
+        raise ApiError(
+            exc.code,
             exc.message,
             extra={"practice_task": practice_task_json(first, _frozen_prediction(first))},
         ) from None

@@ -1,15 +1,19 @@
 """Attempts from another system: a school's history, one row per attempt.
 
 `do_import_attempts` loads it so the student models have something to learn from on day one.
-It reads the file twice: a validation pass that checks every row and collects the users, topics
-and items, then a streaming pass that writes attempts in batches. A file with any bad row
-imports nothing.
+A validation pass checks every row (parsed as `benchmark_models` parses it:
+`mlmodels.data.open_attempts_csv` and `parse_timestamp`) and keeps the parsed attempts; a file
+with any bad row imports nothing. The attempts are then written in batches by one multi-row
+`INSERT … ON CONFLICT DO NOTHING` each (psycopg2's `execute_values` on PostgreSQL, `executemany`
+on SQLite) — no ORM objects, no look-up of existing keys: the unique (source, key) index skips
+what is already there, and the row count says how many were new. Finally the learning-state rows
+of the students touched are rebuilt (mlmodels.learning_state), timed on their own.
 
 Transactions: by default each batch commits on its own, so a long import never blocks other
-writers for minutes (SQLite has one writer). The import is *safely resumable*: users, topics,
-tasks and attempts are all found again by their namespaced keys, so re-running the same command
-after an interruption completes the import and duplicates nothing. With `atomic=True` the whole
-import is one transaction instead (all or nothing).
+writers for long (SQLite has one writer; students practising meanwhile wait at most one batch).
+The import is *safely resumable*: users, topics, tasks and attempts are all found again by their
+namespaced keys, so re-running the same command after an interruption completes the import and
+duplicates nothing. With `atomic=True` the whole import is one transaction instead.
 """
 
 from __future__ import annotations
@@ -21,20 +25,21 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
-from mlmodels.data import CsvColumns
+from mlmodels.data import CsvColumns, open_attempts_csv, parse_timestamp
 from studysmart.csvsafe import unescape_cell
 from studysmart.text import REASON, is_storable
+from studysmart.write_pauses import WritePauses
 from tasks.csv_common import FALSE_TEXTS, MAX_ERRORS, TRUE_TEXTS, chunks
 from tasks.models import PracticeTask, Task, Topic
 
@@ -72,6 +77,7 @@ class AttemptImportSummary:
     rows: int = 0
     users_created: int = 0
     users_existing: int = 0
+    users_erased: int = 0
     topics_created: int = 0
     topics_existing: int = 0
     tasks_created: int = 0
@@ -79,7 +85,8 @@ class AttemptImportSummary:
     attempts_created: int = 0
     attempts_skipped: int = 0
     items_with_several_topics: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # reading, checking and writing the attempts
+    state_seconds: float = 0.0  # rebuilding the students' learning-state rows afterwards
 
     @property
     def rows_per_second(self) -> float:
@@ -96,12 +103,16 @@ class AttemptImportSummary:
             f"  attempts  {verb} {self.attempts_created:,}, "
             f"skipped (already imported) {self.attempts_skipped:,}",
         ]
+        if self.users_erased:
+            out.append(f"  left out {self.users_erased:,} erased students and their attempts")
         if self.items_with_several_topics:
             out.append(
                 f"  note: {self.items_with_several_topics:,} items appear under several topics;"
                 " each keeps the topic of its first row"
             )
         out.append(f"  {self.seconds:.2f} s, {self.rows_per_second:,.0f} rows/s")
+        if self.state_seconds:
+            out.append(f"  learning state rebuilt in {self.state_seconds:.2f} s")
         return out
 
 
@@ -139,6 +150,7 @@ class _Scan:
     items: dict[str, str] = field(default_factory=dict)  # item -> topic of its first row
     topics: dict[str, None] = field(default_factory=dict)
     items_with_several_topics: set[str] = field(default_factory=set)
+    attempts: list[_Attempt] = field(default_factory=list)  # every row, parsed once
 
 
 def default_source(path: Path | str) -> str:
@@ -221,30 +233,40 @@ def do_import_attempts(
     summary.items_with_several_topics = len(scan.items_with_several_topics)
     outer = transaction.atomic() if atomic and not dry_run else contextlib.nullcontext()
     with outer:
-        user_ids = _ensure_users(source, scan, summary, dry_run)
+        # Erased students (a tombstone of their namespaced id) are not brought back.
+        erased = _erased_users(source, scan, summary)
+        user_ids = _ensure_users(source, scan, summary, dry_run, skip=erased)
         topic_ids = _ensure_topics(source, scan, summary, dry_run)
         task_ids = _ensure_tasks(source, scan, topic_ids, summary, dry_run)
         done = 0
-        for batch in _batched(_attempts(path, layout), batch_size):
-            existing = _existing_keys(source, [a.key for a in batch])
-            new = [a for a in batch if a.key not in existing]
-            summary.attempts_skipped += len(batch) - len(new)
-            summary.attempts_created += len(new)
-            if new and not dry_run:
+        pauses = WritePauses()
+        for whole in _batched(scan.attempts, batch_size):
+            batch = [a for a in whole if a.user not in erased] if erased else whole
+            if dry_run:
+                existing = _existing_keys(source, [a.key for a in batch])
+                created = sum(1 for a in batch if a.key not in existing)
+            else:
                 with transaction.atomic():
-                    PracticeTask.objects.bulk_create(
-                        [_practice_task(a, source, user_ids, task_ids) for a in new],
-                        ignore_conflicts=True,  # a concurrent run of the same file
-                    )
-            done += len(batch)
+                    created = _insert_attempts(batch, source, user_ids, task_ids)
+                if not atomic:
+                    pauses.after_commit()  # students practising meanwhile get the lock too
+            summary.attempts_created += created
+            summary.attempts_skipped += len(whole) - created
+            done += len(whole)
             if on_progress:
                 on_progress(done)
     summary.seconds = time.perf_counter() - started
+    if summary.attempts_created and not dry_run:
+        from mlmodels.learning_state import rebuild_students
+
+        state_started = time.perf_counter()
+        rebuild_students(student_ids=user_ids.values())
+        summary.state_seconds = time.perf_counter() - state_started
     return summary
 
 
 def _open_csv(path: Path) -> IO[str]:
-    return open(path, newline="", encoding="utf-8-sig")
+    return open_attempts_csv(path)
 
 
 def _read_layout(path: Path, columns: CsvColumns, required: Iterable[str]) -> _Layout:
@@ -384,25 +406,7 @@ def _parse(line: int, row: list[str], layout: _Layout) -> _Attempt:
 
 
 def _parse_timestamp(raw: str) -> datetime:
-    text = raw.strip()
-    if not text:
-        raise ValueError("empty timestamp")
-    try:
-        value = float(text)
-    except ValueError:
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"not an ISO-8601 date-time or epoch seconds: {raw!r}") from None
-        if timezone.is_naive(parsed):
-            parsed = timezone.make_aware(parsed, UTC)
-        return parsed
-    if not math.isfinite(value):
-        raise ValueError(f"not a timestamp: {raw!r}")
-    try:
-        return datetime.fromtimestamp(value, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        raise ValueError(f"epoch seconds out of range: {raw!r}") from None
+    return parse_timestamp(raw)  # the one parser (naive = UTC), shared with benchmark_models
 
 
 def _parse_order(raw: str) -> float:
@@ -445,6 +449,7 @@ def _scan(path: Path, layout: _Layout, max_errors: int) -> _Scan:
                         "(same user, item and order/timestamp)"
                     )
                 continue
+            scan.attempts.append(a)
             scan.users[a.user] = None
             scan.topics[a.topic] = None
             first_topic = scan.items.setdefault(a.item, a.topic)
@@ -458,14 +463,6 @@ def _scan(path: Path, layout: _Layout, max_errors: int) -> _Scan:
     if scan.rows == 0:
         raise AttemptsFileError([f"{path}: no rows after the header"])
     return scan
-
-
-def _attempts(path: Path, layout: _Layout) -> Iterator[_Attempt]:
-    for line, row in _rows(path, layout):
-        try:
-            yield _parse(line, row, layout)
-        except ValueError as exc:  # the file changed since the validation pass
-            raise AttemptsFileError([f"line {line}: {exc}"]) from None
 
 
 def _batched(items: Iterable[_Attempt], size: int) -> Iterator[list[_Attempt]]:
@@ -505,11 +502,24 @@ def _check_namespaces(source: str, scan: _Scan) -> None:
         raise AttemptsFileError(problems[:MAX_ERRORS], total=len(problems))
 
 
+def _erased_users(source: str, scan: _Scan, summary: AttemptImportSummary) -> set[str]:
+    from operations.models import ErasedStudent
+
+    by_name = {imported_username(source=source, user=u): u for u in scan.users}
+    erased = {by_name[name] for name in ErasedStudent.erased(by_name)}
+    summary.users_erased = len(erased)
+    return erased
+
+
 def _ensure_users(
-    source: str, scan: _Scan, summary: AttemptImportSummary, dry_run: bool
+    source: str,
+    scan: _Scan,
+    summary: AttemptImportSummary,
+    dry_run: bool,
+    skip: AbstractSet[str] = frozenset(),
 ) -> dict[str, int]:
     User = get_user_model()
-    wanted = {imported_username(source=source, user=u): u for u in scan.users}
+    wanted = {imported_username(source=source, user=u): u for u in scan.users if u not in skip}
     names = list(wanted)
     found = _users_by_name(names)
     missing = [n for n in names if n not in found]
@@ -622,19 +632,80 @@ def _existing_keys(source: str, keys: Sequence[str]) -> set[str]:
     return existing
 
 
-def _practice_task(
-    a: _Attempt, source: str, user_ids: dict[str, int], task_ids: dict[str, int]
-) -> PracticeTask:
-    shown = a.answered_at - timedelta(seconds=a.seconds) if a.seconds else a.answered_at
-    return PracticeTask(
-        student_id=user_ids[a.user],
-        task_id=task_ids[a.item],
-        status=PracticeTask.Status.COMPLETED,
-        assigned_at=shown,
-        shown_at=shown,
-        answered_at=a.answered_at,
-        is_correct=a.correct,
-        seconds_taken=a.seconds,
-        source=source,
-        external_key=a.key,
-    )
+# PracticeTask columns an import fills per row; every other column gets its field default.
+_PER_ROW = (
+    "student_id",
+    "task_id",
+    "assigned_at",
+    "shown_at",
+    "answered_at",
+    "is_correct",
+    "seconds_taken",
+    "external_key",
+)
+
+
+def _datetime_adapter(connection: Any) -> Callable[[datetime], Any]:
+    """How this database takes an aware datetime. SQLite stores naive UTC text, which is what
+    Django's adapter produces, ~4x slower (it checks settings on every call)."""
+    if connection.vendor == "sqlite":
+
+        def sqlite_text(value: datetime) -> str:
+            return str(value.astimezone(UTC).replace(tzinfo=None))
+
+        return sqlite_text
+    return connection.ops.adapt_datetimefield_value
+
+
+def _insert_attempts(
+    batch: Sequence[_Attempt], source: str, user_ids: dict[str, int], task_ids: dict[str, int]
+) -> int:
+    """One multi-row INSERT … ON CONFLICT DO NOTHING; how many rows were new."""
+    from django.db import connection
+
+    fields = [f for f in PracticeTask._meta.concrete_fields if not f.primary_key]
+    constant = {
+        f.attname: f.get_db_prep_save(f.get_default(), connection)
+        for f in fields
+        if f.attname not in _PER_ROW
+    }
+    constant["status"] = PracticeTask.Status.COMPLETED
+    constant["source"] = source
+    names = [f.attname for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
+    table = connection.ops.quote_name(PracticeTask._meta.db_table)
+    adapt = _datetime_adapter(connection)
+    rows = []
+    for a in batch:
+        shown = a.answered_at - timedelta(seconds=a.seconds) if a.seconds else a.answered_at
+        answered = adapt(a.answered_at)
+        shown_value = adapt(shown)
+        per_row = {
+            "student_id": user_ids[a.user],
+            "task_id": task_ids[a.item],
+            "assigned_at": shown_value,
+            "shown_at": shown_value,
+            "answered_at": answered,
+            "is_correct": a.correct,
+            "seconds_taken": a.seconds,
+            "external_key": a.key,
+        }
+        rows.append(tuple(per_row[n] if n in per_row else constant[n] for n in names))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            inserted = execute_values(
+                cursor.cursor,
+                f"INSERT INTO {table} ({columns}) VALUES %s ON CONFLICT DO NOTHING RETURNING 1",
+                rows,
+                page_size=len(rows),
+                fetch=True,
+            )
+            return len(inserted)
+        placeholders = ", ".join(["%s"] * len(names))
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING",
+            rows,
+        )
+        return max(cursor.rowcount, 0)

@@ -3,19 +3,25 @@
 `write_topics_csv` / `write_tasks_csv` and `do_import_topics_csv` / `do_import_tasks_csv`: an
 export re-imports losslessly; an import validates every row first, reports errors with line
 numbers and upserts by slug only when the whole file is valid.
+
+`plan_topics_csv` / `plan_tasks_csv` compute the same import as a dry run (`CsvPlan`: rows to
+create, update with their changed fields, and leave unchanged) without writing; the admin shows
+it and `apply_csv_plan` writes it on confirm, refusing a plan the database has moved away from.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import IO, Any
+from dataclasses import dataclass, field
+from typing import IO, Any, Literal
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -239,32 +245,154 @@ def _validation_messages(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def _upsert(
-    objects: list[tuple[Any, bool, dict[str, Any]]], fields: Sequence[str]
-) -> CsvImportResult:
-    """Save validated (instance, is_new, values-before) triples in one transaction."""
-    created = updated = unchanged = 0
+Planned = tuple[Any, bool, dict[str, Any]]  # (validated instance, is_new, values before)
+CsvKind = Literal["topics", "tasks"]
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """One data row of the file and what the import would do with it."""
+
+    line: int
+    slug: str
+    changed: tuple[str, ...] = ()  # the columns an update changes, in file order
+
+
+@dataclass(frozen=True)
+class CsvPlan:
+    """A dry run of an import: what each row would do, and a fingerprint of it all.
+
+    `rows` counts the data rows the parser read, so a row swallowed into another's multi-line
+    cell shows as one row too few. The fingerprint covers every row's action and each changed
+    value before and after, so a plan computed again after the database changed differs."""
+
+    kind: CsvKind
+    rows: int
+    created: tuple[PlannedRow, ...]
+    updated: tuple[PlannedRow, ...]
+    unchanged: tuple[PlannedRow, ...]
+    fingerprint: str
+    objects: tuple[Planned, ...] = field(repr=False, compare=False, default=())
+
+    @property
+    def changes(self) -> int:
+        return len(self.created) + len(self.updated)
+
+
+def _plan(
+    kind: CsvKind,
+    rows: int,
+    lines: Sequence[int],
+    objects: Sequence[Planned],
+    fields: Sequence[str],
+) -> CsvPlan:
+    created: list[PlannedRow] = []
+    updated: list[PlannedRow] = []
+    unchanged: list[PlannedRow] = []
+    digest = hashlib.sha256(kind.encode())
+    for line, (obj, is_new, before) in zip(lines, objects, strict=True):
+        changed = [f for f in fields if is_new or getattr(obj, f) != before[f]]
+        shown = tuple("topic" if f == "topic_id" else f for f in changed)
+        row = PlannedRow(line=line, slug=obj.slug, changed=() if is_new else shown)
+        action = "create" if is_new else "update" if changed else "keep"
+        (created if is_new else updated if changed else unchanged).append(row)
+        diff = [(f, repr(before[f]), repr(getattr(obj, f))) for f in changed]
+        digest.update(repr((obj.slug, action, diff)).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return CsvPlan(
+        kind=kind,
+        rows=rows,
+        created=tuple(created),
+        updated=tuple(updated),
+        unchanged=tuple(unchanged),
+        fingerprint=digest.hexdigest(),
+        objects=tuple(objects),
+    )
+
+
+def apply_csv_plan(*, plan: CsvPlan) -> CsvImportResult:
+    """Write a plan's creates and updates in one transaction."""
+    updated = {r.slug for r in plan.updated}
     with transaction.atomic():
-        for obj, is_new, before in objects:
-            if is_new:
+        for obj, is_new, _before in plan.objects:
+            if is_new or obj.slug in updated:
                 obj.save()
-                created += 1
-            elif any(getattr(obj, f) != before[f] for f in fields):
-                obj.save()
-                updated += 1
-            else:
-                unchanged += 1
-    return CsvImportResult(created=created, updated=updated, unchanged=unchanged)
+    return CsvImportResult(
+        created=len(plan.created), updated=len(plan.updated), unchanged=len(plan.unchanged)
+    )
 
 
-def do_import_topics_csv(*, text: str) -> CsvImportResult:
-    """Upsert topics by slug from CSV text. Validates every row first; CsvFileError on any."""
+class StalePlan(Exception):
+    """The rows changed since the preview; `plan` is what the import would do now."""
+
+    def __init__(self, plan: CsvPlan) -> None:
+        self.plan = plan
+        super().__init__("the data changed since the preview")
+
+
+def apply_previewed_csv(*, kind: CsvKind, text: str, fingerprint: str) -> CsvImportResult:
+    """Plan `text` again with the matched rows locked and write it only if it is the plan that
+    was previewed (same fingerprint); StalePlan with the new plan otherwise, CsvFileError if
+    the file no longer validates against the current data."""
+    planner = plan_topics_csv if kind == "topics" else plan_tasks_csv
+    with transaction.atomic():
+        plan = planner(text=text, lock=True)
+        if plan.fingerprint != fingerprint:
+            raise StalePlan(plan)
+        return apply_csv_plan(plan=plan)
+
+
+PREVIEW_SALT = "tasks.bank_csv.preview"
+PREVIEW_MAX_AGE = 60 * 60  # seconds a preview can be confirmed for
+
+
+class PreviewRefused(Exception):
+    """A confirm that does not match a preview this server made for this upload."""
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def sign_preview(*, plan: CsvPlan, text: str, upload_id: str) -> str:
+    """The confirm form's token: which upload, the hash of its text and the plan's
+    fingerprint, signed with the secret key and stamped with the time."""
+    sha = _text_hash(text)
+    payload = {"kind": plan.kind, "id": upload_id, "sha": sha, "plan": plan.fingerprint}
+    return signing.dumps(payload, salt=PREVIEW_SALT)
+
+
+def read_preview(*, token: str, kind: CsvKind, upload_id: str, text: str) -> str:
+    """The previewed plan's fingerprint, if `token` was signed here within PREVIEW_MAX_AGE for
+    this very upload and text; PreviewRefused (with a message for the user) otherwise."""
+    try:
+        payload = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+    except signing.SignatureExpired:
+        raise PreviewRefused("The preview has expired: upload the file again.") from None
+    except signing.BadSignature:
+        raise PreviewRefused("The confirmation is not valid: upload the file again.") from None
+    if not isinstance(payload, dict) or (
+        payload.get("kind"),
+        payload.get("id"),
+        payload.get("sha"),
+    ) != (kind, upload_id, _text_hash(text)):
+        raise PreviewRefused("The confirmation is for another upload: upload the file again.")
+    fingerprint = payload.get("plan")
+    if not isinstance(fingerprint, str):
+        raise PreviewRefused("The confirmation is not valid: upload the file again.")
+    return fingerprint
+
+
+def plan_topics_csv(*, text: str, lock: bool = False) -> CsvPlan:
+    """Dry-run a topics import (upsert by slug): validates every row, writes nothing;
+    CsvFileError on any problem. `lock` locks the matched rows (inside a transaction)."""
     header, rows = _csv_rows(text, known=TOPIC_CSV_FIELDS, required=("slug", "name"))
     slugs = [r["slug"].strip() for _, r in rows]
-    existing = _in_bulk(Topic, slugs)
+    existing = _in_bulk(Topic, slugs, lock=lock)
     fields = [f for f in TOPIC_CSV_FIELDS if f in header]
     problems: list[str] = []
-    objects: list[tuple[Any, bool, dict[str, Any]]] = []
+    objects: list[Planned] = []
+    lines: list[int] = []
     seen: dict[str, int] = {}
     for line, row in rows:
         slug = row["slug"].strip()
@@ -284,19 +412,28 @@ def do_import_topics_csv(*, text: str) -> CsvImportResult:
             problems.append(f"line {line}: {_validation_messages(exc)}")
             continue
         objects.append((topic, is_new, before))
+        lines.append(line)
     if problems:
         raise CsvFileError(problems[:MAX_ERRORS], total=len(problems))
-    return _upsert(objects, fields)
+    return _plan("topics", len(rows), lines, objects, fields)
 
 
-def do_import_tasks_csv(*, text: str) -> CsvImportResult:
-    """Upsert tasks by slug from CSV text (topics by slug must exist). All-or-nothing."""
+def do_import_topics_csv(*, text: str) -> CsvImportResult:
+    """Upsert topics by slug from CSV text. Validates every row first; CsvFileError on any."""
+    with transaction.atomic():
+        return apply_csv_plan(plan=plan_topics_csv(text=text, lock=True))
+
+
+def plan_tasks_csv(*, text: str, lock: bool = False) -> CsvPlan:
+    """Dry-run a tasks import (upsert by slug; topics by slug must exist): validates every
+    row, writes nothing; CsvFileError on any problem."""
     header, rows = _csv_rows(text, known=TASK_CSV_FIELDS, required=("slug", "topic"))
-    existing = _in_bulk(Task, [r["slug"].strip() for _, r in rows])
+    existing = _in_bulk(Task, [r["slug"].strip() for _, r in rows], lock=lock)
     topics = dict(Topic.objects.values_list("slug", "pk"))
     fields = [f for f in TASK_CSV_FIELDS if f in header and f != "topic"] + ["topic_id"]
     problems: list[str] = []
-    objects: list[tuple[Any, bool, dict[str, Any]]] = []
+    objects: list[Planned] = []
+    lines: list[int] = []
     seen_slug: dict[str, int] = {}
     seen_external: dict[tuple[str, str], int] = {}
     for line, row in rows:
@@ -339,9 +476,16 @@ def do_import_tasks_csv(*, text: str) -> CsvImportResult:
             problems.append(f"line {line}: {'; '.join(row_problems)}")
             continue
         objects.append((task, is_new, before))
+        lines.append(line)
     if problems:
         raise CsvFileError(problems[:MAX_ERRORS], total=len(problems))
-    return _upsert(objects, fields)
+    return _plan("tasks", len(rows), lines, objects, fields)
+
+
+def do_import_tasks_csv(*, text: str) -> CsvImportResult:
+    """Upsert tasks by slug from CSV text (topics by slug must exist). All-or-nothing."""
+    with transaction.atomic():
+        return apply_csv_plan(plan=plan_tasks_csv(text=text, lock=True))
 
 
 def _task_value(name: str, raw: str) -> Any:
@@ -417,8 +561,12 @@ def check_task_consistency(*, task: Task) -> list[str]:
     return problems
 
 
-def _in_bulk(model: type[Topic] | type[Task], slugs: Sequence[str]) -> dict[str, Any]:
+def _in_bulk(
+    model: type[Topic] | type[Task], slugs: Sequence[str], *, lock: bool = False
+) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for chunk in chunks(list(dict.fromkeys(slugs))):
-        found.update(model.objects.in_bulk(list(chunk), field_name="slug"))
+        rows = model.objects.filter(slug__in=list(chunk))
+        # Locked, the rows cannot change between the plan and its writes.
+        found.update({obj.slug: obj for obj in (rows.select_for_update() if lock else rows)})
     return found

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Avg, Case, Count, Q, When
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -180,9 +180,21 @@ class Task(models.Model):
         ]
 
     @property
+    def unit_symbol(self) -> str:
+        """The unit as printed after a number: a difference unit (ΔK) without its Δ."""
+        return self.unit.strip().removeprefix("Δ").strip()
+
+    @property
+    def expected_unit(self) -> str:
+        """What the answer field says it expects: "m", "K (a temperature difference)"."""
+        from tasks.answers import expected_unit_text
+
+        return expected_unit_text(self.unit)
+
+    @property
     def correct_answer_display(self) -> str:
         if self.answer_kind == AnswerKind.NUMERIC and self.numeric_answer is not None:
-            return f"{self.numeric_answer:g} {self.unit}".strip()
+            return f"{self.numeric_answer:g} {self.unit_symbol}".strip()
         if self.answer_kind == AnswerKind.CHOICE:
             return self.correct_option.upper()
         return ""
@@ -193,7 +205,15 @@ class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):
         return self.filter(student=user)
 
     def pending(self) -> PracticeTaskQuerySet:
-        return self.exclude(status=PracticeTask.Status.COMPLETED)
+        """Assigned or shown: waiting for an answer (completed and skipped ones are done)."""
+        return self.filter(status__in=PracticeTask.PENDING_STATUSES)
+
+    def skipped(self) -> PracticeTaskQuerySet:
+        return self.filter(status=PracticeTask.Status.SKIPPED)
+
+    def finished(self) -> PracticeTaskQuerySet:
+        """Completed or skipped: what the history page lists."""
+        return self.filter(status__in=(PracticeTask.Status.COMPLETED, PracticeTask.Status.SKIPPED))
 
     def completed(self) -> PracticeTaskQuerySet:
         return self.filter(status=PracticeTask.Status.COMPLETED)
@@ -208,6 +228,12 @@ class PracticeTaskQuerySet(models.QuerySet["PracticeTask"]):
 
     def newest_answered_first(self) -> PracticeTaskQuerySet:
         return self.order_by("-answered_at", "-id")
+
+    def newest_first(self) -> PracticeTaskQuerySet:
+        """By when the task was answered, or, for a skipped one, last seen or assigned."""
+        return self.annotate(
+            finished_at=Coalesce("answered_at", "shown_at", "assigned_at")
+        ).order_by("-finished_at", "-id")
 
     def totals(self) -> dict[str, Any]:
         """Completed count, correct count and mean seconds, in one aggregate query."""
@@ -275,6 +301,10 @@ class PracticeTask(models.Model):
         ASSIGNED = "assigned", "Assigned"
         SHOWN = "shown", "Shown"
         COMPLETED = "completed", "Completed"
+        # Passed over by the student: never graded and never a model input.
+        SKIPPED = "skipped", "Skipped"
+
+    PENDING_STATUSES = (Status.ASSIGNED, Status.SHOWN)
 
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_tasks"
@@ -285,7 +315,10 @@ class PracticeTask(models.Model):
     # The server's clock, never the browser's: shown at the first fetch, answered on submit.
     shown_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The answer as graded (a numeric one as a number in the task's unit) …
     answer = models.CharField(max_length=200, blank=True)
+    # … and as the student typed it ("1200 cm"), when that differs.
+    answer_text = models.CharField(max_length=200, blank=True)
     is_correct = models.BooleanField(null=True, blank=True)
     seconds_taken = models.FloatField(null=True, blank=True)
     # Hints the tutor gave on this task while it was pending (teachers see it).
@@ -329,13 +362,24 @@ class PracticeTask(models.Model):
         return self.status == self.Status.COMPLETED
 
     @property
+    def is_skipped(self) -> bool:
+        return self.status == self.Status.SKIPPED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in self.PENDING_STATUSES
+
+    @property
     def answer_display(self) -> str:
         """The stored answer as a student reads it: 42 Hz, not 42.0."""
         if self.task.answer_kind == AnswerKind.NUMERIC and self.answer:
             try:
-                return f"{float(self.answer):.6g} {self.task.unit}".strip()
+                value = f"{float(self.answer):.6g} {self.task.unit_symbol}".strip()
             except ValueError:
                 return self.answer
+            typed = self.answer_text.strip()
+            # "1200 cm (= 12 m)": what the student wrote, and what it was graded as.
+            return f"{typed} (= {value})" if typed and typed != value else value
         if self.task.answer_kind == AnswerKind.CHOICE:
             return self.answer.upper()
         return self.answer

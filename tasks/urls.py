@@ -31,4 +31,8 @@ urlpatterns = [
     path("api/practice-tasks/", api.practice_task_list, name="api-list"),
     path("api/practice-tasks/assign/", api.practice_task_assign, name="api-assign"),
     path("api/practice-tasks/<practice_id:pk>/", api.practice_task_detail, name="api-detail"),
+    path("api/practice-tasks/<practice_id:pk>/skip/", api.practice_task_skip, name="api-skip"),
+    path("api/practice-tasks/<practice_id:pk>/again/", api.practice_task_again, name="api-again"),
+    path("practice/<practice_id:pk>/skip/", views.skip, name="skip"),
+    path("practice/<practice_id:pk>/again/", views.again, name="again"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,10 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mlmodels.services import predict_many, training_status
+from mlmodels.services import describe_status_for, predict_many, training_status
 from studysmart.http import AuthenticatedHttpRequest
 from tasks import charts, services
-from tasks.models import AnswerKind, PracticeTask, Task, Topic, current_streak
+from tasks.answers import example_unit
+from tasks.models import AnswerKind, Difficulty, PracticeTask, Task, Topic, current_streak
 
 if TYPE_CHECKING:
     from mlmodels.weak_topics import WeakTopic
@@ -47,21 +48,40 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     recent = list(mine.completed().with_task().newest_answered_first()[:5])
     today = timezone.localdate()
     days = mine.answer_days(since=today - timedelta(days=STREAK_LOOKBACK_DAYS))
+    totals = mine.totals()
     context = {
         "pending": list(zip(pending, predictions, strict=True)),
         "pending_total": pending_total,
         "pending_more": pending_total - len(pending),
         "recent": recent,
-        "totals": mine.totals(),
+        "totals": totals,
         "streak": current_streak(days, today=today),
         "practised_today": bool(days) and days[0] == today,
-        "model_status": model_status_line(),
+        "model_status": model_status_line(staff=request.user.is_staff),
         "count_choices": COUNT_CHOICES,
+        "topics": list(Topic.objects.filter(tasks__in=Task.objects.assignable()).distinct()),
+        "difficulties": Difficulty.choices,
         "target": settings.PRACTICE_TARGET_P_CORRECT,
-        "weakest_topic": weakest_topic(request),
+        # A new student has no weakest topic yet: the models know nothing about them.
+        "weakest_topic": weakest_topic(request) if totals["completed"] else None,
         "practice_topic_count": PRACTICE_TOPIC_COUNT,
+        "reviews": reviews_due(request),
+        "review_target": settings.REVIEW_TARGET_P_CORRECT,
     }
     return render(request, "tasks/dashboard.html", context)
+
+
+def reviews_due(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
+    """Topics due for review (mlmodels.review) with their topic rows; never breaks the page."""
+    from mlmodels.review import due_reviews
+
+    try:
+        due = due_reviews(student_id=request.user.pk)
+        topics = Topic.objects.in_bulk([d.topic_id for d in due])
+    except Exception:
+        logger.exception("due_reviews failed")
+        return []
+    return [{"topic": topics[d.topic_id], "due": d} for d in due if d.topic_id in topics]
 
 
 def weakest_topic(request: AuthenticatedHttpRequest) -> WeakTopic | None:
@@ -77,11 +97,12 @@ def weakest_topic(request: AuthenticatedHttpRequest) -> WeakTopic | None:
     return weak[0] if weak else None
 
 
-def model_status_line() -> str:
+def model_status_line(*, staff: bool) -> str:
     """One line about the student models for the dashboard, worded by mlmodels (the page's
-    script shows the same `summary` from the status endpoint); never breaks the page."""
+    script shows the same `summary` from the status endpoint); never breaks the page. Model
+    names, versions, AUC and the retraining counter are for staff only."""
     try:
-        return str(training_status()["summary"])
+        return describe_status_for(training_status(), staff=staff)
     except Exception:
         logger.exception("training_status failed")
         return "Model status is unavailable right now."
@@ -89,9 +110,13 @@ def model_status_line() -> str:
 
 @require_POST
 def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """New tasks from the dashboard: how many, and optionally a topic and a difficulty."""
     try:
         count = int(request.POST.get("count", "5"))
-        new = services.assign_practice_tasks(student=request.user, count=count)
+        pool = services.practice_pool(
+            topic=request.POST.get("topic", ""), difficulty=request.POST.get("difficulty", "")
+        )
+        new = services.assign_practice_tasks(student=request.user, count=count, pool=pool)
     except ValueError:
         messages.error(request, f"Choose how many tasks: 1 to {services.MAX_ASSIGN}.")
     except services.PracticeTaskError as exc:
@@ -103,6 +128,36 @@ def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.info(request, "No new tasks right now: finish the pending ones first.")
     return redirect("tasks:dashboard")
+
+
+@require_POST
+def skip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Pass over a pending task (not graded, not counted) and go on to the next one."""
+    item = _own_practice_task(request, pk)
+    try:
+        services.skip_practice_task(practice_task_id=item.pk, student=request.user)
+    except services.NotPending as exc:
+        messages.info(request, exc.message)
+        return redirect("tasks:result", pk=item.pk)
+    messages.info(request, f"Skipped “{item.task.title}”. It won't count for or against you.")
+    next_item = PracticeTask.objects.for_student(request.user).pending().in_practice_order().first()
+    if next_item is not None:
+        return redirect("tasks:practice", pk=next_item.pk)
+    return redirect("tasks:dashboard")
+
+
+@require_POST
+def again(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Practise a finished task again: a new practice task for the same task."""
+    item = _own_practice_task(request, pk)
+    try:
+        new, _created = services.practise_again(practice_task_id=item.pk, student=request.user)
+    except services.NotFinished:
+        return redirect("tasks:practice", pk=item.pk)
+    except services.PracticeTaskError as exc:
+        messages.error(request, exc.message)
+        return redirect("tasks:result", pk=item.pk)
+    return redirect("tasks:practice", pk=new.pk)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -149,7 +204,7 @@ def _own_practice_task(request: AuthenticatedHttpRequest, pk: int) -> PracticeTa
 @require_GET
 def practice_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _own_practice_task(request, pk)
-    if item.is_completed:
+    if not item.is_pending:
         return redirect("tasks:result", pk=item.pk)
     services.mark_shown(practice_task=item)
     return _render_task_page(request, item)
@@ -169,6 +224,7 @@ def _render_task_page(
         "elapsed": max(0.0, (now - (item.shown_at or now)).total_seconds()),
         "kinds": AnswerKind,
         "submitted": request.POST.get("answer", ""),
+        "unit_example": example_unit(item.task.unit),
     }
     return render(request, "tasks/practice_task.html", context, status=status)
 
@@ -189,6 +245,8 @@ def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except services.AlreadyCompleted:
         # The second of two quick submits: the first one's outcome stands.
         messages.info(request, "You had already answered this task: here is your first result.")
+    except services.NotPending as exc:
+        messages.info(request, exc.message)
     except services.InvalidAnswer as exc:
         return _render_task_page(request, item, error=exc.message, status=400)
     return redirect("tasks:result", pk=item.pk)
@@ -207,22 +265,14 @@ def parse_answer_form(item: PracticeTask, data: QueryDict) -> dict[str, object]:
     if not raw:
         message = "Choose one option." if kind == AnswerKind.CHOICE else "Enter your answer."
         raise services.InvalidAnswer(message)
-    if kind == AnswerKind.NUMERIC:
-        # Students type 1,5 or −3 (a typographic minus) as often as 1.5 and -3.
-        text = raw.replace(",", ".").replace("−", "-").replace(" ", "")
-        try:
-            return {"answer": float(text)}
-        except ValueError:
-            raise services.InvalidAnswer(
-                f"“{raw}” is not a number. Use digits, e.g. 12.5 or 3e-4."
-            ) from None
+    # A numeric answer goes on as typed ("1200 cm", "1.2 × 10³"): tasks/answers.py reads it.
     return {"answer": raw}
 
 
 @require_GET
 def result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _own_practice_task(request, pk)
-    if not item.is_completed:
+    if item.is_pending:
         return redirect("tasks:practice", pk=item.pk)
     next_item = PracticeTask.objects.for_student(request.user).pending().in_practice_order().first()
     options = dict(item.task.options_html())
@@ -239,13 +289,8 @@ def result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def history(request: AuthenticatedHttpRequest) -> HttpResponse:
-    completed = (
-        PracticeTask.objects.for_student(request.user)
-        .completed()
-        .with_task()
-        .newest_answered_first()
-    )
-    page = Paginator(completed, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    finished = PracticeTask.objects.for_student(request.user).finished().with_task().newest_first()
+    page = Paginator(finished, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tasks/history.html", {"page": page})
 
 
@@ -254,11 +299,18 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     mine = PracticeTask.objects.for_student(request.user)
     topics = mine.by_topic()
     outcomes = mine.outcomes(last=CHART_ATTEMPTS)
+    # Each chart in a wide and a compact layout (the page shows one by screen width), and
+    # its numbers as a table for whoever cannot see the picture.
     context = {
         "totals": mine.totals(),
+        "topics": topics,
         "accuracy_chart": charts.accuracy_chart(topics),
+        "accuracy_chart_compact": charts.accuracy_chart(topics, compact=True),
         "time_chart": charts.time_chart(topics),
+        "time_chart_compact": charts.time_chart(topics, compact=True),
         "calibration_chart": charts.calibration_chart(outcomes),
+        "calibration_chart_compact": charts.calibration_chart(outcomes, compact=True),
+        "calibration_blocks": charts.calibration_blocks(outcomes),
         "chart_attempts": len(outcomes),
     }
     return render(request, "tasks/progress.html", context)

@@ -21,6 +21,11 @@ RULES = [
     ("tasks", ("studysmart.middleware",), "middleware is an interface, not a library"),
     ("mlmodels", ("studysmart.middleware",), "middleware is an interface, not a library"),
     ("tutor", ("studysmart.middleware",), "middleware is an interface, not a library"),
+    # Classes build on the practice tasks, the models and the tutor, never the reverse (the
+    # admins narrow rows to a teacher's classes through studysmart.admin_scoping).
+    ("tasks", ("classes",), "the practice app does not depend on classes"),
+    ("mlmodels", ("classes",), "the student models do not depend on classes"),
+    ("tutor", ("classes",), "the tutor does not depend on classes"),
     ("tutor/prompts.py", ("tutor.llm", "tutor.offline_model"), "the prompt contract is a leaf"),
     ("tutor/offline_model.py", ("tutor.llm",), "llm builds the offline model, not the reverse"),
 ]

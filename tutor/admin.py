@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 
+from studysmart.admin_scoping import StudentScopedAdmin
 from tutor import knowledge_index
 from tutor.models import Chat, ChatMessage, KnowledgeEntry
 
@@ -83,7 +84,7 @@ class ChatMessageInline(admin.TabularInline):
 
 
 @admin.register(Chat)
-class ChatAdmin(admin.ModelAdmin):
+class ChatAdmin(StudentScopedAdmin, admin.ModelAdmin):
     list_display = ("__str__", "student", "topic", "created_at", "updated_at")
     list_select_related = ("student",)
     search_fields = ("title", "student__username", "topic")

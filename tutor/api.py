@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 
+from studysmart import metrics
 from studysmart.errors import ApiError, json_methods
 from tutor import chats, streaming, turns
 from tutor.errors import TutorError
@@ -50,7 +51,9 @@ async def ask(request: HttpRequest) -> JsonResponse:
             chat_id = chat.pk
         done = await streaming.ask(chat_id=chat_id, student=user, text=text)
     except TutorError as exc:
+        metrics.record_tutor_error(exc.code)
         return exc.response()
+    metrics.record_tutor_reply(intent=done.intent, ttft_ms=done.ttft_ms)
     payload: dict[str, Any] = done.frame()
     payload.pop("type")
     payload.update(chat_id=chat_id, text=done.text)

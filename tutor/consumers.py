@@ -20,9 +20,10 @@ from urllib.parse import parse_qs
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from studysmart import live_sockets
+from studysmart import live_sockets, metrics
 from studysmart.markdown import render_markdown
 from studysmart.outages import OUTAGE_ERRORS
+from studysmart.request_context import create_task_with_request_id
 from studysmart.text import UnstorableText, find_unstorable
 from tutor import chats, streaming
 from tutor.errors import ERROR_MESSAGES, TutorError
@@ -160,6 +161,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
         self.student = user
         model_preload()
         await self.accept()
+        metrics.websocket_opened(self, "tutor")
         # A logout (here or in another process) or the session's end closes the socket.
         self.session_key = live_sockets.session_key_of(self.scope)
         if self.session_key:
@@ -184,6 +186,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
         return chats.chat_payload(chat=chat)
 
     async def disconnect(self, code: int) -> None:
+        metrics.websocket_closed(self)
         self.gone = True
         live_sockets.REGISTRY.discard(self, getattr(self, "session_key", None))
         await self.cancel_reply()
@@ -265,7 +268,8 @@ class TutorConsumer(AsyncWebsocketConsumer):
         self.stop_requested = False
         self.reply_id = None
         self.reply_finished = False
-        self.reply_task = asyncio.create_task(self.run_reply(text=text, retry=retry))
+        # Each turn's log lines carry an id of their own.
+        self.reply_task = create_task_with_request_id(self.run_reply(text=text, retry=retry))
 
     async def stop_reply(self) -> None:
         """Every stop gets an answer: ``stopped`` with the reply's id, or ``bad_request``
@@ -322,6 +326,7 @@ class TutorConsumer(AsyncWebsocketConsumer):
                         message_id = self.reply_id = event.message_id
                     elif isinstance(event, ReplyDone):
                         finished = self.reply_finished = True
+                        metrics.record_tutor_reply(intent=event.intent, ttft_ms=event.ttft_ms)
                     await self.send_json(event.frame())
                     if isinstance(event, ReplyStart) and self.stop_requested:
                         # A stop that came before the start frame: closing the stream saves
@@ -331,11 +336,13 @@ class TutorConsumer(AsyncWebsocketConsumer):
             tokens.discard()
             # stop: tell the page; disconnect: there is no page left to tell.
             if self.stop_requested and message_id is not None and not finished and not self.gone:
+                metrics.TUTOR_STOPPED.inc()
                 # What was streamed, rendered like a finished reply (the page shows it so).
                 html = render_markdown("".join(streamed)) if streamed else ""
                 await self.send_json({"type": "stopped", "message_id": message_id, "html": html})
             return
         except TutorError as exc:
+            metrics.record_tutor_error(exc.code)
             await tokens.flush()
             await self.send_error(exc.code, exc.message, message_id=message_id)
         except OUTAGE_ERRORS as exc:

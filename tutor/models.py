@@ -127,6 +127,10 @@ class ChatQuerySet(models.QuerySet["Chat"]):
         """Chats the student actually used (opening the page starts an empty one)."""
         return self.filter(messages__isnull=False).distinct()
 
+    def empty(self) -> ChatQuerySet:
+        """Chats opened and never used: not listed, and cleaned up once stale."""
+        return self.filter(messages__isnull=True)
+
 
 class Chat(models.Model):
     student = models.ForeignKey(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from studysmart.http import AuthenticatedHttpRequest
@@ -15,6 +18,9 @@ from tutor.models import Chat
 
 CHAT_LIST_LIMIT = 50
 TOPIC_MAX_CHARS = 200
+# Every visit to the page opens a chat (its id comes in the socket's first frame); one never
+# used is removed after this long: long enough for a tab left open to still be asked in.
+EMPTY_CHAT_GRACE = timedelta(hours=6)
 
 
 @login_required
@@ -22,7 +28,9 @@ TOPIC_MAX_CHARS = 200
 def chat_page(request: AuthenticatedHttpRequest, chat_id: int | None = None) -> HttpResponse:
     """``/tutor/`` opens a new chat (``?topic=…`` asks about that concept straight away);
     ``/tutor/<id>/`` resumes one of the student's chats, replies rendered server-side."""
-    chats = list(Chat.objects.for_student(request.user).with_messages()[:CHAT_LIST_LIMIT])
+    mine = Chat.objects.for_student(request.user)
+    mine.empty().filter(created_at__lt=timezone.now() - EMPTY_CHAT_GRACE).delete()
+    chats = list(mine.with_messages()[:CHAT_LIST_LIMIT])
     chat: Chat | None = None
     messages: list[dict[str, object]] = []
     if chat_id is not None:

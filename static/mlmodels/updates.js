@@ -37,15 +37,22 @@
     let openedAt = null;
     socket.addEventListener("open", () => {
       openedAt = Date.now();
-      // Announcements sent while the socket was down are gone: catch up once.
-      if (reconnecting) poll();
+      // Announcements sent while the socket was down are gone: catch up once (other panels
+      // of the page too, through a "reconnected" frame of their own).
+      if (reconnecting) {
+        poll();
+        document.dispatchEvent(new CustomEvent("studysmart:update", { detail: { type: "reconnected" } }));
+      }
     });
     socket.addEventListener("message", (event) => {
       let frame;
       try { frame = JSON.parse(event.data); } catch (_err) { return; }
+      // Other panels of the page (assigned task sets) listen for their own frame types.
+      document.dispatchEvent(new CustomEvent("studysmart:update", { detail: frame }));
       if (frame.type !== "training") return;
-      // The wording comes from the server (mlmodels/services.py), never from here.
-      if (frame.message) {
+      // The wording comes from the server (mlmodels/services.py), never from here. The pushed
+      // line names the model: staff only (data-staff); a student's page polls its own summary.
+      if (frame.message && box.dataset.staff !== undefined) {
         show(frame.message, true);
       } else {
         poll();

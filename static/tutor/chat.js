@@ -16,6 +16,9 @@
   const banner = document.getElementById("tutor-banner");
   const bannerText = banner.querySelector(".banner-text");
   const reconnectButton = document.getElementById("reconnect");
+  const live = document.getElementById("tutor-live");
+  // Screen readers hear "answering…" and then the finished reply once, not every token.
+  const say = (text) => { if (live) live.textContent = text; };
 
   let chatId = root.dataset.chatId || "";
   let initialQuestion = root.dataset.initialQuestion || "";
@@ -109,15 +112,9 @@
       for (const s of m.sources) sources.append(" ", el("span", "source", s.title));
       bubble.append(sources);
     }
+    // Token counts and timings stay in the done frame (and the admin): students don't see them.
     const foot = el("div", "reply-foot");
     if (m.status === "complete" || m.status === "superseded") foot.append(ratingControls(m.message_id || m.id, m.rating || 0));
-    if (m.intent) {
-      const usage = m.usage || {};
-      const bits = [m.intent];
-      if (usage.prompt_tokens) bits.push(`${usage.prompt_tokens}+${usage.completion_tokens} tokens`);
-      if (m.ttft_ms != null) bits.push(`first token ${Math.round(m.ttft_ms)} ms`);
-      foot.append(el("span", "meta", bits.join(" · ")));
-    }
     bubble.append(foot);
   }
 
@@ -182,8 +179,10 @@
         const body = el("div", "reply-body streaming-text");
         bubble.append(body);
         li.append(bubble);
+        li.setAttribute("aria-busy", "true");
         conversation.append(li);
         streaming = { id: frame.message_id, li, body, text: "", tokens: 0 };
+        say("The tutor is answering…");
         if (pendingQuestion && frame.user_message_id) pendingQuestion.dataset.id = frame.user_message_id;
         pendingQuestion = null;
         break;
@@ -202,8 +201,10 @@
           : conversation.querySelector(`.msg.assistant[data-id="${frame.message_id}"]`);
         if (li) {
           li.querySelector(".reply-body").classList.remove("streaming-text");
+          li.removeAttribute("aria-busy");
           finishReply(li, { ...frame, status: "complete" });
           setStatus(li, "complete");
+          say(`Tutor: ${li.querySelector(".reply-body").textContent.trim()}`);
         }
         if (frame.supersedes) {
           const old = conversation.querySelector(`.msg.assistant[data-id="${frame.supersedes}"]`);
@@ -218,7 +219,9 @@
         if (streaming && streaming.id === frame.message_id) {
           streaming.body.classList.remove("streaming-text");
           if (frame.html) streaming.body.innerHTML = frame.html; // sanitised by the server
+          streaming.li.removeAttribute("aria-busy");
           setStatus(streaming.li, "stopped");
+          say("Reply stopped.");
         }
         streaming = null;
         break;
@@ -257,7 +260,7 @@
       document.getElementById("chat-list-empty")?.remove();
       list = el("ul");
       list.id = "chat-list";
-      document.querySelector(".tutor-chats").append(list);
+      (document.querySelector("[data-chat-list]") || document.querySelector(".tutor-chats")).append(list);
     }
     const first = conversation.querySelector(".msg.user .bubble");
     const li = el("li");

@@ -102,9 +102,10 @@ def test_it_practises_one_task_of_each_kind_and_sees_progress(browser_page: Brow
 
     page.click("nav >> text=Progress")
     for chart in ("#accuracy-chart", "#time-chart", "#calibration-chart"):
-        assert page.locator(f"{chart} svg.chart").count() == 1
-    assert page.locator("#accuracy-chart svg rect").count() > 3
-    assert page.locator("#calibration-chart svg polyline").count() == 2
+        assert page.locator(f"{chart} .chart-wide svg.chart").is_visible()
+        assert not page.locator(f"{chart} .chart-compact svg.chart").is_visible()
+    assert page.locator("#accuracy-chart .chart-wide svg rect").count() > 3
+    assert page.locator("#calibration-chart .chart-wide svg polyline").count() == 2
     browser_page.screenshot("practice-progress")
 
     assert browser_page.csp_violations() == []

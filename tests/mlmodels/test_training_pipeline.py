@@ -57,7 +57,7 @@ def test_it_trains_publishes_and_serves_both_models(history, client: Client) -> 
     assert run.state == TrainingRun.State.SUCCEEDED, run.error
     assert not orphan.exists()
     versions = {v.kind: v for v in ModelVersion.objects.active()}
-    assert set(versions) == {"lnirt", "sequence"}
+    assert set(versions) == {"lnirt", "sequence", "learning"}
     for version in versions.values():
         assert artifact_path(version.artifact).is_file()
         assert 0.5 < version.metrics["auc"] <= 1.0
@@ -74,7 +74,7 @@ def test_it_trains_publishes_and_serves_both_models(history, client: Client) -> 
     expected = champion.kind if champion else "average"
     assert {p.source for p in predictions} == {expected}
     sources = {a.source for a in predictions[0].alternatives}
-    assert {"lnirt", "sequence", "default"} - {expected} <= sources
+    assert {"lnirt", "sequence", "learning", "default"} - {expected} <= sources
     # Stronger simulated students get higher predicted chances from the ability model.
     thetas = history["theta"]
     strong, weak = int(np.argmax(thetas)), int(np.argmin(thetas))
@@ -95,7 +95,7 @@ def test_it_trains_publishes_and_serves_both_models(history, client: Client) -> 
 
     # A duplicate delivery of the same job publishes nothing new.
     assert "nothing to do" in run_training(run_id=run.pk)
-    assert ModelVersion.objects.count() == 2
+    assert ModelVersion.objects.count() == 3
 
     # A corrupt champion file degrades to the next source and shows in health; never a 500.
     broken = champion or versions["lnirt"]
@@ -148,4 +148,9 @@ def test_it_updates_ability_at_once_and_keeps_serving_after_a_failed_training(hi
     assert "attempts" in failed.error
     assert set(ModelVersion.objects.active().values_list("id", flat=True)) == active_before
     registry.reset()
-    assert predict_many(user=student, tasks=[task])[0].source in ("lnirt", "sequence", "average")
+    assert predict_many(user=student, tasks=[task])[0].source in (
+        "lnirt",
+        "sequence",
+        "learning",
+        "average",
+    )

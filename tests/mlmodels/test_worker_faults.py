@@ -38,7 +38,8 @@ TRAINING_BOUND_SECONDS = 120.0
 # The test process's patience with a silent run; the worker beats every 10 s.
 STALE_SECONDS = 3
 V1 = {"lnirt": "lnirt-v1", "sequence": "sequence-v1"}
-V2 = {"lnirt": "lnirt-v2", "sequence": "sequence-v2"}
+# The prepared versions have no learning-aware model: a retraining publishes its first.
+V2 = {"lnirt": "lnirt-v2", "sequence": "sequence-v2", "learning": "learning-v1"}
 
 
 @pytest.fixture
@@ -180,7 +181,7 @@ def test_it_keeps_serving_when_the_worker_is_killed_while_publishing(
     assert run_state(run.pk) == "abandoned"
     wait_succeeded(retry.pk)
     assert active_labels() == V2
-    assert ModelVersion.objects.count() == 4
+    assert ModelVersion.objects.count() == 5
     registry.reset()
     for kind in V2:
         loaded = get_predictor(kind)

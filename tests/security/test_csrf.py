@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tasks.models import PracticeTask, Task, Topic
+from tests.tasks.csv_flow import confirm_token
 from tests.tasks.factories import PracticeTaskFactory, TaskFactory, TopicFactory
 from tutor import knowledge_index
 from tutor.models import ChatMessage
@@ -205,7 +206,15 @@ def test_it_refuses_an_admin_csv_import_without_the_token(charlie_admin: User) -
     refused(client.post(url, {"file": upload()}))
     assert not Topic.objects.filter(slug="forged").exists()
     token = form_token(client, url)
-    response = client.post(url, {"file": upload(), "csrfmiddlewaretoken": token})
+    preview = client.post(url, {"file": upload(), "csrfmiddlewaretoken": token})
+    assert preview.status_code == 200, preview.content[:500]
+    assert not Topic.objects.filter(slug="forged").exists()
+    # The confirm step is a form of its own, and as guarded.
+    confirm = confirm_token(preview)
+    assert confirm and 'name="csrfmiddlewaretoken"' in preview.content.decode()
+    refused(client.post(url, {"confirm": confirm}))
+    assert not Topic.objects.filter(slug="forged").exists()
+    response = client.post(url, {"confirm": confirm, "csrfmiddlewaretoken": token})
     assert response.status_code == 302, response.content[:500]
     assert Topic.objects.filter(slug="forged").exists()
 

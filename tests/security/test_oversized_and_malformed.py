@@ -112,7 +112,7 @@ def test_it_refuses_bad_assignment_counts(alice_client: Client, alice: User, cou
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "answer", ["2.02", True, None, [2.02], {"v": 2.02}, 10**400, "", "x" * 10_000]
+    "answer", ["2.02 m", "2,02", True, None, [2.02], {"v": 2.02}, 10**400, "", "x" * 10_000]
 )
 def test_it_refuses_wrongly_typed_answers(alice_client: Client, alice: User, answer: Any) -> None:
     item = PracticeTaskFactory(student=alice, task=TaskFactory(), shown=True)

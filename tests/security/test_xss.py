@@ -25,6 +25,7 @@ from studysmart.asgi import application
 from tasks.models import AnswerKind, PracticeTask, Task, Topic
 from tests.security.conftest import session_cookie
 from tests.security.html_checks import active_content, assert_inert
+from tests.tasks.csv_flow import confirm_csv, upload_csv
 from tests.tasks.factories import PracticeTaskFactory, TaskFactory
 from tests.tutor.factories import ChatFactory, ChatMessageFactory, ReplyFactory
 from tutor import chats, knowledge_index, seeding
@@ -231,8 +232,9 @@ def test_it_renders_tasks_imported_through_the_admin_inert(
 ) -> None:
     admin = logged_in(charlie_admin)
     topics = csv_text(["slug", "name", "description"], [["xss-topic", PAYLOADS[4], PAYLOADS[1]]])
-    upload = SimpleUploadedFile("topics.csv", topics, "text/csv")
-    assert admin.post("/admin/tasks/topic/import/", {"file": upload}).status_code == 302
+    preview = upload_csv(admin, "/admin/tasks/topic/import/", topics)
+    assert_inert(preview.content.decode(), *MARKERS)
+    assert confirm_csv(admin, "/admin/tasks/topic/import/", preview).status_code == 302
     options = [{"id": "a", "text": PAYLOADS[0]}, {"id": "b", "text": PAYLOADS[6]}]
     header = ["slug", "topic", "title", "difficulty", "answer_kind", "statement", "options",
               "correct_option", "solution", "concept", "numeric_answer", "unit"]  # fmt: skip
@@ -242,8 +244,9 @@ def test_it_renders_tasks_imported_through_the_admin_inert(
         ["xss-numeric", "xss-topic", PAYLOADS[1], "easy", "numeric", ALL, "", "", ALL,
          PAYLOADS[4], "2", "<b>m"],
     ]  # fmt: skip
-    upload = SimpleUploadedFile("tasks.csv", csv_text(header, rows), "text/csv")
-    response = admin.post("/admin/tasks/task/import/", {"file": upload})
+    preview = upload_csv(admin, "/admin/tasks/task/import/", csv_text(header, rows))
+    assert_inert(preview.content.decode(), *MARKERS)
+    response = confirm_csv(admin, "/admin/tasks/task/import/", preview)
     assert response.status_code == 302, response.content.decode()[-3000:]
     choice, numeric = Task.objects.get(slug="xss-choice"), Task.objects.get(slug="xss-numeric")
     assert choice.answer_kind == AnswerKind.CHOICE and choice.statement == ALL

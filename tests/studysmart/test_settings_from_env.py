@@ -75,7 +75,7 @@ def settings_for(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
 
 def test_it_uses_embedded_defaults_without_variables(tmp_path: Path) -> None:
     s = settings_for(BASE_ENV, tmp_path)
-    assert s["engine"] == "django.db.backends.sqlite3"
+    assert s["engine"] == "django_prometheus.db.backends.sqlite3"
     assert s["layer"] == "channels.layers.InMemoryChannelLayer"
     assert s["broker"] == "orm"
     assert s["debug"] is False
@@ -96,7 +96,7 @@ def test_it_switches_to_postgres_and_redis_by_url(tmp_path: Path) -> None:
         },
         tmp_path,
     )
-    assert s["engine"] == "django.db.backends.postgresql"
+    assert s["engine"] == "django_prometheus.db.backends.postgresql"
     assert s["db_name"] == "studysmart"
     assert s["layer"] == "channels_redis.core.RedisChannelLayer"
     assert s["broker"] == "redis"

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tasks.models import PracticeTask, Task, Topic
+from tests.tasks.csv_flow import import_csv
 
 TOPICS = "/admin/tasks/topic/"
 TASKS = "/admin/tasks/task/"
@@ -56,8 +57,8 @@ def catalog(db) -> dict[str, Task]:
 
 
 def post_csv(client: Client, url: str, text: str) -> object:
-    upload = SimpleUploadedFile("upload.csv", text.encode(), content_type="text/csv")
-    return client.post(url, {"file": upload})
+    """Upload and confirm, as an admin who accepts the preview."""
+    return import_csv(client, url, text)
 
 
 def rows(content: bytes) -> list[dict[str, str]]:

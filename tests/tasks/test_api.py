@@ -73,7 +73,7 @@ def test_it_gives_the_exact_fields_and_hides_the_answer_until_completed(
     assert body["answer_kind"] == "choice" and body["status"] == "shown"
     assert body["task"]["options"][1] == {"id": "b", "text": "$2\\,\\mathrm{s}$"}
     assert "<math" in body["task"]["statement_html"] or body["task"]["statement_html"]
-    assert body["prediction_source"] in {"sequence", "lnirt", "average", "default"}
+    assert body["prediction_source"] in {"learning", "sequence", "lnirt", "average", "default"}
     assert 0 <= body["predicted_p_correct"] <= 1 and body["predicted_seconds"] > 0
     assert (body["assigned_p_correct"], body["assigned_source"]) == (0.6, "average")
     assert body["is_correct"] is None and body["seconds_taken"] is None
@@ -212,7 +212,9 @@ def test_it_answers_409_to_a_second_submit_and_keeps_the_first_outcome(
         '{"answer": -Infinity}',
         '{"answer": 1e999}',
         '{"answer": true}',
-        '{"answer": "2.02"}',
+        '{"answer": "2.02 m"}',
+        '{"answer": "2,02"}',
+        '{"answer": "two"}',
         '{"answer": null}',
         '{"answer": {"value": 2}}',
         '{"self_assessed_correct": true}',

@@ -138,7 +138,8 @@ def test_it_completes_in_a_handful_of_queries(
     [
         {},
         {"answer": None},
-        {"answer": "2.02"},
+        {"answer": "2.02 m"},
+        {"answer": "2,02"},
         {"answer": True},
         {"answer": math.nan},
         {"answer": math.inf},
@@ -193,13 +194,18 @@ def test_it_completes_a_numeric_task_through_the_page(
 ) -> None:
     client.force_login(alice)
     assert client.get(f"/practice/{alices_numeric.pk}/").status_code == 200
-    response = client.post(f"/practice/{alices_numeric.pk}/answer/", {"answer": " 2,03 "})
+    ambiguous = client.post(f"/practice/{alices_numeric.pk}/answer/", {"answer": "2,03"})
+    assert ambiguous.status_code == 400
+    assert "decimal point or a thousands separator" in ambiguous.content.decode()
+    response = client.post(f"/practice/{alices_numeric.pk}/answer/", {"answer": " 2030 ms "})
     assert response.status_code == 302
     assert response["Location"] == f"/practice/{alices_numeric.pk}/result/"
     alices_numeric.refresh_from_db()
     assert alices_numeric.is_correct is True
+    # What the student typed is kept beside its value in the task's unit.
+    assert (alices_numeric.answer_text, float(alices_numeric.answer)) == ("2030 ms", 2.03)
     page = client.get(response["Location"]).content.decode()
-    assert "Correct!" in page and "2.03 s" in page
+    assert "Correct!" in page and "2030 ms (= 2.03 s)" in page
 
 
 def test_it_completes_choice_and_self_assessed_tasks_through_the_page(

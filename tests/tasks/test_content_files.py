@@ -89,9 +89,11 @@ def task_form(task: Task, **changes: Any) -> dict[str, Any]:
 
 def test_it_holds_every_task_and_topic_of_the_bank() -> None:
     bank = load_bank(REPO_CONTENT)
-    assert len(bank.tasks) == 135
+    assert len(bank.tasks) == 153
     assert len(bank.topics) == 10
-    assert [len(bank.tasks_of(t.slug)) for t in bank.topics] == [15] * 9 + [0]
+    assert [len(bank.tasks_of(t.slug)) for t in bank.topics] == [17] * 9 + [
+        0
+    ]  # 5 per difficulty + 2 self-assessed
 
 
 def test_its_choices_are_the_models_choices() -> None:
@@ -165,7 +167,7 @@ def test_it_keeps_a_task_edited_in_the_admin_and_force_restores_it(
     content: Path, charlie_admin: User
 ) -> None:
     first = seed()
-    assert "135 tasks (135 new, 0 updated)" in first
+    assert "153 tasks (153 new, 0 updated)" in first
     task = Task.objects.select_related("topic").get(slug=MARATHON)
     shipped = (task.title, task.tolerance)
     client = Client()
@@ -179,13 +181,13 @@ def test_it_keeps_a_task_edited_in_the_admin_and_force_restores_it(
     again = seed()
     task.refresh_from_db()
     assert (task.title, task.tolerance) == ("Marathon pace (teacher's wording)", 0.05)
-    assert "135 tasks (0 new, 0 updated)" in again
+    assert "153 tasks (0 new, 0 updated)" in again
     assert f"kept 1 task changed in the admin: {MARATHON}" in again
 
     forced = seed("--force-content")
     task.refresh_from_db()
     assert (task.title, task.tolerance) == shipped
-    assert "135 tasks (0 new, 1 updated)" in forced
+    assert "153 tasks (0 new, 1 updated)" in forced
     assert "kept" not in forced.split("tutor:")[0]
 
 
@@ -197,7 +199,7 @@ def test_it_updates_an_unedited_task_when_its_file_changes(content: Path) -> Non
         lambda d: task_in(d, MARATHON).update(title="A better title"),
     )
     out = seed()
-    assert "135 tasks (0 new, 1 updated)" in out
+    assert "153 tasks (0 new, 1 updated)" in out
     assert Task.objects.get(slug=MARATHON).title == "A better title"
 
 
@@ -225,7 +227,7 @@ def test_it_retires_a_task_gone_from_the_files_and_never_assigns_it(
         lambda d: d.update(tasks=[t for t in d["tasks"] if t["slug"] != MARATHON]),
     )
     out = seed()
-    assert "134 tasks (0 new, 0 updated, 1 retired)" in out
+    assert "152 tasks (0 new, 0 updated, 1 retired)" in out
     gone.refresh_from_db()
     assert gone.retired and PracticeTask.objects.filter(pk=attempt.pk).exists()
     assert not Task.objects.assignable().filter(pk=gone.pk).exists()

@@ -34,7 +34,9 @@ def test_it_shows_pending_tasks_with_predictions_on_the_dashboard(
     assert alices_numeric.task.title in html and alices_choice.task.title in html
     assert "Your chance" in html and "50%" in html  # the default source, no history yet
     assert "Get new tasks" in html and "data-once" in html
-    assert 'id="model-status"' in html and "Predictions from practice averages" in html
+    assert 'id="model-status"' in html and "Your predictions update" in html
+    # Model names, versions, AUC and the retraining counter are for staff only.
+    assert "Predictions from practice averages" not in html and "AUC" not in html
     for link in ("/history/", "/progress/"):
         assert f'href="{link}"' in html
     assert_no_inline_code(html)
@@ -65,7 +67,9 @@ def test_it_renders_the_task_page_with_math_a_timer_and_the_right_inputs(
     alices_self: PracticeTask,
 ) -> None:
     numeric = alice_client.get(f"/practice/{alices_numeric.pk}/").content.decode()
-    assert "<math" in numeric and 'inputmode="decimal"' in numeric and ">s</span>" in numeric
+    assert "<math" in numeric and 'inputmode="text"' in numeric and ">s</span>" in numeric
+    # The field says which unit it expects, and that others are converted.
+    assert "Your answer in s" in numeric and "e.g. ms" in numeric
     alices_numeric.refresh_from_db()
     assert f'data-shown-at="{alices_numeric.shown_at.isoformat()}"' in numeric
     assert "data-server-now=" in numeric and "tasks/practice.js" in numeric
@@ -73,7 +77,7 @@ def test_it_renders_the_task_page_with_math_a_timer_and_the_right_inputs(
     assert choice.count('type="radio"') == 4
     self_page = alice_client.get(f"/practice/{alices_self.pk}/").content.decode()
     assert "Reveal solution" in self_page and "I got it right" in self_page
-    assert self_page.count("data-once") == 2
+    assert self_page.count("data-once") == 3  # right, wrong, skip
     for html in (numeric, choice, self_page):
         assert_no_inline_code(html)
         assert "correct_option" not in html
@@ -99,7 +103,10 @@ def test_it_shows_the_result_with_solution_times_and_a_tutor_link(
     html = alice_client.get(f"/practice/{item.pk}/result/").content.decode()
     assert "Correct!" in html
     assert "2.5 s" in html and "2.02 s" in html  # their answer and the right one
-    assert "1 min 15 s" in html and "predicted 1 min 20 s" in html
+    assert "1 min 15 s" in html and "expected about 1 min 20 s" in html
+    # In plain words; the source that predicted it is for staff only.
+    assert "about 6 in 10 students at your level get this right" in html
+    assert "(average" not in html
     # The tutor opens on this practice task (it explains the solution and the mistake).
     assert f'href="/tutor/?practice_task={item.pk}"' in html
     assert "Ask the tutor about this task" in html
@@ -131,15 +138,18 @@ def test_it_draws_the_progress_charts_as_svg(
 ) -> None:
     completed_history(alice, bank, 40)
     html = alice_client.get("/progress/").content.decode()
-    assert html.count("<svg") == 3
+    # Each chart twice, wide and compact (the page shows one by screen width) …
+    assert html.count("<svg") == 6 and html.count('class="chart compact"') == 3
     assert "Accuracy per topic" in html and "Predicted vs actual" in html
-    assert html.count("<polyline") == 2
+    assert html.count("<polyline") == 4
+    # … with its numbers as a table, and a description, for whoever cannot see it.
+    assert html.count('class="chart-data"') == 2 and html.count("<desc") == 6
     assert_no_inline_code(html)
 
 
 def test_it_draws_empty_charts_for_a_new_student(alice_client: Client) -> None:
     html = alice_client.get("/progress/").content.decode()
-    assert html.count("<svg") == 3 and "No completed tasks yet." in html
+    assert html.count("<svg") == 6 and "No completed tasks yet." in html
 
 
 def test_it_keeps_anonymous_visitors_out(client: Client, alices_numeric: PracticeTask) -> None:

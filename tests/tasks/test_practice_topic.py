@@ -148,3 +148,4 @@ def test_the_dashboard_says_nothing_without_evidence(alice: User, energy: Topic)
     # Only the default prior predicts a newcomer: no topic is called weak.
     page = logged_in(alice).get("/").content.decode()
     assert "weakest topic" not in page
+    assert "Start anywhere — we’ll learn your level" in page

@@ -20,12 +20,15 @@ pytestmark = pytest.mark.django_db
 # memory cache) and may still grow, so pages that predict get headroom for it. What matters
 # is that one bound holds at both history sizes.
 PREDICTION_HEADROOM = 10
+# The colour theme: logging in puts it in the session; these tests' force_login does not, so
+# each page reads it once (studysmart/context_processors.py).
+THEME = 1
 BOUNDS = {
-    "dashboard": 8 + PREDICTION_HEADROOM,  # pending, recent, streak days, totals
-    "practice": 4 + PREDICTION_HEADROOM,  # the task, marking it shown
-    "result": 5,  # the task, the next pending one
-    "history": 5,  # count and page
-    "progress": 6,  # per topic, outcomes, totals
+    "dashboard": 9 + THEME + PREDICTION_HEADROOM,  # pending, recent, streak days, totals, topics
+    "practice": 4 + THEME + PREDICTION_HEADROOM,  # the task, marking it shown
+    "result": 5 + THEME,  # the task, the next pending one
+    "history": 5 + THEME,  # count and page
+    "progress": 6 + THEME,  # per topic, outcomes, totals
     "api-list": 4 + PREDICTION_HEADROOM,  # the page, the total
     "api-detail": 4 + PREDICTION_HEADROOM,
 }

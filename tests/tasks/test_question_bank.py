@@ -583,3 +583,9 @@ def test_it_would_catch_a_wrong_answer() -> None:
 @pytest.mark.parametrize("question", [q for q in QUESTIONS if q.answer_kind == "self"])
 def test_it_gives_self_assessed_questions_no_answer(question: QuestionSpec) -> None:
     assert question.answer is None and question.options == () and not question.params
+
+
+def test_it_offers_a_self_assessed_task_at_every_topic_and_difficulty() -> None:
+    offered = {(t.topic, t.difficulty) for t in BANK.tasks if t.answer_kind == "self"}
+    with_tasks = {(t.topic, t.difficulty) for t in BANK.tasks}
+    assert with_tasks and offered == with_tasks

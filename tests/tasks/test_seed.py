@@ -25,7 +25,7 @@ def test_it_seeds_the_bank_students_and_history_quickly(bank: Bank) -> None:
     services.seed_demo(bank=bank)
     elapsed = time.perf_counter() - started
     assert Topic.objects.count() == len(bank.topics)
-    assert Task.objects.count() == len(bank.tasks) == 135
+    assert Task.objects.count() == len(bank.tasks) == 153
     sims = User.objects.filter(username__startswith="sim-")
     assert sims.count() == len(demo.SIMULATED_STUDENTS)
     assert not any(u.has_usable_password() for u in sims)
@@ -64,5 +64,5 @@ def test_it_creates_nothing_new_on_a_second_run_and_keeps_changed_text(bank: Ban
     assert User.objects.count() == users
     task.refresh_from_db()
     assert task.statement == "edited by hand"
-    assert "135 tasks (0 new, 0 updated)" in message
+    assert "153 tasks (0 new, 0 updated)" in message
     assert f"kept 1 task changed in the admin: {task.slug}" in message

@@ -19,6 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, force_content: bool = False, **options: Any) -> None:
+        from classes import services as classes_services
         from mlmodels import services as mlmodels_services
         from studysmart import services as accounts_services
         from tasks import services as tasks_services
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         self.stdout.write(tasks_services.seed_demo(bank=bank, force=force_content))
         self.stdout.write(seed_tutor(concepts=concepts, force=force_content))
         self.stdout.write(mlmodels_services.seed_demo())
+        # Last: the demo class takes in the students and history seeded above.
+        self.stdout.write(classes_services.seed_demo())
 
 
 def check_content() -> Any:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from classes.services import DEMO_TEACHER
 from studysmart.management.commands.seed_demo import check_content
 from studysmart.services import DEMO_ADMIN, DEMO_STUDENT
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
     ) -> None:
         self.check_web_processes(web_processes)
         self.prepare(seed=not no_seed)
+        self.prepare_metrics()
         children = self.start_children(host, port, web_processes)
         self.announce(host, port, web_processes)
         stop = self.wait_for_stop(children)
@@ -57,8 +59,18 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        call_command("backup", sync_schedule=True, stdout=self.stdout)
         if seed:
             call_command("seed_demo", stdout=self.stdout)
+
+    def prepare_metrics(self) -> None:
+        """Every child writes its metrics under one directory that /metrics sums (multiprocess
+        mode); emptied first, so that nothing of an earlier run is counted."""
+        from studysmart.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
+
+        directory = Path(os.environ.get(MULTIPROC_ENV) or Path(settings.DATA_DIR) / "prometheus")
+        prepare_multiprocess_dir(directory)
+        os.environ[MULTIPROC_ENV] = str(directory)  # inherited by the children
 
     def check_web_processes(self, count: int) -> None:
         if count < 1:
@@ -111,6 +123,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"\nStudySmart is running at http://{shown}:{port}/{more}\n")
             + f"  student:  {DEMO_STUDENT[0]} / {DEMO_STUDENT[1]}\n"
             + f"  admin:    {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}  (http://{shown}:{port}/admin/)\n"
+            + f"  teacher:  {DEMO_TEACHER[0]} / {DEMO_TEACHER[1]}  (http://{shown}:{port}/admin/)\n"
             + f"  data:     {settings.DATA_DIR}\n"
             + "Press Ctrl-C to stop everything.\n"
         )

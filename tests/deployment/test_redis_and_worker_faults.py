@@ -482,7 +482,7 @@ def test_it_trains_a_run_queued_while_redis_was_down_once_redis_is_back(
     run = wait_finished(db, run_id, timeout=10)
     assert run["state"] == "succeeded", run["error"]
     # Published once, whatever number of deliveries it took.
-    assert db.versions_of_run(run_id) == ["lnirt", "sequence"]
+    assert db.versions_of_run(run_id) == ["learning", "lnirt", "sequence"]
     assert db.tracker()["state"] == "idle"
     assert "re-delivering it" in deployment.log()
 
@@ -640,7 +640,7 @@ def test_it_keeps_serving_when_the_training_worker_is_killed_mid_job(
             first = trigger_training(db, client)
             assert wait_finished(db, first)["state"] == "succeeded"
         previous = db.active_labels()
-        assert set(previous) == {"lnirt", "sequence"}, previous
+        assert set(previous) == {"learning", "lnirt", "sequence"}, previous
         cluster = MlCluster.find(deployment)
         siblings = cluster.children()  # worker(s), monitor, pusher
 

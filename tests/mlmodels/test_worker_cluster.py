@@ -111,7 +111,7 @@ def test_it_trains_once_on_the_fifth_completion(start: StartCluster) -> None:
     assert run.state == TrainingRun.State.SUCCEEDED, run.error
     assert run.samples == 300 + 5
     versions = list(ModelVersion.objects.active())
-    assert sorted((v.kind, v.version) for v in versions) == [("lnirt", 1), ("sequence", 1)]
+    assert sorted((v.kind, v.version) for v in versions) == [("learning", 1), ("lnirt", 1), ("sequence", 1)]
     assert all(artifact_path(v.artifact).is_file() for v in versions)
     tracker = TrainingTracker.get()
     assert (tracker.state, tracker.completed_since_training) == (TrainingTracker.State.IDLE, 0)
@@ -119,7 +119,7 @@ def test_it_trains_once_on_the_fifth_completion(start: StartCluster) -> None:
     # Nothing further is due, so nothing follows: the job ran exactly once.
     wait_idle()
     assert TrainingRun.objects.count() == 1
-    assert ModelVersion.objects.count() == 2
+    assert ModelVersion.objects.count() == 3
     assert [(j.success, j.args) for j in retrain_jobs()] == [(True, (run.pk,))]
     # The fork + TensorFlow trap: the worker trained (TensorFlow mapped in a forked child) and
     # finished within the bound; the processes that fork never loaded TensorFlow.
@@ -184,7 +184,7 @@ def test_it_runs_one_training_at_a_time_under_20_concurrent_completions(
     tracker = TrainingTracker.get()
     assert sum(r.completions_merged for r in runs) + tracker.completed_since_training == 20
     assert tracker.completed_since_training < settings.RETRAIN_EVERY_N_COMPLETIONS
-    for kind in ("lnirt", "sequence"):
+    for kind in ("learning", "lnirt", "sequence"):
         assert ModelVersion.objects.filter(kind=kind).count() == len(runs)
     jobs = retrain_jobs()
     assert len(jobs) == len(runs) and all(j.success for j in jobs)

@@ -211,6 +211,7 @@ def test_it_publishes_one_version_for_a_duplicate_delivery(start: StartCluster) 
 
     assert run.state == TrainingRun.State.SUCCEEDED, run.error
     assert sorted(ModelVersion.objects.values_list("kind", "version")) == [
+        ("learning", 1),
         ("lnirt", 1),
         ("sequence", 1),
     ]

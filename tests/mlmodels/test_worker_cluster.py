@@ -111,7 +111,11 @@ def test_it_trains_once_on_the_fifth_completion(start: StartCluster) -> None:
     assert run.state == TrainingRun.State.SUCCEEDED, run.error
     assert run.samples == 300 + 5
     versions = list(ModelVersion.objects.active())
-    assert sorted((v.kind, v.version) for v in versions) == [("learning", 1), ("lnirt", 1), ("sequence", 1)]
+    assert sorted((v.kind, v.version) for v in versions) == [
+        ("learning", 1),
+        ("lnirt", 1),
+        ("sequence", 1),
+    ]
     assert all(artifact_path(v.artifact).is_file() for v in versions)
     tracker = TrainingTracker.get()
     assert (tracker.state, tracker.completed_since_training) == (TrainingTracker.State.IDLE, 0)

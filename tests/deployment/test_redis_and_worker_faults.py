@@ -759,6 +759,11 @@ const context = {
   document: {
     querySelector: (s) => (s === "[data-model-status]" ? box : null),
     addEventListener() {},
+    // The page re-dispatches every frame as a DOM event for other scripts (task sets).
+    dispatchEvent() { return true; },
+  },
+  CustomEvent: class {
+    constructor(type, init) { this.type = type; this.detail = init && init.detail; }
   },
   window: { location: { protocol: "http:", host: "127.0.0.1:8000" }, addEventListener() {} },
   WebSocket: FakeWebSocket,

@@ -448,7 +448,7 @@ def _task_data(task: Task) -> dict[str, Any]:
         data["options"] = [{"id": o.get("id"), "text": o.get("text")} for o in task.options]
         data["correct_option"] = task.correct_option
     if task.params:
-        data["params"] = {k: float(v) for k, v in task.params.items()}
+        data["params"] = {k: float(task.params[k]) for k in sorted(task.params)}
     data["solution"] = block(task.solution)
     return data
 

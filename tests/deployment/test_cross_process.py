@@ -100,7 +100,7 @@ def test_it_resumes_a_chat_on_the_other_process(
         answer = streamed_text(frames)
         assert done["intent"] == "concept"
         assert done["sources"][0]["title"] == "Quantum coherence"
-        assert "Source: Quantum coherence" in answer
+        assert "coherence" in answer.lower()  # sources travel in the done frame, not the text
         await ws.close()
 
         ws, resumed = await open_chat(second, student, chat_id)

@@ -260,10 +260,12 @@ async def student(run: Run, client: httpx.AsyncClient, index: int, stop: asyncio
         assert items, "assign gave no task"
         item = items[0]
         url = f"/api/practice-tasks/{item['id']}/"
-        call, _ = await send(run, client, process, "show", "GET", url)
-        if call.status != 200:
+        call, shown = await send(run, client, process, "show", "GET", url)
+        if call.status != 200 or shown is None:
             await asyncio.sleep(BACKOFF_SECONDS)
             continue
+        # Options (like the statement) come only with the fetch that starts the clock.
+        item = shown.json()
         await asyncio.sleep(rng.uniform(*READING_SECONDS))
         payload = answer_for(item, rng)
         while True:
@@ -685,4 +687,4 @@ def test_a_training_running_through_the_restart_ends_and_the_next_one_publishes(
     versions = query(
         deployment, "SELECT count(*) FROM mlmodels_modelversion WHERE run_id = %s", nxt
     )
-    assert versions[0][0] == 2, f"run {running} ended {state}; run {nxt} published {versions}"
+    assert versions[0][0] == 3, f"run {running} ended {state}; run {nxt} published {versions}"

@@ -228,6 +228,8 @@ SLOW_QUERY_MS = env_float("SLOW_QUERY_MS", 500.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# channels-redis' RedisChannelLayer.brpop_timeout: how long one blocking receive waits.
+CHANNEL_LAYER_BLOCKING_SECONDS = 5
 
 if REDIS_URL:
     CACHES = {
@@ -248,7 +250,20 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "studysmart"},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_connect_timeout": env_float("REDIS_TIMEOUT_SECONDS", 2.0),
+                        # An idle socket's receive is a blocking BZPOPMIN of up to
+                        # CHANNEL_LAYER_BLOCKING_SECONDS; the read must outlast it (redis-py 8
+                        # defaults to 5 s, which ends every idle socket with a TimeoutError),
+                        # yet still notice a Redis that stopped answering.
+                        "socket_timeout": CHANNEL_LAYER_BLOCKING_SECONDS + 5,
+                    }
+                ],
+                "prefix": "studysmart",
+            },
         }
     }
 else:

@@ -83,8 +83,8 @@ def run(args: argparse.Namespace) -> str:
 
     def row(label: str, values: list[float]) -> str:
         return (
-            f"{label:<28}{len(values):>6}{percentile(values, 50):>9.1f}"
-            f"{percentile(values, 99):>9.1f}{max(values):>9.1f}"
+            f"{label:<28}{len(values):>6}{percentile(values, 0.5):>9.1f}"
+            f"{percentile(values, 0.99):>9.1f}{max(values):>9.1f}"
         )
 
     verdict = "ok" if max(busy) < TARGET_MS else "MISS"

@@ -18,10 +18,10 @@ from tutor.retrieval import (
     KnowledgeIndex,
     OfflineEmbeddings,
     Passage,
-    default_offline_embeddings,
     embedder_spec_for,
     offline_index,
     passage_from_concept,
+    shipped_offline_embeddings,
 )
 
 # Covered questions that name their concept (bare follow-ups carry no concept of their own).
@@ -118,7 +118,7 @@ async def test_it_searches_asynchronously_with_k_and_threshold(index: KnowledgeI
 
 
 def test_its_vectors_are_serialisable_unit_length_and_stable_across_processes() -> None:
-    emb = default_offline_embeddings()
+    emb = shipped_offline_embeddings()
     vector = emb.embed_query("quantum coherence")
     assert isinstance(vector, list) and all(isinstance(x, float) for x in vector)
     assert len(vector) == OFFLINE_SPEC.dimensions
@@ -126,7 +126,7 @@ def test_its_vectors_are_serialisable_unit_length_and_stable_across_processes() 
     json.dumps(vector)  # the caller stores it in the database
     # A fresh process, with a different hash seed, must produce the same vector.
     code = (
-        "import json; from tutor.retrieval import default_offline_embeddings as d; "
+        "import json; from tutor.retrieval import shipped_offline_embeddings as d; "
         "print(json.dumps(d().embed_query('quantum coherence')))"
     )
     out = subprocess.run(

@@ -620,4 +620,6 @@ def offline_index(passages: Sequence[Passage] | None = None) -> KnowledgeIndex:
 
         passages = [passage_from_concept(c) for c in shipped_concepts()]
     embeddings = fitted_offline_embeddings([p.embedding_text() for p in passages])
-    return KnowledgeIndex.build(passages, embeddings, OFFLINE_SPEC)
+    # Vectors the passages carry may come from another fit: all are embedded with this one.
+    fresh = [replace(p, vector=None) for p in passages]
+    return KnowledgeIndex.build(fresh, embeddings, OFFLINE_SPEC)

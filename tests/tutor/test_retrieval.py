@@ -18,10 +18,10 @@ from tutor.retrieval import (
     KnowledgeIndex,
     OfflineEmbeddings,
     Passage,
-    embedder_spec_for,
-    offline_index,
     corpus_tag,
+    embedder_spec_for,
     fitted_offline_embeddings,
+    offline_index,
     passage_from_concept,
     shipped_offline_embeddings,
 )

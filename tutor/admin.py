@@ -60,8 +60,17 @@ class KnowledgeEntryAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: KnowledgeEntry, form: ModelForm, change: bool
     ) -> None:
         super().save_model(request, obj, form, change)
-        # The vector follows the text: recomputed by the service, not by a signal or save().
-        knowledge_index.embed_entry(entry=obj)
+        # The vectors follow the text: the embedder is refitted on the rows and every entry
+        # re-embedded by the service, after the commit (not by a signal or save()).
+        knowledge_index.refresh_embeddings_on_commit()
+
+    def delete_model(self, request: HttpRequest, obj: KnowledgeEntry) -> None:
+        super().delete_model(request, obj)
+        knowledge_index.refresh_embeddings_on_commit()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        knowledge_index.refresh_embeddings_on_commit()
 
     @admin.action(description="Recompute embeddings of the selected entries")
     def recompute_embeddings(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:

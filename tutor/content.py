@@ -219,9 +219,8 @@ def content_dir() -> Path:
 def shipped_concepts() -> tuple[ConceptSpec, ...]:
     """The notes as the files of this release ship them (read once per process).
 
-    The offline embedder fits its vocabulary and IDF on this fixed reference corpus, like a
-    pretrained model's vocabulary, so every process of a release agrees on it; the rows (what
-    teachers edit) are what the tutor answers from.
+    What seeding loads into the rows. The running tutor reads the rows (its embedder is fitted
+    on them); this is the corpus only where there is no database (unit tests, benchmarks).
     """
     return load_content(content_dir())[1]
 

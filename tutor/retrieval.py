@@ -3,7 +3,9 @@
 Two embedders, each travelling with its own calibrated threshold (``EmbedderSpec``):
 
 - ``OfflineEmbeddings`` — hashed TF-IDF over words, word bigrams and character n-grams, with the
-  IDF fitted once on the shipped knowledge base. No network, no torch, ~0.1 ms per query.
+  IDF and vocabulary fitted on the knowledge base it searches (``fitted_offline_embeddings``:
+  the rows at run time, the content files where there is no database). No network, no torch,
+  ~0.1 ms per query.
   Character n-grams make it tolerant of typos ("quantm coherance"); stems and bigrams carry
   meaning. Vectors are L2-normalised so a dot product is the cosine.
 - Gemini (``google_genai:gemini-embedding-001``) when an API key is set, threshold 0.5 (the value
@@ -16,9 +18,11 @@ them when the entry (or the embedder name) changes. The module imports nothing f
 from __future__ import annotations
 
 import difflib
+import hashlib
 import itertools
 import math
 import re
+import threading
 import unicodedata
 import zlib
 from collections import Counter
@@ -195,6 +199,7 @@ class OfflineEmbeddings(Embeddings):
         self._vocab_by_letter: dict[str, tuple[str, ...]] = {}
         self._vocab: frozenset[str] = frozenset()
         self._set_vocabulary(vocabulary)
+        self.fitted_on = ""  # corpus_tag of the documents fit() learnt from
 
     def _set_vocabulary(self, words: Iterable[str]) -> None:
         self._vocab = frozenset(w for w in words if len(w) > 2)
@@ -205,18 +210,29 @@ class OfflineEmbeddings(Embeddings):
         self._corrections: dict[str, str] = {}
 
     def fit(self, corpus: Iterable[str]) -> OfflineEmbeddings:
+        """Learn document frequencies and the word vocabulary from ``corpus``.
+
+        The result depends only on the set of documents (not their order), so ``corpus_tag``
+        of the same documents names it in every process.
+        """
         df: Counter[str] = Counter()
         vocab: set[str] = set()
-        n_docs = 0
-        for doc in corpus:
-            n_docs += 1
+        docs = list(corpus)
+        for doc in docs:
             words, chars = _features(doc)
             df.update(set(words) | set(chars))
             vocab.update(f[2:] for f in words if f.startswith("w:"))
+        n_docs = len(docs)
         self.idf = {f: math.log((1 + n_docs) / (1 + d)) + 1.0 for f, d in df.items()}
         self.default_idf = math.log(1 + n_docs) + 1.0
         self._set_vocabulary(vocab)
+        self.fitted_on = corpus_tag(docs)
         return self
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The stemmed words of the fitted corpus (what query words are spell-corrected to)."""
+        return self._vocab
 
     def correct(self, text: str) -> str:
         """``text`` with unknown words (5+ letters) replaced by their closest vocabulary word."""
@@ -280,25 +296,66 @@ class OfflineEmbeddings(Embeddings):
         return self.embed_query(text)
 
 
-_default_offline: OfflineEmbeddings | None = None
+def corpus_tag(texts: Iterable[str]) -> str:
+    """A short, order-independent name for a set of documents (the offline fit's identity).
+
+    The fit is a pure function of its documents and of this module's code (whose version is
+    ``OFFLINE_SPEC.name``), so the tag of the documents names the fit without fitting.
+    """
+    digest = hashlib.sha256("\x00".join(sorted(texts)).encode())
+    return digest.hexdigest()[:12]
 
 
-def default_offline_embeddings() -> OfflineEmbeddings:
-    """The offline embedder fitted on the shipped knowledge base; built on first use."""
-    global _default_offline
-    if _default_offline is None:
-        from tutor.content import shipped_concepts
-
-        _default_offline = OfflineEmbeddings().fit(
-            passage_from_concept(c).embedding_text() for c in shipped_concepts()
-        )
-    return _default_offline
+# Fits by corpus_tag: the knowledge base's current one (and, in tests, the files' one). A fit of
+# ~80 entries takes ~0.15 s; a process refits only when the corpus changed.
+_FITS: dict[str, OfflineEmbeddings] = {}
+_FITS_MAX = 4
+_FITS_LOCK = threading.Lock()
 
 
-def build_embeddings(spec: EmbedderSpec, *, api_key: str | None = None) -> Embeddings:
-    """The embedder for ``spec``. Gemini's client is built here, lazily, never at import."""
+def fitted_offline_embeddings(texts: Sequence[str]) -> OfflineEmbeddings:
+    """The offline embedder fitted on ``texts`` (the embedding texts of a knowledge base),
+    fitted once per process and corpus."""
+    tag = corpus_tag(texts)
+    fitted = _FITS.get(tag)
+    if fitted is None:
+        with _FITS_LOCK:
+            fitted = _FITS.get(tag)
+            if fitted is None:
+                fitted = OfflineEmbeddings().fit(texts)
+                if len(_FITS) >= _FITS_MAX:
+                    _FITS.pop(next(iter(_FITS)))
+                _FITS[tag] = fitted
+    return fitted
+
+
+def forget_offline_fits() -> None:
+    """Drop this process's fits (tests: a fresh process refits from its corpus)."""
+    _FITS.clear()
+
+
+def shipped_offline_embeddings() -> OfflineEmbeddings:
+    """The offline embedder fitted on the knowledge base as the content files ship it.
+
+    For code without a database (unit tests, benchmarks); the tutor fits on the rows
+    (``tutor.knowledge_index.current_fit``).
+    """
+    from tutor.content import shipped_concepts
+
+    return fitted_offline_embeddings(
+        [passage_from_concept(c).embedding_text() for c in shipped_concepts()]
+    )
+
+
+def build_embeddings(
+    spec: EmbedderSpec, *, api_key: str | None = None, corpus: Sequence[str] | None = None
+) -> Embeddings:
+    """The embedder for ``spec``. The offline one is fitted on ``corpus`` (default: the
+    content files); Gemini's client is built here, lazily, never at import."""
     if spec.name == OFFLINE_SPEC.name:
-        return default_offline_embeddings()
+        if corpus is None:
+            return shipped_offline_embeddings()
+        return fitted_offline_embeddings(corpus)
     if spec.name.startswith("google_genai:"):
         from langchain.embeddings import init_embeddings
 
@@ -556,9 +613,13 @@ def _reciprocal_ranks(scores: np.ndarray, k: float) -> np.ndarray:
 
 
 def offline_index(passages: Sequence[Passage] | None = None) -> KnowledgeIndex:
-    """An offline index over ``passages`` (default: the knowledge base as the files ship it)."""
+    """An offline index over ``passages`` (default: the knowledge base as the files ship it),
+    with the embedder fitted on those passages, as the tutor's index is on its rows."""
     if passages is None:
         from tutor.content import shipped_concepts
 
         passages = [passage_from_concept(c) for c in shipped_concepts()]
-    return KnowledgeIndex.build(passages, default_offline_embeddings(), OFFLINE_SPEC)
+    embeddings = fitted_offline_embeddings([p.embedding_text() for p in passages])
+    # Vectors the passages carry may come from another fit: all are embedded with this one.
+    fresh = [replace(p, vector=None) for p in passages]
+    return KnowledgeIndex.build(fresh, embeddings, OFFLINE_SPEC)

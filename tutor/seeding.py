@@ -7,13 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from tutor.content import seed_knowledge, shipped_concepts
-from tutor.knowledge_index import (
-    embed_entries,
-    embedder_name,
-    embedder_spec,
-    recheck_knowledge_index,
-)
-from tutor.models import KnowledgeEntry
+from tutor.knowledge_index import current_fit, recheck_knowledge_index, refresh_embeddings
 
 if TYPE_CHECKING:
     from tutor.content import ConceptSpec
@@ -22,8 +16,8 @@ logger = logging.getLogger(__name__)
 
 
 def seed_demo(*, concepts: Iterable[ConceptSpec] | None = None, force: bool = False) -> str:
-    """Load the notes (default: as the content files ship them) into KnowledgeEntry rows and
-    compute missing embeddings.
+    """Load the notes (default: as the content files ship them) into KnowledgeEntry rows, fit
+    the embedder on the rows and compute every vector that fit lacks.
 
     Idempotent and fast on a re-run (no writes when nothing changed). An entry changed in the
     admin since it was seeded keeps the teacher's text and is named, unless ``force``.
@@ -32,20 +26,14 @@ def seed_demo(*, concepts: Iterable[ConceptSpec] | None = None, force: bool = Fa
         concepts = shipped_concepts()
     report = seed_knowledge(concepts=concepts, force=force)
     recheck_knowledge_index()
-    spec = embedder_spec()
-    name = embedder_name(spec)
-    changed = set(report.updated)
-    stale = [
-        e
-        for e in KnowledgeEntry.objects.all()
-        if e.embedder != name or not e.embedding or e.slug in changed
-    ]
     try:
-        embedded = embed_entries(entries=stale)
+        # New and updated rows change the offline fit: every vector from another fit is redone.
+        embedded = refresh_embeddings()
     except Exception:
         # Gemini embeddings unreachable at seed time: the first reply embeds them instead.
         logger.warning("tutor: embeddings not computed at seed time; they will be on first use")
         embedded = 0
+    name = current_fit().name
     summary = report.summary().removesuffix(")") + f", {embedded} embedded with {name})"
     lines = [f"tutor: {summary}"]
     if kept := report.kept_line():

@@ -18,10 +18,12 @@ from tutor.retrieval import (
     KnowledgeIndex,
     OfflineEmbeddings,
     Passage,
-    default_offline_embeddings,
+    corpus_tag,
     embedder_spec_for,
+    fitted_offline_embeddings,
     offline_index,
     passage_from_concept,
+    shipped_offline_embeddings,
 )
 
 # Covered questions that name their concept (bare follow-ups carry no concept of their own).
@@ -118,7 +120,7 @@ async def test_it_searches_asynchronously_with_k_and_threshold(index: KnowledgeI
 
 
 def test_its_vectors_are_serialisable_unit_length_and_stable_across_processes() -> None:
-    emb = default_offline_embeddings()
+    emb = shipped_offline_embeddings()
     vector = emb.embed_query("quantum coherence")
     assert isinstance(vector, list) and all(isinstance(x, float) for x in vector)
     assert len(vector) == OFFLINE_SPEC.dimensions
@@ -126,7 +128,7 @@ def test_its_vectors_are_serialisable_unit_length_and_stable_across_processes() 
     json.dumps(vector)  # the caller stores it in the database
     # A fresh process, with a different hash seed, must produce the same vector.
     code = (
-        "import json; from tutor.retrieval import default_offline_embeddings as d; "
+        "import json; from tutor.retrieval import shipped_offline_embeddings as d; "
         "print(json.dumps(d().embed_query('quantum coherence')))"
     )
     out = subprocess.run(
@@ -188,3 +190,28 @@ def test_it_embeds_a_passage_as_a_head_of_title_and_keywords_and_a_body() -> Non
     head, _, body = text.partition("\n\n")
     assert head.startswith(spec.title) and all(k in head for k in spec.keywords)
     assert body == spec.explanation
+
+
+def test_its_fit_is_named_by_its_corpus_in_any_order_and_made_once_per_corpus() -> None:
+    texts = ["Waves. wave\n\nA wave carries energy.", "Heat. heat\n\nHeat flows.", "Zorbulon"]
+    fitted = fitted_offline_embeddings(texts)
+    assert fitted.fitted_on == corpus_tag(texts) == corpus_tag(texts[::-1])
+    assert fitted_offline_embeddings(texts[::-1]) is fitted
+    fresh = OfflineEmbeddings().fit(texts[::-1])  # another process, another order
+    assert fresh.embed_query("zorbulons") == pytest.approx(fitted.embed_query("zorbulons"))
+    assert "zorbulon" in fitted.vocabulary and corpus_tag(texts[:2]) != fitted.fitted_on
+
+
+def test_an_offline_index_fits_its_embedder_on_its_own_passages() -> None:
+    shipped = offline_index()
+    assert shipped.embeddings is shipped_offline_embeddings()
+    made_up = Passage("zorbulon", "Zorbulon flux", keywords=("zorbulon",), explanation="Flux.")
+    built = offline_index([*shipped.passages, made_up])
+    assert "zorbulon" in built.embeddings.vocabulary  # type: ignore[attr-defined]
+    assert "zorbulon" not in shipped_offline_embeddings().vocabulary
+    # Every vector is from the new fit, not the one the passages came with.
+    coherence = built.get("quantum-coherence")
+    assert coherence is not None and coherence.vector is not None
+    assert (
+        list(coherence.vector) == built.embeddings.embed_documents([coherence.embedding_text()])[0]
+    )

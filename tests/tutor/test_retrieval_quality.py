@@ -78,23 +78,23 @@ def test_it_reads_equations_as_their_symbols() -> None:
 
 
 def test_a_title_match_outranks_a_mention_in_another_body() -> None:
-    from tutor.retrieval import default_offline_embeddings
+    from tutor.retrieval import shipped_offline_embeddings
 
     passages = [
         Passage("resonance", "Resonance", explanation="Driving at the natural frequency."),
         Passage("frequency", "Frequency", explanation="Cycles per second, in hertz."),
     ]
-    built = KnowledgeIndex.build(passages, default_offline_embeddings(), OFFLINE_SPEC)
+    built = KnowledgeIndex.build(passages, shipped_offline_embeddings(), OFFLINE_SPEC)
     assert built.search("what is frequency", k=2)[0][0].slug == "frequency"
 
 
 def test_it_builds_its_vocabulary_from_the_passages_it_is_given() -> None:
-    from tutor.retrieval import default_offline_embeddings
+    from tutor.retrieval import shipped_offline_embeddings
 
     made_up = Passage(
         "zorbulon", "Zorbulon flux", keywords=("zorbulon",), explanation="A zorbulon flux."
     )
-    built = KnowledgeIndex.build([made_up], default_offline_embeddings(), OFFLINE_SPEC)
+    built = KnowledgeIndex.build([made_up], shipped_offline_embeddings(), OFFLINE_SPEC)
     assert "zorbulon" in built.lexical.vocabulary
     # Misspelt, it is still found: the corrector knows the passage's words.
     assert built.search("what is zorbulom flux", k=1)[0][0].slug == "zorbulon"

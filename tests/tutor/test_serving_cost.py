@@ -76,11 +76,11 @@ def test_the_knowledge_index_checks_for_edits_at_most_every_few_seconds() -> Non
     knowledge_index._INDEX.checked_at -= knowledge_index.INDEX_CHECK_SECONDS
     reloaded = knowledge_index.knowledge_index()
     assert reloaded is not index and reloaded.get("quantum-coherence").title == "Coherence (edited)"
-    # An edit through this process (the admin embeds the entry) is seen at once.
+    # An edit through this process (the admin re-embeds after it) is seen at once.
     entry = KnowledgeEntry.objects.get(slug="quantum-coherence")
     entry.title = "Quantum coherence"
     entry.save()
-    knowledge_index.embed_entry(entry=entry)
+    knowledge_index.refresh_embeddings()
     assert knowledge_index.knowledge_index().get("quantum-coherence").title == "Quantum coherence"
 
 

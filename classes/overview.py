@@ -56,10 +56,16 @@ class SetCell:
     correct: int = 0
     late: int = 0
     overdue: bool = False
+    # Passed over by the student: not answered, but nothing left to do either.
+    skipped: int = 0
 
     @property
     def accuracy(self) -> float | None:
         return self.correct / self.completed if self.completed else None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.total > 0 and self.completed + self.skipped == self.total
 
 
 @dataclass
@@ -110,7 +116,7 @@ class ClassOverview:
                 SetSummary(
                     task_set=task_set,
                     students=sum(1 for _r, c in cells if c.total),
-                    finished=sum(1 for _r, c in cells if c.total and c.completed == c.total),
+                    finished=sum(1 for _r, c in cells if c.is_finished),
                     is_past_due=task_set.due_at <= now,
                     overdue=[r for r, c in cells if c.overdue],
                 )
@@ -220,6 +226,7 @@ def _add_set_progress(rows: list[StudentRow], task_sets: list[TaskSet], *, now: 
     if not task_sets:
         return
     done = Q(practice_task__status=PracticeTask.Status.COMPLETED)
+    skipped = Q(practice_task__status=PracticeTask.Status.SKIPPED)
     counts = (
         AssignedTask.objects.filter(task_set__in=task_sets)
         .values("task_set_id", "student_id")
@@ -228,6 +235,7 @@ def _add_set_progress(rows: list[StudentRow], task_sets: list[TaskSet], *, now: 
             completed=Count("id", filter=done),
             correct=Count("id", filter=done & Q(practice_task__is_correct=True)),
             late=Count("id", filter=done & Q(practice_task__answered_at__gt=F("task_set__due_at"))),
+            skipped=Count("id", filter=skipped),
         )
     )
     due = {s.pk: s.due_at for s in task_sets}
@@ -236,9 +244,10 @@ def _add_set_progress(rows: list[StudentRow], task_sets: list[TaskSet], *, now: 
         row = by_student.get(c["student_id"])
         if row is None:
             continue  # removed from the class since: their work stays theirs
-        overdue = c["completed"] < c["total"] and due[c["task_set_id"]] <= now
+        left = c["total"] - c["completed"] - c["skipped"]
+        overdue = left > 0 and due[c["task_set_id"]] <= now
         row.sets[c["task_set_id"]] = SetCell(
-            c["total"], c["completed"], c["correct"], c["late"], overdue
+            c["total"], c["completed"], c["correct"], c["late"], overdue, c["skipped"]
         )
 
 
@@ -346,7 +355,8 @@ def write_overview_csv(overview: ClassOverview, out: Any, *, writer: Any) -> Non
             line += [_fraction(cell.accuracy), cell.attempts, _fraction(cell.p_correct)]
         for task_set in overview.task_sets:
             sc = row.sets.get(task_set.pk, SetCell())
-            line += [f"{sc.completed}/{sc.total}", _fraction(sc.accuracy)]
+            done = f"{sc.completed}/{sc.total}" + (f" ({sc.skipped} skipped)" if sc.skipped else "")
+            line += [done, _fraction(sc.accuracy)]
         line += ["; ".join(row.struggling), row.inactive]
         w.writerow(line)
 

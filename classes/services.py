@@ -193,10 +193,12 @@ class SetProgress:
     correct: int
     late: int
     next_practice_id: int | None
+    # Passed over: not answered, but nothing is left to do on them (the set can be done).
+    skipped: int = 0
 
     @property
     def is_done(self) -> bool:
-        return self.total > 0 and self.completed == self.total
+        return self.total > 0 and self.completed + self.skipped == self.total
 
     @property
     def is_overdue(self) -> bool:
@@ -220,7 +222,11 @@ def student_task_sets(*, student: Any) -> list[SetProgress]:
     for items in by_set.values():
         task_set = items[0].task_set
         done = [a.practice_task for a in items if a.practice_task.is_completed]
-        pending = [a.practice_task for a in items if not a.practice_task.is_completed]
+        pending = [
+            a.practice_task
+            for a in items
+            if not (a.practice_task.is_completed or a.practice_task.is_skipped)
+        ]
         sets.append(
             SetProgress(
                 task_set=task_set,
@@ -229,6 +235,7 @@ def student_task_sets(*, student: Any) -> list[SetProgress]:
                 correct=sum(1 for p in done if p.is_correct),
                 late=sum(1 for p in done if is_late(p, task_set.due_at)),
                 next_practice_id=pending[0].pk if pending else None,
+                skipped=sum(1 for a in items if a.practice_task.is_skipped),
             )
         )
     sets.sort(key=lambda s: (s.is_done, s.task_set.due_at))

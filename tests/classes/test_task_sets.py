@@ -148,6 +148,39 @@ def test_it_shows_the_set_first_on_the_dashboard_and_tracks_progress_and_latenes
 
 
 @pytest.mark.django_db
+def test_a_skipped_task_finishes_its_place_in_the_set_and_shows_as_skipped(
+    alice: User, class_a: SchoolClass, charlie: User, bank
+) -> None:
+    from classes.services import student_task_sets
+    from tasks.services import skip_practice_task
+
+    assign_in_admin(
+        logged_in(alice),
+        school_class=class_a.pk,
+        title="Falling bodies",
+        kind="chosen",
+        tasks=[t.pk for t in bank["kinematics"][:2]],
+        **due_fields(timezone.now() + timedelta(days=3)),
+    )
+    student = logged_in(charlie)
+    first, second = assigned_first(student=charlie)
+    skip_practice_task(practice_task_id=first.pk, student=charlie)
+    (progress,) = student_task_sets(student=charlie)
+    # "Continue" leads to the task still to do, never to the skipped one.
+    assert progress.next_practice_id == second.pk and not progress.is_done
+    assert "0/2 done · 1 skipped" in student.get("/").content.decode()
+    answer(student, second, right=True)
+    (progress,) = student_task_sets(student=charlie)
+    assert progress.is_done and progress.next_practice_id is None
+    # Moved past its due date (so the answer counts late) the set is finished, not overdue:
+    # nothing is left to do.
+    TaskSet.objects.update(due_at=timezone.now() - timedelta(hours=1))
+    view = logged_in(alice).get(f"/admin/classes/schoolclass/{class_a.pk}/view/").content.decode()
+    assert "1/2 done · 100% right · 1 late · 1 skipped" in view
+    assert "<strong>overdue</strong>" not in view and "everyone finished" in view
+
+
+@pytest.mark.django_db
 def test_it_gives_open_sets_to_students_who_join_later(
     alice: User, class_a: SchoolClass, bank
 ) -> None:

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Grids searched by ``calibrate`` (on the calibration half).
 COSINE_WEIGHTS = (0.25, 0.4, 0.5, 0.6, 0.75)
 UNKNOWN_WORD_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
+UNKNOWN_GIVEN_WORD_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
 PHYSICS_TERM_WEIGHTS = (1.0, 2.0, 3.0, 5.0)
 BODY_MENTIONS = (1, 2, 3, 4)
 ALIAS_CONFIDENCES = (0.0, 0.05, 0.1, 0.15, 0.2)
@@ -45,6 +46,7 @@ COVERED_REFUSAL_COST = 4.0
 class Calibration:
     cosine_weight: float
     unknown_word_weight: float
+    unknown_given_word_weight: float
     physics_term_weight: float
     body_mentions: int
     alias_confidence: float
@@ -84,17 +86,16 @@ def calibrate(index, messages) -> Calibration:  # type: ignore[no-untyped-def]
     thresholds = np.array(THRESHOLDS)
     best: tuple[float, Calibration] | None = None
     lexical = index.lexical
-    saved = (lexical.unknown_word_weight, lexical.physics_term_weight, lexical.body_mentions)
+    names = ("unknown_word_weight", "unknown_given_word_weight", "physics_term_weight")
+    names += ("body_mentions",)
+    saved = [getattr(lexical, name) for name in names]
     try:
-        for uw, pw, bm in itertools.product(
-            UNKNOWN_WORD_WEIGHTS, PHYSICS_TERM_WEIGHTS, BODY_MENTIONS
+        for uw, ugw, pw, bm in itertools.product(
+            UNKNOWN_WORD_WEIGHTS, UNKNOWN_GIVEN_WORD_WEIGHTS, PHYSICS_TERM_WEIGHTS, BODY_MENTIONS
         ):
-            lexical.unknown_word_weight, lexical.physics_term_weight, lexical.body_mentions = (
-                uw,
-                pw,
-                bm,
-            )
-            coverages = [lexical.coverage(s.terms) for _, s in signals]
+            for name, value in zip(names, (uw, ugw, pw, bm), strict=True):
+                setattr(lexical, name, value)
+            coverages = [lexical.coverage(s.terms, gives_values=s.gives_values) for _, s in signals]
             for cw, ac in itertools.product(COSINE_WEIGHTS, ALIAS_CONFIDENCES):
                 spec = replace(index.spec, cosine_weight=cw, alias_confidence=ac)
                 tops = []
@@ -114,12 +115,13 @@ def calibrate(index, messages) -> Calibration:  # type: ignore[no-untyped-def]
                     best = (
                         top,
                         Calibration(
-                            cw, uw, pw, bm, ac, float(thresholds[j]), round(float(cr[j]), 4),
+                            cw, uw, ugw, pw, bm, ac, float(thresholds[j]), round(float(cr[j]), 4),
                             round(float(ur[j]), 4),
                         ),
                     )  # fmt: skip
     finally:
-        lexical.unknown_word_weight, lexical.physics_term_weight, lexical.body_mentions = saved
+        for name, value in zip(names, saved, strict=True):
+            setattr(lexical, name, value)
     assert best is not None
     return best[1]
 
@@ -293,6 +295,7 @@ def table(report: Report, calibration: Calibration | None = None) -> str:
         rows.append(
             f"calibration half -> threshold {calibration.threshold}, cosine weight "
             f"{calibration.cosine_weight}, unknown-word weight {calibration.unknown_word_weight}"
+            f" ({calibration.unknown_given_word_weight} in a question giving values)"
             f", physics-term weight {calibration.physics_term_weight}, body mentions "
             f"{calibration.body_mentions}, alias confidence {calibration.alias_confidence}"
             f" (covered refused {calibration.covered_refused}, off-syllabus refused "

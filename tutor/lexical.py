@@ -42,6 +42,9 @@ FIELDS = tuple(FIELD_WEIGHTS)
 # everyday word ("a 2 kg rock") says little. Calibrated with the threshold.
 UNKNOWN_PHYSICS_WEIGHT = 3.0
 UNKNOWN_WORD_WEIGHT = 2.0
+# ... and in a question that gives values ("a 100 W bulb runs for 5 hours"), where an unknown
+# word is mostly an everyday object of a word problem rather than the name of a topic.
+UNKNOWN_GIVEN_WORD_WEIGHT = 0.5
 # A known physics term (a word of some entry's title, keywords or aliases, or a general physics
 # word) weighs this many times its IDF in ``coverage``: "surface" in "what is surface tension"
 # names what is asked, "car" in a word problem does not. Calibrated with the threshold.
@@ -219,6 +222,7 @@ class LexicalIndex:
         self.weights = dict(FIELD_WEIGHTS if weights is None else weights)
         self.unknown_physics_weight = UNKNOWN_PHYSICS_WEIGHT
         self.unknown_word_weight = UNKNOWN_WORD_WEIGHT
+        self.unknown_given_word_weight = UNKNOWN_GIVEN_WORD_WEIGHT
         self.physics_term_weight = PHYSICS_TERM_WEIGHT
         self.body_mentions = BODY_MENTIONS
         self.n_docs = len(passages)
@@ -303,6 +307,11 @@ class LexicalIndex:
         terms += formula_tokens(text)
         return list(dict.fromkeys(terms))
 
+    @staticmethod
+    def gives_values(text: str) -> bool:
+        """Whether ``text`` states a number ("a 2 kg ball", "at 30 degrees")."""
+        return bool(re.search(r"\d", text))
+
     def scores(self, terms: list[str]) -> np.ndarray:
         """Weighted BM25 per passage for query ``terms``."""
         total = np.zeros(self.n_docs)
@@ -315,7 +324,7 @@ class LexicalIndex:
                 total += weight * np.asarray(index.get_scores(ids), dtype=np.float64)
         return total
 
-    def coverage(self, terms: list[str]) -> np.ndarray:
+    def coverage(self, terms: list[str], *, gives_values: bool = False) -> np.ndarray:
         """Per passage: the share of the query's weighted IDF mass that the passage covers.
 
         Words the corpus never uses weigh most, so "why do neutrinos oscillate" is far from
@@ -323,7 +332,7 @@ class LexicalIndex:
         words, so "surface tension" is far from covered by the entry on tension: this is what
         tells "not in my notes" apart. A word counts in full when it is in the entry's title,
         aliases or formula, and by ``min(1, mentions / body_mentions)`` when only its body
-        uses it.
+        uses it. ``gives_values``: the question states numbers (a word problem).
         """
         out = np.zeros(self.n_docs)
         if not terms or not self.n_docs:
@@ -331,11 +340,11 @@ class LexicalIndex:
         # An unknown everyday word ("a 2 kg rock") says little; an unknown physics word
         # ("neutrinos") says the question is about something the notes do not cover.
         physics = _general_physics_stems()
+        everyday = self.unknown_given_word_weight if gives_values else self.unknown_word_weight
         weights = [
             self._idf[t] * (self.physics_term_weight if t in self._physics_terms else 1.0)
             if t in self._idf
-            else self._unknown_idf
-            * (self.unknown_physics_weight if t in physics else self.unknown_word_weight)
+            else self._unknown_idf * (self.unknown_physics_weight if t in physics else everyday)
             for t in terms
         ]
         mass = sum(weights)

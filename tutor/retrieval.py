@@ -60,9 +60,9 @@ class EmbedderSpec:
 OFFLINE_SPEC = EmbedderSpec(
     name="offline-hashed-tfidf-v1",
     dimensions=2048,
-    threshold=0.345,
-    cosine_weight=0.6,
-    alias_confidence=0.1,
+    threshold=0.495,
+    cosine_weight=0.25,
+    alias_confidence=0.2,
 )
 GEMINI_SPEC = EmbedderSpec(name="google_genai:gemini-embedding-001", dimensions=3072, threshold=0.5)
 
@@ -496,7 +496,8 @@ class KnowledgeIndex:
         if not self.passages:
             return []
         signals = self.signals(query, query_vector)
-        confidence = signals.confidence(self.spec, self.lexical.coverage(signals.terms))
+        coverage = self.lexical.coverage(signals.terms, gives_values=signals.gives_values)
+        confidence = signals.confidence(self.spec, coverage)
         order = np.lexsort((-confidence, -signals.fused))
         return [Hit(self.passages[i], float(confidence[i]), float(signals.fused[i])) for i in order]
 
@@ -515,7 +516,7 @@ class KnowledgeIndex:
         for position, (i, _size) in enumerate(lexical.alias_matches(terms)):
             fused[i] += self.spec.alias_weight / (self.spec.rrf_k + 1 + position)
             named[i] = 1.0
-        return Signals(terms, cosine, fused, named)
+        return Signals(terms, lexical.gives_values(query), cosine, fused, named)
 
     def top(
         self,
@@ -547,6 +548,7 @@ class KnowledgeIndex:
 @dataclass(frozen=True)
 class Signals:
     terms: list[str]  # the query's lexical terms
+    gives_values: bool  # the query states numbers (a word problem)
     cosine: np.ndarray  # per passage
     fused: np.ndarray  # the reciprocal-rank score that orders passages
     named: np.ndarray  # 1 where the question names the passage's title or an alias

@@ -32,10 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Grids searched by ``calibrate`` (on the calibration half).
 COSINE_WEIGHTS = (0.25, 0.4, 0.5, 0.6, 0.75)
-UNKNOWN_WORD_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
-UNKNOWN_GIVEN_WORD_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
-PHYSICS_TERM_WEIGHTS = (1.0, 2.0, 3.0, 5.0)
-BODY_MENTIONS = (1, 2, 3, 4)
+UNKNOWN_WORD_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
 ALIAS_CONFIDENCES = (0.0, 0.05, 0.1, 0.15, 0.2)
 THRESHOLDS = tuple(round(0.1 + 0.005 * i, 3) for i in range(100))
 # A covered question refused costs this many off-syllabus questions answered from near notes.
@@ -46,9 +43,6 @@ COVERED_REFUSAL_COST = 4.0
 class Calibration:
     cosine_weight: float
     unknown_word_weight: float
-    unknown_given_word_weight: float
-    physics_term_weight: float
-    body_mentions: int
     alias_confidence: float
     threshold: float
     covered_refused: float
@@ -63,65 +57,50 @@ def _labelled() -> tuple[Sequence, Sequence]:
     return CALIBRATION_HALF, TEST_HALF
 
 
+def _components(index, messages) -> list[tuple[float, float, float]]:  # type: ignore[no-untyped-def]
+    """(cosine, coverage, alias named) of each message's top-ranked passage."""
+    out = []
+    lexical = index.lexical
+    for m in messages:
+        vector = index.embeddings.embed_query(m.text)
+        top = index.ranked(m.text, vector)[0].passage
+        i = index.passages.index(top)
+        terms = lexical.query_terms(m.text)
+        named = any(j == i for j, _ in lexical.alias_matches(terms))
+        out.append(
+            (float(index.scores(vector)[i]), float(lexical.coverage(terms)[i]), float(named))
+        )
+    return out
+
+
 def calibrate(index, messages) -> Calibration:  # type: ignore[no-untyped-def]
-    """The confidence weights and threshold that best separate covered from off-syllabus
-    questions: most off-syllabus refused, a covered refusal costing ``COVERED_REFUSAL_COST``
-    of them; ties go to the middle of the best run of thresholds (then to the first weights).
-
-    The ranking signals of each message are computed once; each setting of the lexical
-    coverage's weights then rescores every passage, and the message's top passage is the one
-    ``KnowledgeIndex.ranked`` would put first under that setting.
-    """
-    from dataclasses import replace
-
-    import numpy as np
-
+    """The cosine weight, unknown-word weight and threshold that best separate covered from
+    off-syllabus questions: most off-syllabus refused, a covered refusal costing
+    ``COVERED_REFUSAL_COST`` of them; ties go to the middle of the best run of thresholds."""
     covered = [m for m in messages if m.covered and m.concept]
     uncovered = [m for m in messages if not m.covered]
-    signals = [
-        (m.covered, index.signals(m.text, index.embeddings.embed_query(m.text)))
-        for m in (*covered, *uncovered)
-    ]
-    is_covered = np.array([c for c, _ in signals])
-    thresholds = np.array(THRESHOLDS)
     best: tuple[float, Calibration] | None = None
     lexical = index.lexical
-    names = ("unknown_word_weight", "unknown_given_word_weight", "physics_term_weight")
-    names += ("body_mentions",)
-    saved = [getattr(lexical, name) for name in names]
+    saved = lexical.unknown_word_weight
     try:
-        for uw, ugw, pw, bm in itertools.product(
-            UNKNOWN_WORD_WEIGHTS, UNKNOWN_GIVEN_WORD_WEIGHTS, PHYSICS_TERM_WEIGHTS, BODY_MENTIONS
-        ):
-            for name, value in zip(names, (uw, ugw, pw, bm), strict=True):
-                setattr(lexical, name, value)
-            coverages = [lexical.coverage(s.terms, gives_values=s.gives_values) for _, s in signals]
+        for uw in UNKNOWN_WORD_WEIGHTS:
+            lexical.unknown_word_weight = uw
+            cov, unc = _components(index, covered), _components(index, uncovered)
             for cw, ac in itertools.product(COSINE_WEIGHTS, ALIAS_CONFIDENCES):
-                spec = replace(index.spec, cosine_weight=cw, alias_confidence=ac)
-                tops = []
-                for (_, s), coverage in zip(signals, coverages, strict=True):
-                    confidence = s.confidence(spec, coverage)
-                    tops.append(confidence[np.lexsort((-confidence, -s.fused))[0]])
-                top_confidence = np.array(tops)
-                cc = np.sort(top_confidence[is_covered])
-                uc = np.sort(top_confidence[~is_covered])
-                cr = np.searchsorted(cc, thresholds, side="left") / len(cc)
-                ur = np.searchsorted(uc, thresholds, side="left") / len(uc)
-                scores = np.round(ur - COVERED_REFUSAL_COST * cr, 6)
-                top = float(scores.max())
-                plateau = np.flatnonzero(scores == top)
-                j = int(plateau[len(plateau) // 2])
+                cc = [cw * a + (1 - cw) * b + ac * c for a, b, c in cov]
+                uc = [cw * a + (1 - cw) * b + ac * c for a, b, c in unc]
+                scored = []
+                for t in THRESHOLDS:
+                    cr = sum(c < t for c in cc) / len(cc)
+                    ur = sum(u < t for u in uc) / len(uc)
+                    scored.append((round(ur - COVERED_REFUSAL_COST * cr, 6), t, cr, ur))
+                top = max(s[0] for s in scored)
+                plateau = [s for s in scored if s[0] == top]
+                _, t, cr, ur = plateau[len(plateau) // 2]
                 if best is None or top > best[0]:
-                    best = (
-                        top,
-                        Calibration(
-                            cw, uw, ugw, pw, bm, ac, float(thresholds[j]), round(float(cr[j]), 4),
-                            round(float(ur[j]), 4),
-                        ),
-                    )  # fmt: skip
+                    best = (top, Calibration(cw, uw, ac, t, round(cr, 4), round(ur, 4)))
     finally:
-        for name, value in zip(names, saved, strict=True):
-            setattr(lexical, name, value)
+        lexical.unknown_word_weight = saved
     assert best is not None
     return best[1]
 
@@ -295,9 +274,7 @@ def table(report: Report, calibration: Calibration | None = None) -> str:
         rows.append(
             f"calibration half -> threshold {calibration.threshold}, cosine weight "
             f"{calibration.cosine_weight}, unknown-word weight {calibration.unknown_word_weight}"
-            f" ({calibration.unknown_given_word_weight} in a question giving values)"
-            f", physics-term weight {calibration.physics_term_weight}, body mentions "
-            f"{calibration.body_mentions}, alias confidence {calibration.alias_confidence}"
+            f", alias confidence {calibration.alias_confidence}"
             f" (covered refused {calibration.covered_refused}, off-syllabus refused "
             f"{calibration.uncovered_refused})"
         )

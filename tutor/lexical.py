@@ -20,7 +20,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,18 +40,7 @@ FIELDS = tuple(FIELD_WEIGHTS)
 # an unknown physics word ("neutrinos") says the notes do not cover the question; an unknown
 # everyday word ("a 2 kg rock") says little. Calibrated with the threshold.
 UNKNOWN_PHYSICS_WEIGHT = 3.0
-UNKNOWN_WORD_WEIGHT = 2.0
-# ... and in a question that gives values ("a 100 W bulb runs for 5 hours"), where an unknown
-# word is mostly an everyday object of a word problem rather than the name of a topic.
-UNKNOWN_GIVEN_WORD_WEIGHT = 0.5
-# A known physics term (a word of some entry's title, keywords or aliases, or a general physics
-# word) weighs this many times its IDF in ``coverage``: "surface" in "what is surface tension"
-# names what is asked, "car" in a word problem does not. Calibrated with the threshold.
-PHYSICS_TERM_WEIGHT = 5.0
-# A word an entry's body mentions fewer times than this counts only partly towards the entry's
-# coverage (1 of 4 for a passing mention): "fission" mentioned once in Mass-energy equivalence
-# does not make it the entry on reactors. Title, alias and formula words count in full.
-BODY_MENTIONS = 4
+UNKNOWN_WORD_WEIGHT = 1.0
 
 # Words that say nothing about which concept is meant ("what is power in physics", "the formula
 # for momentum"): dropped from queries and documents alike.
@@ -222,9 +210,6 @@ class LexicalIndex:
         self.weights = dict(FIELD_WEIGHTS if weights is None else weights)
         self.unknown_physics_weight = UNKNOWN_PHYSICS_WEIGHT
         self.unknown_word_weight = UNKNOWN_WORD_WEIGHT
-        self.unknown_given_word_weight = UNKNOWN_GIVEN_WORD_WEIGHT
-        self.physics_term_weight = PHYSICS_TERM_WEIGHT
-        self.body_mentions = BODY_MENTIONS
         self.n_docs = len(passages)
         self._indexes: dict[str, Any] = {}
         texts = [field_texts(p) for p in passages]
@@ -246,15 +231,6 @@ class LexicalIndex:
             for i in range(self.n_docs)
         ]
         self._title_terms = [frozenset(d) for d in docs_tokens["title"]]
-        # What an entry is about (title, aliases, formula) counts in full in ``coverage``; its
-        # body's words by how often the body uses them.
-        self._key_terms = [
-            self._title_terms[i] | frozenset(docs_tokens["formula"][i]) for i in range(self.n_docs)
-        ]
-        self._body_counts = [Counter(d) for d in docs_tokens["body"]]
-        # Physics terms: the words of entries' names (title, keywords, aliases) and general
-        # physics words.
-        self._physics_terms = frozenset().union(*self._title_terms) | _general_physics_stems()
         df: dict[str, int] = {}
         for terms in self._doc_terms:
             for term in terms:
@@ -302,15 +278,9 @@ class LexicalIndex:
 
     def query_terms(self, text: str) -> list[str]:
         """The query's stems (spelling-corrected) and formula tokens, duplicates removed."""
-        text = _drop_work_verb(normalise(text))
-        terms = [stem_word(self.correct(w)) for w in words(text)]
+        terms = [stem_word(self.correct(w)) for w in words(_drop_work_verb(normalise(text)))]
         terms += formula_tokens(text)
         return list(dict.fromkeys(terms))
-
-    @staticmethod
-    def gives_values(text: str) -> bool:
-        """Whether ``text`` states a number ("a 2 kg ball", "at 30 degrees")."""
-        return bool(re.search(r"\d", text))
 
     def scores(self, terms: list[str]) -> np.ndarray:
         """Weighted BM25 per passage for query ``terms``."""
@@ -324,42 +294,31 @@ class LexicalIndex:
                 total += weight * np.asarray(index.get_scores(ids), dtype=np.float64)
         return total
 
-    def coverage(self, terms: list[str], *, gives_values: bool = False) -> np.ndarray:
-        """Per passage: the share of the query's weighted IDF mass that the passage covers.
+    def coverage(self, terms: list[str]) -> np.ndarray:
+        """Per passage: the share of the query's IDF mass that the passage contains.
 
         Words the corpus never uses weigh most, so "why do neutrinos oscillate" is far from
-        covered by the entry on oscillations, and known physics terms weigh more than everyday
-        words, so "surface tension" is far from covered by the entry on tension: this is what
-        tells "not in my notes" apart. A word counts in full when it is in the entry's title,
-        aliases or formula, and by ``min(1, mentions / body_mentions)`` when only its body
-        uses it. ``gives_values``: the question states numbers (a word problem).
+        covered by the entry on oscillations: this is what tells "not in my notes" apart.
         """
         out = np.zeros(self.n_docs)
         if not terms or not self.n_docs:
             return out
-        # An unknown everyday word ("a 2 kg rock") says little; an unknown physics word
+        # An unknown everyday word ("a 2 kg rock") says nothing; an unknown physics word
         # ("neutrinos") says the question is about something the notes do not cover.
         physics = _general_physics_stems()
-        everyday = self.unknown_given_word_weight if gives_values else self.unknown_word_weight
         weights = [
-            self._idf[t] * (self.physics_term_weight if t in self._physics_terms else 1.0)
-            if t in self._idf
-            else self._unknown_idf * (self.unknown_physics_weight if t in physics else everyday)
+            self._idf.get(
+                t,
+                self._unknown_idf
+                * (self.unknown_physics_weight if t in physics else self.unknown_word_weight),
+            )
             for t in terms
         ]
         mass = sum(weights)
         if not mass:
             return out
-        known = [(t, w) for t, w in zip(terms, weights, strict=True) if t in self._idf]
-        for i in range(self.n_docs):
-            key, body = self._key_terms[i], self._body_counts[i]
-            out[i] = (
-                sum(
-                    w if t in key else w * min(1.0, body.get(t, 0) / self.body_mentions)
-                    for t, w in known
-                )
-                / mass
-            )
+        for i, doc in enumerate(self._doc_terms):
+            out[i] = sum(w for t, w in zip(terms, weights, strict=True) if t in doc) / mass
         return out
 
     def alias_matches(self, terms: Iterable[str]) -> list[tuple[int, int]]:

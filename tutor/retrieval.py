@@ -60,9 +60,9 @@ class EmbedderSpec:
 OFFLINE_SPEC = EmbedderSpec(
     name="offline-hashed-tfidf-v1",
     dimensions=2048,
-    threshold=0.495,
-    cosine_weight=0.25,
-    alias_confidence=0.2,
+    threshold=0.275,
+    cosine_weight=0.6,
+    alias_confidence=0.1,
 )
 GEMINI_SPEC = EmbedderSpec(name="google_genai:gemini-embedding-001", dimensions=3072, threshold=0.5)
 
@@ -493,18 +493,9 @@ class KnowledgeIndex:
     def ranked(self, query: str, query_vector: Sequence[float]) -> list[Hit]:
         """Every passage, best first: lexical, embedding and alias rankings fused by
         reciprocal rank, each with its confidence (what the threshold is compared with)."""
-        if not self.passages:
-            return []
-        signals = self.signals(query, query_vector)
-        coverage = self.lexical.coverage(signals.terms, gives_values=signals.gives_values)
-        confidence = signals.confidence(self.spec, coverage)
-        order = np.lexsort((-confidence, -signals.fused))
-        return [Hit(self.passages[i], float(confidence[i]), float(signals.fused[i])) for i in order]
-
-    def signals(self, query: str, query_vector: Sequence[float]) -> Signals:
-        """What ``ranked`` orders and scores passages by, before the lexical coverage (whose
-        weights ``benchmarks/bench_tutor_quality.py::calibrate`` varies)."""
         n = len(self.passages)
+        if not n:
+            return []
         lexical = self.lexical
         terms = lexical.query_terms(query)
         cosine = self.scores(query_vector)
@@ -516,7 +507,11 @@ class KnowledgeIndex:
         for position, (i, _size) in enumerate(lexical.alias_matches(terms)):
             fused[i] += self.spec.alias_weight / (self.spec.rrf_k + 1 + position)
             named[i] = 1.0
-        return Signals(terms, lexical.gives_values(query), cosine, fused, named)
+        coverage = lexical.coverage(terms)
+        w = self.spec.cosine_weight
+        confidence = w * cosine + (1.0 - w) * coverage + self.spec.alias_confidence * named
+        order = np.lexsort((-confidence, -fused))
+        return [Hit(self.passages[i], float(confidence[i]), float(fused[i])) for i in order]
 
     def top(
         self,
@@ -543,19 +538,6 @@ class KnowledgeIndex:
         self, query: str, k: int = 3, threshold: float | None = None
     ) -> list[tuple[Passage, float]]:
         return self.top(self.embeddings.embed_query(query), k=k, threshold=threshold, query=query)
-
-
-@dataclass(frozen=True)
-class Signals:
-    terms: list[str]  # the query's lexical terms
-    gives_values: bool  # the query states numbers (a word problem)
-    cosine: np.ndarray  # per passage
-    fused: np.ndarray  # the reciprocal-rank score that orders passages
-    named: np.ndarray  # 1 where the question names the passage's title or an alias
-
-    def confidence(self, spec: EmbedderSpec, coverage: np.ndarray) -> np.ndarray:
-        w = spec.cosine_weight
-        return w * self.cosine + (1.0 - w) * coverage + spec.alias_confidence * self.named
 
 
 @dataclass(frozen=True)

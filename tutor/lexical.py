@@ -40,7 +40,7 @@ FIELDS = tuple(FIELD_WEIGHTS)
 # an unknown physics word ("neutrinos") says the notes do not cover the question; an unknown
 # everyday word ("a 2 kg rock") says little. Calibrated with the threshold.
 UNKNOWN_PHYSICS_WEIGHT = 3.0
-UNKNOWN_WORD_WEIGHT = 0.5
+UNKNOWN_WORD_WEIGHT = 1.0
 
 # Words that say nothing about which concept is meant ("what is power in physics", "the formula
 # for momentum"): dropped from queries and documents alike.
@@ -51,6 +51,27 @@ _NOISE = frozenset(
 ) - {"work"}  # "work" is itself a concept (work done by a force)
 
 _WORD = re.compile(r"\b[a-z][a-z0-9']*")
+# "how does a transistor work", "work out the resistance": the verb, not the concept of work
+# done by a force ("how much work is done", "how does work relate to energy" keep it).
+_WORK_VERB = (
+    re.compile(
+        r"\bhow(?: (?:do|does|did|would|could|can|will|should))?(?: (?!much\b|many\b)[\w'-]+)+?"
+        r" (?P<verb>works?)(?=\s*(?:$|[?.!,;:]|(?:in|on|for|with|when|if|and|at)\b))"
+    ),
+    re.compile(r"\b(?P<verb>work(?:s|ed|ing)?) out\b"),
+)
+
+
+def _drop_work_verb(text: str) -> str:
+    def blank(match: re.Match[str]) -> str:
+        whole, at = match.group(0), match.start()
+        return whole[: match.start("verb") - at] + whole[match.end("verb") - at :]
+
+    for pattern in _WORK_VERB:
+        text = pattern.sub(blank, text)
+    return text
+
+
 # Names inside formulas that are one symbol, not a product of letters.
 _SYMBOL_NAMES = frozenset(
     """alpha beta gamma delta epsilon theta lambda mu nu pi rho sigma tau phi psi omega
@@ -257,7 +278,7 @@ class LexicalIndex:
 
     def query_terms(self, text: str) -> list[str]:
         """The query's stems (spelling-corrected) and formula tokens, duplicates removed."""
-        terms = [stem_word(self.correct(w)) for w in words(text)]
+        terms = [stem_word(self.correct(w)) for w in words(_drop_work_verb(normalise(text)))]
         terms += formula_tokens(text)
         return list(dict.fromkeys(terms))
 

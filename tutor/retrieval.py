@@ -64,9 +64,9 @@ class EmbedderSpec:
 OFFLINE_SPEC = EmbedderSpec(
     name="offline-hashed-tfidf-v1",
     dimensions=2048,
-    threshold=0.295,
+    threshold=0.275,
     cosine_weight=0.6,
-    alias_confidence=0.2,
+    alias_confidence=0.1,
 )
 GEMINI_SPEC = EmbedderSpec(name="google_genai:gemini-embedding-001", dimensions=3072, threshold=0.5)
 

@@ -13,13 +13,13 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+
+from studysmart.middleware_base import DualModeMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -59,25 +59,13 @@ def forget(kind: str = "web") -> None:
     ProcessHeartbeat.objects.filter(host=socket.gethostname(), pid=os.getpid()).delete()
 
 
-class ProcessHeartbeatMiddleware:
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest) -> Any:
-        if self.is_async:
-            return self.__acall__(request)
+class ProcessHeartbeatMiddleware(DualModeMiddleware):
+    def before(self, request: HttpRequest) -> HttpResponse | None:
         if time.monotonic() >= _next_beat:
             beat_if_due()
-        return self.get_response(request)
+        return None
 
-    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+    async def abefore(self, request: HttpRequest) -> HttpResponse | None:
         if time.monotonic() >= _next_beat:
-            await sync_to_async(beat_if_due)()
-        response: Awaitable[HttpResponse] = self.get_response(request)
-        return await response
+            await sync_to_async(beat_if_due)()  # a database write: off the event loop
+        return None

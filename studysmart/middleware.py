@@ -30,10 +30,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.exceptions import RequestDataTooBig
 from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse
@@ -42,6 +41,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
 from studysmart.errors import error_response, wants_json
+from studysmart.middleware_base import DualModeMiddleware
 from studysmart.outages import OUTAGE_ERRORS, is_outage, missing_table, service_name
 from studysmart.text import (
     UnstorableText,
@@ -118,27 +118,10 @@ def _note_outage(sender: object, request: HttpRequest | None = None, **kwargs: A
 got_request_exception.connect(_note_outage, dispatch_uid="studysmart.middleware.note_outage")
 
 
-class OutageMiddleware:
+class OutageMiddleware(DualModeMiddleware):
     """See the module docstring for where it must sit in MIDDLEWARE, and why."""
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(
-        self, get_response: Handler | Callable[[HttpRequest], Awaitable[HttpResponse]]
-    ) -> None:
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest) -> Any:
-        if self.is_async:
-            return self.__acall__(request)
-        return self._replace_outage_500(request, self.get_response(request))  # type: ignore[arg-type]
-
-    async def __acall__(self, request: HttpRequest) -> HttpResponse:
-        response = await self.get_response(request)  # type: ignore[misc]
+    def after(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         return self._replace_outage_500(request, response)
 
     def process_view(
@@ -189,7 +172,7 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
-class StorableInputMiddleware:
+class StorableInputMiddleware(DualModeMiddleware):
     """Refuses a request whose query string, form fields or JSON body hold text that cannot
     be stored (NUL, lone surrogates): 400 with the JSON error shape, or a short page.
 
@@ -199,30 +182,7 @@ class StorableInputMiddleware:
     body costs one byte search.
     """
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(
-        self, get_response: Handler | Callable[[HttpRequest], Awaitable[HttpResponse]]
-    ) -> None:
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest) -> Any:
-        if self.is_async:
-            return self.__acall__(request)
-        refusal = self.check(request)
-        return refusal if refusal is not None else self.get_response(request)
-
-    async def __acall__(self, request: HttpRequest) -> HttpResponse:
-        refusal = self.check(request)
-        if refusal is not None:
-            return refusal
-        return await self.get_response(request)  # type: ignore[misc]
-
-    def check(self, request: HttpRequest) -> HttpResponse | None:
+    def before(self, request: HttpRequest) -> HttpResponse | None:
         try:
             check_storable_text(request.path_info, field=ADDRESS)
             _check_query_dict(request.GET, where="query parameter")

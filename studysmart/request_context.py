@@ -17,11 +17,12 @@ import contextvars
 import logging
 import re
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponse
+
+from studysmart.middleware_base import DualModeMiddleware
 
 HEADER = "X-Request-ID"
 # What an incoming id may be: a token that cannot smuggle anything into a log line.
@@ -58,29 +59,14 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class RequestIdMiddleware:
+class RequestIdMiddleware(DualModeMiddleware):
     """Outermost, so that every line of the request (other middleware's too) carries it."""
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest) -> Any:
-        if self.is_async:
-            return self.__acall__(request)
+    def before(self, request: HttpRequest) -> HttpResponse | None:
         self._bind(request)
-        response: HttpResponse = self.get_response(request)
-        response[HEADER] = request.request_id  # type: ignore[attr-defined]
-        return response
+        return None
 
-    async def __acall__(self, request: HttpRequest) -> HttpResponse:
-        self._bind(request)
-        response: HttpResponse = await self.get_response(request)
+    def after(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         response[HEADER] = request.request_id  # type: ignore[attr-defined]
         return response
 

@@ -133,6 +133,14 @@ def test_a_practice_result_link_opens_the_tutor_on_its_concept(tutor_page: Brows
     assert "Explain quantum entanglement." in page.locator(".msg.user").first.inner_text()  # type: ignore[attr-defined]
     assert "Quantum entanglement" in page.locator(".sources").first.inner_text()  # type: ignore[attr-defined]
     assert "?topic" not in page.url  # type: ignore[attr-defined]  # a reload does not ask again
+    # The panel's last lines sit inside its edges, like the composer above them.
+    panel = page.locator("#teachers-note").evaluate(  # type: ignore[attr-defined]
+        "el => { const p = el.parentElement.getBoundingClientRect();"
+        " const r = el.getBoundingClientRect(); const s = getComputedStyle(el);"
+        " return [r.left - p.left + parseFloat(s.paddingLeft),"
+        " p.bottom - r.bottom + parseFloat(s.paddingBottom)]; }"
+    )
+    assert panel[0] >= 8 and panel[1] >= 8, panel
     assert tutor_page.csp_violations() == []
 
 

@@ -235,6 +235,12 @@ def strip_cues(text: str) -> str:
     return re.sub(r"\s+", " ", cleaned).strip()
 
 
+def names_formula(text: str) -> bool:
+    """True when the message writes a formula ("what does p = mv mean"): it names its concept
+    through symbols, not words, and is not a follow-up about the chat's topic."""
+    return bool(_FORMULA.search(clean(text)))
+
+
 def names_own_topic(text: str) -> bool:
     """True when a follow-up names a physics topic of its own ("an example of momentum")."""
     return bool(physics_words(strip_cues(text)))

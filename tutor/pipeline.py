@@ -352,7 +352,12 @@ async def _resolve(
         return Resolution(intent, (), (), text, state.topic, angle, no_topic=True)
 
     # concept / problem. "why does it happen?" names nothing: it is about the current topic.
-    if topic_passage is not None and not intents.physics_words(text):
+    # "what does p = mv mean" names its concept by a formula: it is searched like any question.
+    if (
+        topic_passage is not None
+        and not intents.physics_words(text)
+        and not intents.names_formula(text)
+    ):
         return Resolution(
             intent,
             (topic_passage,),

@@ -129,6 +129,20 @@ async def test_follow_ups_retrieve_the_chat_topic_not_their_literal_words(
 
 
 @pytest.mark.asyncio
+async def test_a_formula_question_is_searched_not_taken_as_a_follow_up(
+    index: KnowledgeIndex,
+) -> None:
+    # A chat about vectors; the next question names momentum only through its formula.
+    state = ChatState(topic="vectors-components", last_question="what is a vector")
+    start, _, _ = await ask(state, "what does p = mv mean", index)
+    assert start.passages[0].slug == "momentum"
+    assert state.topic == "momentum"
+    # A follow-up without a formula or a physics word stays on the chat's topic.
+    start, _, _ = await ask(state, "why does it happen?", index)
+    assert [p.slug for p in start.passages] == ["momentum"]
+
+
+@pytest.mark.asyncio
 async def test_a_follow_up_with_no_topic_asks_for_one(index: KnowledgeIndex) -> None:
     start, _, done = await ask(ChatState(), "give me an example", index)
     assert start.passages == ()

@@ -952,10 +952,14 @@ class _AttemptWriter:
             self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING"
 
     def prepare(self, batch: _Attempts) -> Any:
+        from mlmodels.learning_state import db_datetime_texts
+
         students = list(map(self.user_ids.__getitem__, batch.users))
         tasks = list(map(self.task_ids.__getitem__, batch.items))
-        shown = _datetime_texts(batch.shown_us, postgres=self.postgres)
-        answered = _datetime_texts(batch.answered_us, postgres=self.postgres)
+        shown = db_datetime_texts(np.asarray(batch.shown_us, np.int64), postgres=self.postgres)
+        answered = db_datetime_texts(
+            np.asarray(batch.answered_us, np.int64), postgres=self.postgres
+        )
         if self.postgres:
             out = io.StringIO()
             csv.writer(out, lineterminator="\n").writerows(
@@ -1015,17 +1019,3 @@ def _analyze(connection: Any, table: str) -> None:
             # A sample per index is enough for the planner and keeps the write lock brief.
             cursor.execute("PRAGMA analysis_limit = 1000")
         cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-
-
-def _datetime_texts(micros: Sequence[int], *, postgres: bool) -> list[str]:
-    """Microseconds since 1970 (UTC) as the database takes them: for SQLite the naive UTC text
-    Django writes ("2000-01-01 05:00:00[.000001]", compared as text), for PostgreSQL ISO 8601
-    in UTC. NumPy formats a batch at once; a datetime object per value is ~5x slower."""
-    values = np.asarray(micros, dtype=np.int64).astype("datetime64[us]")
-    if postgres:
-        return np.datetime_as_string(values, unit="us", timezone="UTC").tolist()
-    text = np.datetime_as_string(values, unit="us")
-    whole = np.asarray(micros, dtype=np.int64) % 1_000_000 == 0
-    if whole.any():
-        text[whole] = np.datetime_as_string(values[whole], unit="s")
-    return np.strings.replace(text, "T", " ").tolist()

@@ -10,9 +10,10 @@ rows from their history instead.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
@@ -206,15 +207,16 @@ def rebuild_students(*, student_ids: Iterable[int]) -> int:
     ids = sorted(set(student_ids))
     written = 0
     pauses = WritePauses()
-    for lo in range(0, len(ids), _REBUILD_STUDENTS):
-        chunk = ids[lo : lo + _REBUILD_STUDENTS]
-        rows = _chunk_rows(chunk)  # read and computed before the transaction: no lock held
-        with transaction.atomic():
-            LearningState.objects.filter(student_id__in=chunk).delete()
-            _insert_rows(rows)
-        written += len(rows)
-        if not transaction.get_connection().in_atomic_block:
-            pauses.after_commit()
+    with bulk_writes():
+        for lo in range(0, len(ids), _REBUILD_STUDENTS):
+            chunk = ids[lo : lo + _REBUILD_STUDENTS]
+            rows = _chunk_rows(chunk)  # read and computed before the transaction: no lock held
+            with transaction.atomic():
+                LearningState.objects.filter(student_id__in=chunk).delete()
+                _insert_rows(rows)
+            written += len(rows)
+            if not transaction.get_connection().in_atomic_block:
+                pauses.after_commit()
     if written >= _ANALYZE_AFTER_ROWS:
         # Fresh planner statistics after a bulk write (an import's students).
         with connection.cursor() as cursor:
@@ -223,6 +225,38 @@ def rebuild_students(*, student_ids: Iterable[int]) -> int:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(LearningState._meta.db_table)}")
     return written
 
+
+@contextlib.contextmanager
+def bulk_writes() -> Iterator[None]:
+    """SQLite settings of this connection for a long series of bulk writes, put back after.
+
+    A larger page cache: the indexes are updated at scattered places, and the default 2 MB keeps
+    re-reading their pages. Fewer, larger checkpoints (each syncs the file): a page the next
+    transactions change again is copied into the database once. Together they halve an
+    import's write time; PostgreSQL needs neither.
+    """
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        cache_size = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        checkpoint = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {_BULK_CACHE_KIB}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {_BULK_CHECKPOINT_PAGES}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {cache_size}")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
+
+
+_BULK_CACHE_KIB = -65536  # negative: KiB, so 64 MiB
+_BULK_CHECKPOINT_PAGES = 10_000  # ~40 MB of write-ahead log (SQLite's default: 1,000 pages)
 
 # Students per rebuild transaction (their attempts are read in one query): small enough that
 # a transaction holds SQLite's single write lock for a fraction of a second.

@@ -41,6 +41,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from mlmodels.data import CsvColumns, open_attempts_csv, parse_timestamp
+from mlmodels.learning_state import bulk_writes, db_datetime_texts
 from studysmart.csvsafe import unescape_cell
 from studysmart.text import REASON, is_storable
 from studysmart.write_pauses import WritePauses
@@ -317,27 +318,29 @@ def do_import_attempts(
         writer = None if dry_run else _AttemptWriter(source, user_ids, task_ids)
         pauses = WritePauses()
         total = len(scan.attempts)
-        for lo in range(0, total, batch_size):
-            hi = min(lo + batch_size, total)
-            batch = scan.attempts.rows(lo, hi, keep)
-            if writer is None:
-                existing = _existing_keys(source, batch.keys)
-                created = sum(1 for k in batch.keys if k not in existing)
-            else:
-                rows = writer.prepare(batch)  # before the transaction: no lock held meanwhile
-                with transaction.atomic():
-                    created = writer.write(rows)
-                if not atomic:
-                    pauses.after_commit()  # students practising meanwhile get the lock too
-                if lo == 0:
-                    writer.refresh_statistics()
-            summary.attempts_created += created
-            summary.attempts_skipped += (hi - lo) - created
-            done += hi - lo
-            if on_progress:
-                on_progress(done)
-        if writer is not None:
-            writer.close()
+        bulk = contextlib.nullcontext() if dry_run else bulk_writes()
+        with bulk:
+            for lo in range(0, total, batch_size):
+                hi = min(lo + batch_size, total)
+                batch = scan.attempts.rows(lo, hi, keep)
+                if writer is None:
+                    existing = _existing_keys(source, batch.keys)
+                    created = sum(1 for k in batch.keys if k not in existing)
+                else:
+                    rows = writer.prepare(batch)  # before the transaction: no lock held meanwhile
+                    with transaction.atomic():
+                        created = writer.write(rows)
+                    if not atomic:
+                        pauses.after_commit()  # students practising meanwhile get the lock too
+                    if lo == 0:
+                        writer.refresh_statistics()
+                summary.attempts_created += created
+                summary.attempts_skipped += (hi - lo) - created
+                done += hi - lo
+                if on_progress:
+                    on_progress(done)
+            if writer is not None:
+                writer.close()
     summary.seconds = time.perf_counter() - started
     if summary.attempts_created and not dry_run:
         from mlmodels.learning_state import rebuild_students
@@ -952,8 +955,6 @@ class _AttemptWriter:
             self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING"
 
     def prepare(self, batch: _Attempts) -> Any:
-        from mlmodels.learning_state import db_datetime_texts
-
         students = list(map(self.user_ids.__getitem__, batch.users))
         tasks = list(map(self.task_ids.__getitem__, batch.items))
         shown = db_datetime_texts(np.asarray(batch.shown_us, np.int64), postgres=self.postgres)

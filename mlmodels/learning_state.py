@@ -11,6 +11,8 @@ rows from their history instead.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import logging
 import math
 from collections.abc import Iterable, Iterator, Sequence
@@ -383,16 +385,25 @@ def _insert_rows(rows: _Rows) -> None:
         )
     )
     with connection.cursor() as cursor:
-        for lo in range(0, len(prepared), 5000):
-            page = prepared[lo : lo + 5000]
-            if postgres:
-                from psycopg2.extras import execute_values
+        if postgres:
+            skip_commit_flush(cursor)
+            text = io.StringIO()
+            csv.writer(text, lineterminator="\n").writerows(prepared)
+            text.seek(0)
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", text
+            )
+            return
+        marks = ", ".join(["%s"] * len(names))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", prepared)
 
-                sql = f"INSERT INTO {table} ({columns}) VALUES %s"
-                execute_values(cursor.cursor, sql, page, page_size=len(page))
-            else:
-                marks = ", ".join(["%s"] * len(names))
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", page)
+
+def skip_commit_flush(cursor: Any) -> None:
+    """PostgreSQL: this transaction's commit does not wait for its log to reach the disk (a
+    crash may lose the last fraction of a second of commits, never corrupt anything). For
+    writes that are safe to repeat — an idempotent import, a rebuild — it saves a disk flush
+    per transaction, most of their time on a slow disk."""
+    cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def db_datetime_texts(micros: np.ndarray, *, postgres: bool) -> list[str]:

@@ -41,7 +41,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from mlmodels.data import CsvColumns, open_attempts_csv, parse_timestamp
-from mlmodels.learning_state import bulk_writes, db_datetime_texts
+from mlmodels.learning_state import bulk_writes, db_datetime_texts, skip_commit_flush
 from studysmart.csvsafe import unescape_cell
 from studysmart.text import REASON, is_storable
 from studysmart.write_pauses import WritePauses
@@ -995,6 +995,7 @@ class _AttemptWriter:
     def write(self, rows: Any) -> int:
         with self.connection.cursor() as cursor:
             if self.postgres:
+                skip_commit_flush(cursor)  # a re-run repairs what a crash might lose
                 cursor.execute(f"TRUNCATE {_STAGING}")
                 cursor.cursor.copy_expert(f"COPY {_STAGING} FROM STDIN WITH (FORMAT csv)", rows)
                 cursor.execute(self.sql, self.constants)

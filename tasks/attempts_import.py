@@ -332,7 +332,10 @@ def do_import_attempts(
                         created = writer.write(rows)
                     if not atomic:
                         pauses.after_commit()  # students practising meanwhile get the lock too
-                    if lo == 0:
+                    if lo == 0 and not writer.postgres:
+                        # SQLite's planner has no statistics of its own, and without them it
+                        # reads a student's recent attempts through the (status, answered_at)
+                        # index, every imported row: students would wait seconds per request.
                         writer.refresh_statistics()
                 summary.attempts_created += created
                 summary.attempts_skipped += (hi - lo) - created
@@ -937,7 +940,7 @@ class _AttemptWriter:
         self.constants = [values[f.attname] for f in constant]
         q = connection.ops.quote_name
         ordered = [by_name[name] for name in _PER_ROW] + constant
-        columns = ", ".join(q(f.column) for f in ordered)
+        columns = ", ".join(q(f.column or f.attname) for f in ordered)
         table = q(PracticeTask._meta.db_table)
         if self.postgres:
             casts = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in constant)
@@ -1004,8 +1007,8 @@ class _AttemptWriter:
             return max(cursor.rowcount, 0)
 
     def refresh_statistics(self) -> None:
-        """Up-to-date planner statistics for the grown table: without them SQLite reads a
-        student's recent attempts through the (status, answered_at) index, every imported row."""
+        """Up-to-date planner statistics for the grown table (after a bulk load, as both
+        databases' manuals advise)."""
         _analyze(self.connection, PracticeTask._meta.db_table)
 
     def close(self) -> None:

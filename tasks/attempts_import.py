@@ -2,12 +2,16 @@
 
 `do_import_attempts` loads it so the student models have something to learn from on day one.
 A validation pass checks every row (parsed as `benchmark_models` parses it:
-`mlmodels.data.open_attempts_csv` and `parse_timestamp`) and keeps the parsed attempts; a file
-with any bad row imports nothing. The attempts are then written in batches by one multi-row
-`INSERT … ON CONFLICT DO NOTHING` each (psycopg2's `execute_values` on PostgreSQL, `executemany`
-on SQLite) — no ORM objects, no look-up of existing keys: the unique (source, key) index skips
-what is already there, and the row count says how many were new. Finally the learning-state rows
-of the students touched are rebuilt (mlmodels.learning_state), timed on their own.
+`mlmodels.data.open_attempts_csv` and `parse_timestamp`) and keeps the parsed attempts, one list
+per column; a file with any bad row imports nothing. A valid file is checked column by column
+(each distinct value of a column parsed once); anything doubtful sends it through the
+row-by-row check, which names every problem. The attempts are then written in batches — on
+SQLite one `executemany` of `INSERT … ON CONFLICT DO NOTHING`, on PostgreSQL a `COPY` into a
+session-local staging table and one `INSERT … SELECT … ON CONFLICT DO NOTHING` — no ORM
+objects, no look-up of existing keys: the unique (source, key) index skips what is already
+there, and the row count says how many were new. The planner statistics are refreshed after the
+load. Finally the learning-state rows of the students touched are rebuilt
+(mlmodels.learning_state), timed on their own.
 
 Transactions: by default each batch commits on its own, so a long import never blocks other
 writers for long (SQLite has one writer; students practising meanwhile wait at most one batch).

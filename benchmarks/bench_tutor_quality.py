@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 NAME = "tutor_quality"
 DESCRIPTION = "tutor retrieval, refusals and facets on the frozen test half of the labelled set"
 
@@ -34,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 COSINE_WEIGHTS = (0.25, 0.4, 0.5, 0.6, 0.75)
 UNKNOWN_WORD_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
 ALIAS_CONFIDENCES = (0.0, 0.05, 0.1, 0.15, 0.2)
+UNSEEN_COMPOUND_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 THRESHOLDS = tuple(round(0.1 + 0.005 * i, 3) for i in range(100))
 # A covered question refused costs this many off-syllabus questions answered from near notes.
 COVERED_REFUSAL_COST = 4.0
@@ -44,6 +47,7 @@ class Calibration:
     cosine_weight: float
     unknown_word_weight: float
     alias_confidence: float
+    unseen_compound_weight: float
     threshold: float
     covered_refused: float
     uncovered_refused: float
@@ -57,8 +61,8 @@ def _labelled() -> tuple[Sequence, Sequence]:
     return CALIBRATION_HALF, TEST_HALF
 
 
-def _components(index, messages) -> list[tuple[float, float, float]]:  # type: ignore[no-untyped-def]
-    """(cosine, coverage, alias named) of each message's top-ranked passage."""
+def _components(index, messages) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """(cosine, coverage, alias named, unseen compound) of each message's top-ranked passage."""
     out = []
     lexical = index.lexical
     for m in messages:
@@ -68,17 +72,24 @@ def _components(index, messages) -> list[tuple[float, float, float]]:  # type: i
         terms = lexical.query_terms(m.text)
         named = any(j == i for j, _ in lexical.alias_matches(terms))
         out.append(
-            (float(index.scores(vector)[i]), float(lexical.coverage(terms)[i]), float(named))
+            (
+                float(index.scores(vector)[i]),
+                float(lexical.coverage(terms)[i]),
+                float(named),
+                float(lexical.unseen_compounds(m.text)[i]),
+            )
         )
-    return out
+    return np.asarray(out, dtype=np.float64).reshape(-1, 4)
 
 
 def calibrate(index, messages) -> Calibration:  # type: ignore[no-untyped-def]
-    """The cosine weight, unknown-word weight and threshold that best separate covered from
-    off-syllabus questions: most off-syllabus refused, a covered refusal costing
-    ``COVERED_REFUSAL_COST`` of them; ties go to the middle of the best run of thresholds."""
+    """The confidence weights and threshold that best separate covered from off-syllabus
+    questions: most off-syllabus refused, a covered refusal costing ``COVERED_REFUSAL_COST``
+    of them; ties go to the middle of the best run of thresholds, then to the first weights
+    in grid order (no unseen-compound weight before some)."""
     covered = [m for m in messages if m.covered and m.concept]
     uncovered = [m for m in messages if not m.covered]
+    thresholds = np.asarray(THRESHOLDS)
     best: tuple[float, Calibration] | None = None
     lexical = index.lexical
     saved = lexical.unknown_word_weight
@@ -86,19 +97,30 @@ def calibrate(index, messages) -> Calibration:  # type: ignore[no-untyped-def]
         for uw in UNKNOWN_WORD_WEIGHTS:
             lexical.unknown_word_weight = uw
             cov, unc = _components(index, covered), _components(index, uncovered)
-            for cw, ac in itertools.product(COSINE_WEIGHTS, ALIAS_CONFIDENCES):
-                cc = [cw * a + (1 - cw) * b + ac * c for a, b, c in cov]
-                uc = [cw * a + (1 - cw) * b + ac * c for a, b, c in unc]
-                scored = []
-                for t in THRESHOLDS:
-                    cr = sum(c < t for c in cc) / len(cc)
-                    ur = sum(u < t for u in uc) / len(uc)
-                    scored.append((round(ur - COVERED_REFUSAL_COST * cr, 6), t, cr, ur))
-                top = max(s[0] for s in scored)
-                plateau = [s for s in scored if s[0] == top]
-                _, t, cr, ur = plateau[len(plateau) // 2]
+            for pw, cw, ac in itertools.product(
+                UNSEEN_COMPOUND_WEIGHTS, COSINE_WEIGHTS, ALIAS_CONFIDENCES
+            ):
+                weights = np.asarray([cw, 1 - cw, ac, -pw])
+                cc, uc = cov @ weights, unc @ weights
+                cr = (cc[:, None] < thresholds[None, :]).mean(axis=0)
+                ur = (uc[:, None] < thresholds[None, :]).mean(axis=0)
+                score = np.round(ur - COVERED_REFUSAL_COST * cr, 6)
+                top = float(score.max())
+                plateau = np.flatnonzero(score == top)
+                at = int(plateau[len(plateau) // 2])
                 if best is None or top > best[0]:
-                    best = (top, Calibration(cw, uw, ac, t, round(cr, 4), round(ur, 4)))
+                    best = (
+                        top,
+                        Calibration(
+                            cw,
+                            uw,
+                            ac,
+                            pw,
+                            float(thresholds[at]),
+                            round(float(cr[at]), 4),
+                            round(float(ur[at]), 4),
+                        ),
+                    )
     finally:
         lexical.unknown_word_weight = saved
     assert best is not None
@@ -274,7 +296,8 @@ def table(report: Report, calibration: Calibration | None = None) -> str:
         rows.append(
             f"calibration half -> threshold {calibration.threshold}, cosine weight "
             f"{calibration.cosine_weight}, unknown-word weight {calibration.unknown_word_weight}"
-            f", alias confidence {calibration.alias_confidence}"
+            f", alias confidence {calibration.alias_confidence}, unseen-compound weight "
+            f"{calibration.unseen_compound_weight}"
             f" (covered refused {calibration.covered_refused}, off-syllabus refused "
             f"{calibration.uncovered_refused})"
         )

@@ -47,10 +47,10 @@ def test_it_finds_the_concept_on_the_frozen_test_half(report: Report) -> None:
 
 def test_it_refuses_off_syllabus_questions_and_few_covered_ones(report: Report) -> None:
     print(f"\n{report}")
-    # Measured on the test half: 3.3 % of covered questions refused, 88.9 % of off-syllabus
+    # Measured on the test half: 3.3 % of covered questions refused, 96.3 % of off-syllabus
     # ones refused (the goals are <= 2 % and >= 95 %; README's tutor table).
     assert report.covered_refused <= 0.035
-    assert report.refusal_recall >= 0.88
+    assert report.refusal_recall >= 0.96
 
 
 def test_it_reads_the_facet_asked_for(report: Report) -> None:
@@ -115,7 +115,7 @@ def test_it_flags_a_passage_named_through_a_compound_the_notes_never_use() -> No
     lexical = built.lexical
 
     def flagged(text: str) -> list[str]:
-        return [p.slug for p, f in zip(passages, lexical.unseen_compounds(text)) if f]
+        return [p.slug for p, f in zip(passages, lexical.unseen_compounds(text), strict=True) if f]
 
     assert flagged("what is escape velocity") == ["velocity"]
     assert flagged("what is moment of inertia") == ["inertia"]

@@ -40,7 +40,7 @@ FIELDS = tuple(FIELD_WEIGHTS)
 # an unknown physics word ("neutrinos") says the notes do not cover the question; an unknown
 # everyday word ("a 2 kg rock") says little. Calibrated with the threshold.
 UNKNOWN_PHYSICS_WEIGHT = 3.0
-UNKNOWN_WORD_WEIGHT = 1.0
+UNKNOWN_WORD_WEIGHT = 0.25
 
 # Words that say nothing about which concept is meant ("what is power in physics", "the formula
 # for momentum"): dropped from queries and documents alike.

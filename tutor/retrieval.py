@@ -60,6 +60,15 @@ class EmbedderSpec:
     # Taken off the confidence of a passage the question names through a compound the notes
     # never use ("escape velocity" for the entry on velocity): ``LexicalIndex.unseen_compounds``.
     unseen_compound_weight: float = 0.0
+    # The threshold for a word problem ("a stone is dropped… how deep is the well"): its
+    # situation words (stone, well, water) are rarely the notes' words, so its confidence runs
+    # lower than a concept question's. None: ``threshold``.
+    problem_threshold: float | None = None
+
+    def threshold_for(self, intent: str) -> float:
+        if intent == "problem" and self.problem_threshold is not None:
+            return self.problem_threshold
+        return self.threshold
 
 
 # The offline threshold and weights are calibrated on the calibration half of
@@ -67,10 +76,11 @@ class EmbedderSpec:
 OFFLINE_SPEC = EmbedderSpec(
     name="offline-hashed-tfidf-v1",
     dimensions=2048,
-    threshold=0.265,
-    cosine_weight=0.6,
+    threshold=0.32,
+    cosine_weight=0.75,
     alias_confidence=0.15,
-    unseen_compound_weight=0.25,
+    unseen_compound_weight=0.2,
+    problem_threshold=0.19,
 )
 GEMINI_SPEC = EmbedderSpec(name="google_genai:gemini-embedding-001", dimensions=3072, threshold=0.5)
 

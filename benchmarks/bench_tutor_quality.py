@@ -78,9 +78,7 @@ def _components(index, messages) -> np.ndarray:  # type: ignore[no-untyped-def]
         unseen = lexical.unseen_compounds(m.text)
         for hit in index.ranked(m.text, vector)[:ANSWER_K]:
             i = index.passages.index(hit.passage)
-            out.append(
-                (float(cosines[i]), float(coverage[i]), float(i in named), float(unseen[i]))
-            )
+            out.append((float(cosines[i]), float(coverage[i]), float(i in named), float(unseen[i])))
     return np.asarray(out, dtype=np.float64).reshape(-1, ANSWER_K, 4)
 
 
@@ -191,6 +189,7 @@ def evaluate(index, messages) -> Report:  # type: ignore[no-untyped-def]
         ranked = index.search(m.text, k=len(index), threshold=-10.0)
         rank = next((i + 1 for i, (p, _) in enumerate(ranked) if p.slug in wanted), None)
         ranks.append(rank)
+
     # Refused as the pipeline refuses: no passage among its top ANSWER_K reaches the threshold
     # (a word problem's own threshold for a word problem).
     def refused(m: Any) -> bool:

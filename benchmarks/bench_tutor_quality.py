@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 NAME = "tutor_quality"
 DESCRIPTION = "tutor retrieval, refusals and facets on the frozen test half of the labelled set"
 
@@ -34,7 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 COSINE_WEIGHTS = (0.25, 0.4, 0.5, 0.6, 0.75)
 UNKNOWN_WORD_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
 ALIAS_CONFIDENCES = (0.0, 0.05, 0.1, 0.15, 0.2)
+UNSEEN_COMPOUND_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 THRESHOLDS = tuple(round(0.1 + 0.005 * i, 3) for i in range(100))
+# How many passages a concept question retrieves (tutor.pipeline.PipelineConfig.k).
+ANSWER_K = 3
 # A covered question refused costs this many off-syllabus questions answered from near notes.
 COVERED_REFUSAL_COST = 4.0
 
@@ -44,9 +49,11 @@ class Calibration:
     cosine_weight: float
     unknown_word_weight: float
     alias_confidence: float
+    unseen_compound_weight: float
     threshold: float
     covered_refused: float
     uncovered_refused: float
+    problem_threshold: float | None = None
 
 
 def _labelled() -> tuple[Sequence, Sequence]:
@@ -57,28 +64,59 @@ def _labelled() -> tuple[Sequence, Sequence]:
     return CALIBRATION_HALF, TEST_HALF
 
 
-def _components(index, messages) -> list[tuple[float, float, float]]:  # type: ignore[no-untyped-def]
-    """(cosine, coverage, alias named) of each message's top-ranked passage."""
+def _components(index, messages) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """(cosine, coverage, alias named, unseen compound) of each message's ``ANSWER_K``
+    top-ranked passages, shape (messages, ANSWER_K, 4): the pipeline answers from the first of
+    them whose confidence reaches the threshold, and refuses only when none does."""
     out = []
     lexical = index.lexical
     for m in messages:
         vector = index.embeddings.embed_query(m.text)
-        top = index.ranked(m.text, vector)[0].passage
-        i = index.passages.index(top)
         terms = lexical.query_terms(m.text)
-        named = any(j == i for j, _ in lexical.alias_matches(terms))
-        out.append(
-            (float(index.scores(vector)[i]), float(lexical.coverage(terms)[i]), float(named))
-        )
-    return out
+        named = {j for j, _ in lexical.alias_matches(terms)}
+        cosines, coverage = index.scores(vector), lexical.coverage(terms)
+        unseen = lexical.unseen_compounds(m.text)
+        for hit in index.ranked(m.text, vector)[:ANSWER_K]:
+            i = index.passages.index(hit.passage)
+            out.append((float(cosines[i]), float(coverage[i]), float(i in named), float(unseen[i])))
+    return np.asarray(out, dtype=np.float64).reshape(-1, ANSWER_K, 4)
+
+
+def _is_problem(message: Any) -> bool:
+    """Whether the pipeline takes ``message`` for a word problem (its own threshold)."""
+    from tutor import intents
+
+    return intents.classify(message.text, has_context=message.context is not None) == "problem"
+
+
+def _best_threshold(
+    covered: np.ndarray, uncovered: np.ndarray, n_covered: int, n_uncovered: int
+) -> tuple[float, int, float, float]:
+    """(score, threshold index, covered refused, off-syllabus refused) of the best threshold
+    for one group of messages, shares taken of the whole set's counts; the middle of the best
+    run of thresholds."""
+    thresholds = np.asarray(THRESHOLDS)
+    cr = (covered[:, None] < thresholds[None, :]).sum(axis=0) / n_covered
+    ur = (uncovered[:, None] < thresholds[None, :]).sum(axis=0) / n_uncovered
+    score = np.round(ur - COVERED_REFUSAL_COST * cr, 6)
+    top = float(score.max())
+    plateau = np.flatnonzero(score == top)
+    at = int(plateau[len(plateau) // 2])
+    return top, at, float(cr[at]), float(ur[at])
 
 
 def calibrate(index, messages) -> Calibration:  # type: ignore[no-untyped-def]
-    """The cosine weight, unknown-word weight and threshold that best separate covered from
-    off-syllabus questions: most off-syllabus refused, a covered refusal costing
-    ``COVERED_REFUSAL_COST`` of them; ties go to the middle of the best run of thresholds."""
+    """The confidence weights and thresholds that best separate covered from off-syllabus
+    questions: most off-syllabus refused, a covered refusal costing ``COVERED_REFUSAL_COST``
+    of them. Word problems get a threshold of their own (the objective is a sum over the two
+    groups, so each group's best threshold is found alone); ties go to the middle of the best
+    run of thresholds, then to the first weights in grid order (no unseen-compound weight
+    before some)."""
     covered = [m for m in messages if m.covered and m.concept]
     uncovered = [m for m in messages if not m.covered]
+    cov_problem = np.asarray([_is_problem(m) for m in covered], dtype=bool)
+    unc_problem = np.asarray([_is_problem(m) for m in uncovered], dtype=bool)
+    thresholds = np.asarray(THRESHOLDS)
     best: tuple[float, Calibration] | None = None
     lexical = index.lexical
     saved = lexical.unknown_word_weight
@@ -86,19 +124,33 @@ def calibrate(index, messages) -> Calibration:  # type: ignore[no-untyped-def]
         for uw in UNKNOWN_WORD_WEIGHTS:
             lexical.unknown_word_weight = uw
             cov, unc = _components(index, covered), _components(index, uncovered)
-            for cw, ac in itertools.product(COSINE_WEIGHTS, ALIAS_CONFIDENCES):
-                cc = [cw * a + (1 - cw) * b + ac * c for a, b, c in cov]
-                uc = [cw * a + (1 - cw) * b + ac * c for a, b, c in unc]
-                scored = []
-                for t in THRESHOLDS:
-                    cr = sum(c < t for c in cc) / len(cc)
-                    ur = sum(u < t for u in uc) / len(uc)
-                    scored.append((round(ur - COVERED_REFUSAL_COST * cr, 6), t, cr, ur))
-                top = max(s[0] for s in scored)
-                plateau = [s for s in scored if s[0] == top]
-                _, t, cr, ur = plateau[len(plateau) // 2]
+            for pw, cw, ac in itertools.product(
+                UNSEEN_COMPOUND_WEIGHTS, COSINE_WEIGHTS, ALIAS_CONFIDENCES
+            ):
+                weights = np.asarray([cw, 1 - cw, ac, -pw])
+                # A message is answered when any of its top passages reaches the threshold.
+                cc, uc = (cov @ weights).max(axis=1), (unc @ weights).max(axis=1)
+                concept = _best_threshold(
+                    cc[~cov_problem], uc[~unc_problem], len(covered), len(uncovered)
+                )
+                problem = _best_threshold(
+                    cc[cov_problem], uc[unc_problem], len(covered), len(uncovered)
+                )
+                top = round(concept[0] + problem[0], 6)
                 if best is None or top > best[0]:
-                    best = (top, Calibration(cw, uw, ac, t, round(cr, 4), round(ur, 4)))
+                    best = (
+                        top,
+                        Calibration(
+                            cw,
+                            uw,
+                            ac,
+                            pw,
+                            float(thresholds[concept[1]]),
+                            round(concept[2] + problem[2], 4),
+                            round(concept[3] + problem[3], 4),
+                            float(thresholds[problem[1]]),
+                        ),
+                    )
     finally:
         lexical.unknown_word_weight = saved
     assert best is not None
@@ -137,8 +189,15 @@ def evaluate(index, messages) -> Report:  # type: ignore[no-untyped-def]
         ranked = index.search(m.text, k=len(index), threshold=-10.0)
         rank = next((i + 1 for i, (p, _) in enumerate(ranked) if p.slug in wanted), None)
         ranks.append(rank)
-    refused_cov = sum(not index.search(m.text, k=1, threshold=threshold) for m in covered)
-    refused_unc = sum(not index.search(m.text, k=1, threshold=threshold) for m in uncovered)
+
+    # Refused as the pipeline refuses: no passage among its top ANSWER_K reaches the threshold
+    # (a word problem's own threshold for a word problem).
+    def refused(m: Any) -> bool:
+        bar = index.spec.threshold_for("problem") if _is_problem(m) else threshold
+        return not index.search(m.text, k=ANSWER_K, threshold=bar)
+
+    refused_cov = sum(refused(m) for m in covered)
+    refused_unc = sum(refused(m) for m in uncovered)
     refused = refused_cov + refused_unc
     faceted = [m for m in messages if m.expected_facet]
     facet_ok = sum(detect_facet(m.text, intent=m.intent) == m.expected_facet for m in faceted)
@@ -272,9 +331,11 @@ def table(report: Report, calibration: Calibration | None = None) -> str:
     ]
     if calibration is not None:
         rows.append(
-            f"calibration half -> threshold {calibration.threshold}, cosine weight "
+            f"calibration half -> threshold {calibration.threshold} (word problems "
+            f"{calibration.problem_threshold}), cosine weight "
             f"{calibration.cosine_weight}, unknown-word weight {calibration.unknown_word_weight}"
-            f", alias confidence {calibration.alias_confidence}"
+            f", alias confidence {calibration.alias_confidence}, unseen-compound weight "
+            f"{calibration.unseen_compound_weight}"
             f" (covered refused {calibration.covered_refused}, off-syllabus refused "
             f"{calibration.uncovered_refused})"
         )

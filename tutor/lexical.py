@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -40,7 +40,7 @@ FIELDS = tuple(FIELD_WEIGHTS)
 # an unknown physics word ("neutrinos") says the notes do not cover the question; an unknown
 # everyday word ("a 2 kg rock") says little. Calibrated with the threshold.
 UNKNOWN_PHYSICS_WEIGHT = 3.0
-UNKNOWN_WORD_WEIGHT = 1.0
+UNKNOWN_WORD_WEIGHT = 0.25
 
 # Words that say nothing about which concept is meant ("what is power in physics", "the formula
 # for momentum"): dropped from queries and documents alike.
@@ -115,6 +115,55 @@ def words(text: str) -> list[str]:
         for w in _WORD.findall(normalise(text))
         if len(w) > 1 and w not in STOPWORDS and w not in _NOISE and not w[0].isdigit()
     ]
+
+
+# Where a compound cannot run on: punctuation ends a phrase ("Tension. Surface forces").
+_PHRASE_END = re.compile(r"[.,;:!?()\[\]\n]")
+_OF = "\x00of"
+# Words that say how a question asks, not what about ("X vs Y", "uses of X"): no modifier.
+_ASKING = frozenset(
+    "vs versus uses applications".split()
+)  # the "of" of "moment of inertia", kept apart from every word's stem
+
+
+def compound_tokens(text: str, correct: Callable[[str], str] | None = None) -> list[str | None]:
+    """``text`` as word stems in order: a content word as its stem (spelling-corrected by
+    ``correct``), "of" as ``_OF``, any other word or a phrase end as None, so only words side
+    by side in one phrase make a compound."""
+    out: list[str | None] = []
+    for phrase in _PHRASE_END.split(normalise(_drop_work_verb(normalise(text)))):
+        for raw in _WORD.findall(phrase):
+            word = raw.strip("'")
+            if correct is not None and word not in STOPWORDS and not word[0].isdigit():
+                word = correct(word)  # before the checks: "explane" is "explain"
+            if word == "of":
+                out.append(_OF)
+            elif (
+                len(word) > 1
+                and word not in STOPWORDS
+                and word not in _NOISE
+                and word not in _ASKING
+                and not word[0].isdigit()
+            ):
+                out.append(stem_word(word))
+            else:
+                out.append(None)
+        out.append(None)
+    return out
+
+
+def compounds(tokens: Sequence[str | None]) -> set[tuple[str, ...]]:
+    """Adjacent content-word pairs ("net force") and "X of Y" triples ("speed of sound")."""
+    found: set[tuple[str, ...]] = set()
+    for i in range(len(tokens) - 1):
+        a, b = tokens[i], tokens[i + 1]
+        if a is None or a == _OF or b is None:
+            continue
+        if b != _OF:
+            found.add((a, b))
+        elif i + 2 < len(tokens) and tokens[i + 2] not in (None, _OF):
+            found.add((a, _OF, tokens[i + 2]))  # type: ignore[arg-type]
+    return found
 
 
 def _symbols(expression: str) -> list[str]:
@@ -254,6 +303,13 @@ class LexicalIndex:
                 if stems:
                     phrases.append(stems)
             self._aliases.append(phrases)
+        # Every compound the rows use, in any of their texts (names, bodies, facets, the
+        # other answer angles): what a compound in a question is checked against.
+        seen: set[tuple[str, ...]] = set()
+        for p, t in zip(passages, texts, strict=True):
+            for part in (t.title, t.body, t.formula_words, p.example, p.simpler, p.alternative):
+                seen |= compounds(compound_tokens(part))
+        self._compounds: frozenset[tuple[str, ...]] = frozenset(seen)
         self.vocabulary: frozenset[str] = frozenset(surface)
         by_letter: dict[str, list[str]] = {}
         for w in sorted(w for w in surface if len(w) > 3):
@@ -319,6 +375,38 @@ class LexicalIndex:
             return out
         for i, doc in enumerate(self._doc_terms):
             out[i] = sum(w for t, w in zip(terms, weights, strict=True) if t in doc) / mass
+        return out
+
+    def unseen_compounds(self, text: str) -> np.ndarray:
+        """Per passage: 1 when the question names it through a compound the notes never use.
+
+        "what is escape velocity" names *velocity*, one of an entry's names, with the word
+        before it making a compound ("escape velocity"; for "moment of inertia", "moment of")
+        that occurs nowhere in the knowledge base: the question is about a more specific
+        thing than the entry. A compound the notes use ("average velocity", "net force") or
+        a modifier that is itself one of the entry's names ("kinetic energy") does not count,
+        nor does anything in a question giving values.
+        """
+        out = np.zeros(self.n_docs)
+        if any(c.isdigit() for c in text):
+            # Given values: a problem, whose words side by side describe its situation
+            # ("6 ohm resistor", "new pressure"), not the name of a concept.
+            return out
+        tokens = compound_tokens(text, self.correct)
+        for j, head in enumerate(tokens):
+            if head is None or head == _OF or j == 0:
+                continue
+            before = tokens[j - 1]
+            if before == _OF:
+                modifier = tokens[j - 2] if j >= 2 else None
+                compound: tuple[str, ...] = (modifier or "", _OF, head)
+            else:
+                modifier, compound = before, (before or "", head)
+            if modifier is None or modifier == _OF or compound in self._compounds:
+                continue
+            for i, names in enumerate(self._title_terms):
+                if head in names and modifier not in names:
+                    out[i] = 1.0
         return out
 
     def alias_matches(self, terms: Iterable[str]) -> list[tuple[int, int]]:

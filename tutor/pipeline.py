@@ -301,6 +301,8 @@ async def _resolve(
     has_context = state.topic is not None and index.get(state.topic) is not None
     intent = intents.classify(text, has_context=has_context)
     threshold = index.spec.threshold if config.threshold is None else config.threshold
+    if intent == "problem" and config.threshold is None:
+        threshold = index.spec.threshold_for(intent)
 
     if intent == "off_topic" and config.kb_check_off_topic:
         bar = threshold + config.off_topic_kb_margin

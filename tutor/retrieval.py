@@ -57,6 +57,18 @@ class EmbedderSpec:
     rrf_k: float = 5.0  # reciprocal rank fusion's k (a small corpus: a steep curve)
     alias_weight: float = 1.0  # weight of the "an alias is named in the question" ranking
     alias_confidence: float = 0.0  # added to the confidence of a passage the question names
+    # Taken off the confidence of a passage the question names through a compound the notes
+    # never use ("escape velocity" for the entry on velocity): ``LexicalIndex.unseen_compounds``.
+    unseen_compound_weight: float = 0.0
+    # The threshold for a word problem ("a stone is dropped… how deep is the well"): its
+    # situation words (stone, well, water) are rarely the notes' words, so its confidence runs
+    # lower than a concept question's. None: ``threshold``.
+    problem_threshold: float | None = None
+
+    def threshold_for(self, intent: str) -> float:
+        if intent == "problem" and self.problem_threshold is not None:
+            return self.problem_threshold
+        return self.threshold
 
 
 # The offline threshold and weights are calibrated on the calibration half of
@@ -64,9 +76,11 @@ class EmbedderSpec:
 OFFLINE_SPEC = EmbedderSpec(
     name="offline-hashed-tfidf-v1",
     dimensions=2048,
-    threshold=0.275,
-    cosine_weight=0.6,
-    alias_confidence=0.1,
+    threshold=0.32,
+    cosine_weight=0.75,
+    alias_confidence=0.15,
+    unseen_compound_weight=0.2,
+    problem_threshold=0.19,
 )
 GEMINI_SPEC = EmbedderSpec(name="google_genai:gemini-embedding-001", dimensions=3072, threshold=0.5)
 
@@ -567,6 +581,8 @@ class KnowledgeIndex:
         coverage = lexical.coverage(terms)
         w = self.spec.cosine_weight
         confidence = w * cosine + (1.0 - w) * coverage + self.spec.alias_confidence * named
+        if self.spec.unseen_compound_weight:
+            confidence -= self.spec.unseen_compound_weight * lexical.unseen_compounds(query)
         order = np.lexsort((-confidence, -fused))
         return [Hit(self.passages[i], float(confidence[i]), float(fused[i])) for i in order]
 

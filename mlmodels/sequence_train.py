@@ -9,6 +9,7 @@ is described there; `build_model` here must stay layer-for-layer in step with
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,34 @@ def _limit_threads(threads: int) -> None:
     except RuntimeError:
         if tf.config.threading.get_intra_op_parallelism_threads() != threads:
             logger.info("TensorFlow already running; keeping its thread settings")
+
+
+def _set_random_seed(seed: int) -> None:
+    """`keras.utils.set_random_seed(seed)` without its one costly side effect: TensorFlow's
+    `tf.random.set_seed` also clears the kernel caches, after which the compiled network's first
+    training step is instantiated and optimised again (~0.7 s per fit). Nothing here needs the
+    clearing: the id dropout's generators are reset on every fit and the shuffling ops are made
+    anew with each fit's dataset (a test checks that a repeated fit gives the same weights).
+    Falls back to the Keras call if TensorFlow's or Keras' internals differ."""
+    try:
+        from keras.src.backend.common import global_state
+        from keras.src.random import seed_generator
+        from keras.src.utils import rng_utils
+        from tensorflow.python.eager import context as tf_context
+
+        eager = tf_context.context()
+        if not (hasattr(eager, "_seed") and hasattr(eager, "_rng")):
+            raise AttributeError("TensorFlow's eager context changed")
+        global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, seed)
+        global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    except (ImportError, AttributeError):
+        keras.utils.set_random_seed(seed)
+        return
+    random.seed(seed)
+    np.random.seed(seed)
+    # What tf.random.set_seed does in eager mode, short of clearing the caches.
+    eager._seed = seed
+    eager._rng = random.Random(seed)
 
 
 @keras.saving.register_keras_serializable(package="studysmart")
@@ -340,7 +369,7 @@ def fit_sequence_model(
     started = time.perf_counter()
     cfg = config or SequenceConfig()
     _limit_threads(threads)
-    keras.utils.set_random_seed(seed)
+    _set_random_seed(seed)
 
     users, user_index = _vocab(table.users, table.user)
     items, item_index = _vocab(table.items, table.item)
@@ -409,7 +438,7 @@ def fit_sequence_model(
             )
         )
     # The shuffling draws the same whether or not this fit built the compiled network.
-    keras.utils.set_random_seed(seed)
+    _set_random_seed(seed)
     fit = network.model.fit(
         take(x, train_rows),
         take(y, train_rows),

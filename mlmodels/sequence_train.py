@@ -416,9 +416,7 @@ def fit_sequence_model(
     network = _compiled_network(
         model, cfg, n_users=len(users), n_items=len(items), n_topics=len(topics)
     )
-    network.build(
-        take(x, train_rows[:1]), take(y, train_rows[:1]), take(w, train_rows[:1])
-    )
+    network.build(take(x, train_rows[:1]), take(y, train_rows[:1]), take(w, train_rows[:1]))
     network.load_from(model)
     callbacks: list[Any] = []
     validation: Any = None
@@ -500,9 +498,7 @@ class _CompiledNetwork:
 
     def __init__(self, config: SequenceConfig, capacities: tuple[int, int, int]) -> None:
         n_users, n_items, n_topics = (c - 1 for c in capacities)
-        self.model = build_model(
-            n_users=n_users, n_items=n_items, n_topics=n_topics, config=config
-        )
+        self.model = build_model(n_users=n_users, n_items=n_items, n_topics=n_topics, config=config)
         self.model.compile(
             optimizer=keras.optimizers.Adam(config.learning_rate),
             loss={"p_correct": "binary_crossentropy", "log_time": "mse"},

@@ -9,6 +9,7 @@ is described there; `build_model` here must stay layer-for-layer in step with
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,34 @@ def _limit_threads(threads: int) -> None:
     except RuntimeError:
         if tf.config.threading.get_intra_op_parallelism_threads() != threads:
             logger.info("TensorFlow already running; keeping its thread settings")
+
+
+def _set_random_seed(seed: int) -> None:
+    """`keras.utils.set_random_seed(seed)` without its one costly side effect: TensorFlow's
+    `tf.random.set_seed` also clears the kernel caches, after which the compiled network's first
+    training step is instantiated and optimised again (~0.7 s per fit). Nothing here needs the
+    clearing: the id dropout's generators are reset on every fit and the shuffling ops are made
+    anew with each fit's dataset (a test checks that a repeated fit gives the same weights).
+    Falls back to the Keras call if TensorFlow's or Keras' internals differ."""
+    try:
+        from keras.src.backend.common import global_state
+        from keras.src.random import seed_generator
+        from keras.src.utils import rng_utils
+        from tensorflow.python.eager import context as tf_context
+
+        eager = tf_context.context()
+        if not (hasattr(eager, "_seed") and hasattr(eager, "_rng")):
+            raise AttributeError("TensorFlow's eager context changed")
+        global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, seed)
+        global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    except (ImportError, AttributeError):
+        keras.utils.set_random_seed(seed)
+        return
+    random.seed(seed)
+    np.random.seed(seed)
+    # What tf.random.set_seed does in eager mode, short of clearing the caches.
+    eager._seed = seed
+    eager._rng = random.Random(seed)
 
 
 @keras.saving.register_keras_serializable(package="studysmart")
@@ -340,7 +369,7 @@ def fit_sequence_model(
     started = time.perf_counter()
     cfg = config or SequenceConfig()
     _limit_threads(threads)
-    keras.utils.set_random_seed(seed)
+    _set_random_seed(seed)
 
     users, user_index = _vocab(table.users, table.user)
     items, item_index = _vocab(table.items, table.item)
@@ -382,11 +411,13 @@ def fit_sequence_model(
         n_users=len(users), n_items=len(items), n_topics=len(topics), config=cfg, seed=seed
     )
     _warm_start(model, take(x, train_rows), take(y, train_rows), take(w, train_rows))
-    model.compile(
-        optimizer=keras.optimizers.Adam(cfg.learning_rate),
-        loss={"p_correct": "binary_crossentropy", "log_time": "mse"},
-        jit_compile=cfg.jit_compile,
+    # Trained in a compiled copy with room for more ids, reused by the next fit in this process
+    # (the worker's evaluation fit and published fit); `model` gets the trained weights back.
+    network = _compiled_network(
+        model, cfg, n_users=len(users), n_items=len(items), n_topics=len(topics)
     )
+    network.build(take(x, train_rows[:1]), take(y, train_rows[:1]), take(w, train_rows[:1]))
+    network.load_from(model)
     callbacks: list[Any] = []
     validation: Any = None
     if n_val:
@@ -404,7 +435,9 @@ def fit_sequence_model(
                 on_epoch_end=lambda epoch, logs: progress(epoch, dict(logs or {}))
             )
         )
-    fit = model.fit(
+    # The shuffling draws the same whether or not this fit built the compiled network.
+    _set_random_seed(seed)
+    fit = network.model.fit(
         take(x, train_rows),
         take(y, train_rows),
         sample_weight=take(w, train_rows),
@@ -416,21 +449,8 @@ def fit_sequence_model(
         verbose=verbose,
     )
 
-    # The residual spread of log time turns the predicted median into an expected time.
-    residual_std = 1.0
-    check_rows = val_rows if n_val else train_rows
-    timed = check_rows[has_t[check_rows]]
-    if timed.size:
-        out = model.predict_on_batch(take(x, timed))
-        pred = np.asarray(out["log_time"]).reshape(-1) * time_std + time_mean
-        residual_std = float(np.std(table.log_seconds[timed] - pred))
-    validation_p = np.zeros(0)
-    if n_val:
-        out = model.predict_on_batch(take(x, val_rows))
-        validation_p = np.asarray(out["p_correct"], dtype=np.float64).reshape(-1)
-    return SequenceArtifacts(
-        validation_p=validation_p,
-        validation_y=table.correct[val_rows].astype(np.float64) if n_val else np.zeros(0),
+    network.store_into(model)
+    artifacts = SequenceArtifacts(
         model=model,
         config=cfg,
         users=users,
@@ -438,11 +458,117 @@ def fit_sequence_model(
         topics=topics,
         time_mean=time_mean,
         time_std=time_std,
-        time_residual_std=residual_std,
+        time_residual_std=1.0,
         epochs_run=len(fit.history.get("loss", [])),
-        seconds=time.perf_counter() - started,
         history={key: [float(v) for v in vals] for key, vals in fit.history.items()},
     )
+    # Validation predictions through the NumPy forward pass that serving runs (equal to Keras'
+    # to 1e-5, and no prediction graph to trace).
+    forward = predictor_from_artifacts(artifacts).forward
+    # The residual spread of log time turns the predicted median into an expected time.
+    check_rows = val_rows if n_val else train_rows
+    timed = check_rows[has_t[check_rows]]
+    if timed.size:
+        _, z = forward(take(x, timed))
+        pred = np.asarray(z, dtype=np.float64).reshape(-1) * time_std + time_mean
+        artifacts.time_residual_std = float(np.std(table.log_seconds[timed] - pred))
+    if n_val:
+        p, _ = forward(take(x, val_rows))
+        artifacts.validation_p = np.asarray(p, dtype=np.float64).reshape(-1)
+        artifacts.validation_y = table.correct[val_rows].astype(np.float64)
+    artifacts.seconds = time.perf_counter() - started
+    return artifacts
+
+
+def _capacity(n_known: int) -> int:
+    """Rows of an embedding table in the compiled network: the known ids plus the unknown (0),
+    rounded up to a power of two so that fits on similar data share one compiled network."""
+    return max(16, 1 << int(n_known).bit_length())
+
+
+class _CompiledNetwork:
+    """A compiled network whose traced training and validation steps are reused by every fit
+    with the same configuration and capacities. Tracing the training step (LSTM gradients,
+    Adam updates) costs seconds, more than the training itself on a few hundred attempts.
+
+    Each fit loads a freshly initialised exact-size model into it (embedding rows past the
+    vocabulary are zero, and stay zero: no lookup and no regularisation gradient reaches them),
+    with the optimizer's and the id dropout's state reset, so a fit gives what a fresh network
+    gives; the trained weights are then copied back into the exact-size model."""
+
+    def __init__(self, config: SequenceConfig, capacities: tuple[int, int, int]) -> None:
+        n_users, n_items, n_topics = (c - 1 for c in capacities)
+        self.model = build_model(n_users=n_users, n_items=n_items, n_topics=n_topics, config=config)
+        self.model.compile(
+            optimizer=keras.optimizers.Adam(config.learning_rate),
+            loss={"p_correct": "binary_crossentropy", "log_time": "mse"},
+            jit_compile=config.jit_compile,
+        )
+        self.learning_rate = config.learning_rate
+        self._built = False
+
+    def build(self, x: dict[str, np.ndarray], y: dict[str, np.ndarray], w: Any) -> None:
+        """Create the optimizer's and the loss trackers' variables before the first fit: made
+        during tracing instead, they make TensorFlow trace the training step twice."""
+        if self._built:
+            return
+        symbolic_build = getattr(self.model, "_symbolic_build", None)
+        if symbolic_build is not None:
+            symbolic_build(data_batch=(x, y, w))
+        else:  # pragma: no cover - another Keras: at least the optimizer
+            self.model.optimizer.build(self.model.trainable_variables)
+        self._built = True
+
+    def load_from(self, model: Any) -> None:
+        for target, source in zip(self.model.weights, model.weights, strict=True):
+            value = np.asarray(source.numpy())
+            if value.shape != tuple(target.shape):
+                padded = np.zeros(tuple(target.shape), dtype=value.dtype)
+                padded[: value.shape[0]] = value
+                value = padded
+            target.assign(value)
+        for target, source in zip(_id_dropouts(self.model), _id_dropouts(model), strict=True):
+            target.seed_generator.state.assign(source.seed_generator.state.numpy())
+        optimizer = self.model.optimizer
+        if optimizer.built:
+            for variable in optimizer.variables:
+                if variable is optimizer.iterations:
+                    variable.assign(0)
+                elif variable.path.endswith("learning_rate"):
+                    variable.assign(self.learning_rate)
+                else:
+                    variable.assign(np.zeros(tuple(variable.shape), dtype=variable.dtype))
+        self.model.stop_training = False
+
+    def store_into(self, model: Any) -> None:
+        for target, source in zip(model.weights, self.model.weights, strict=True):
+            value = np.asarray(source.numpy())
+            target.assign(value[: target.shape[0]] if value.shape != tuple(target.shape) else value)
+
+
+def _id_dropouts(model: Any) -> list[IdDropout]:
+    return [layer for layer in model.layers if isinstance(layer, IdDropout)]
+
+
+# One compiled network per process at a time (a second configuration replaces it);
+# `forget_compiled_networks` drops it (the worker does after each training run).
+_NETWORKS: dict[tuple[Any, ...], _CompiledNetwork] = {}
+
+
+def _compiled_network(
+    model: Any, config: SequenceConfig, *, n_users: int, n_items: int, n_topics: int
+) -> _CompiledNetwork:
+    capacities = (_capacity(n_users), _capacity(n_items), _capacity(n_topics))
+    key = (config, capacities)
+    network = _NETWORKS.get(key)
+    if network is None:
+        _NETWORKS.clear()
+        network = _NETWORKS[key] = _CompiledNetwork(config, capacities)
+    return network
+
+
+def forget_compiled_networks() -> None:
+    _NETWORKS.clear()
 
 
 def export_arrays(artifacts: SequenceArtifacts) -> dict[str, np.ndarray]:

@@ -208,6 +208,8 @@ def release_framework_memory() -> None:
     import gc
     import sys
 
+    if "mlmodels.sequence_train" in sys.modules:
+        sys.modules["mlmodels.sequence_train"].forget_compiled_networks()
     if "keras" in sys.modules:
         sys.modules["keras"].backend.clear_session()
     gc.collect()

@@ -1,6 +1,6 @@
 """The sequence model on small simulated data: Keras ↔ NumPy agreement, learning, cold start, I/O.
 
-One tiny model is trained once per module (a few seconds) and shared by the tests.
+One tiny model is trained once per test run (a few seconds) and shared by the tests.
 """
 
 from __future__ import annotations
@@ -106,9 +106,9 @@ def static_user_item_logit(train: AttemptTable, test: AttemptTable) -> np.ndarra
     return c + bu[test.user] + bi[test.item]
 
 
-@pytest.fixture(scope="module")
-def world() -> dict[str, object]:
-    """120 students for training (80 % of each one's attempts) and 40 never seen in training."""
+def train_world() -> dict[str, object]:
+    """120 students for training (80 % of each one's attempts) and 40 never seen in training.
+    Trained once per test run: the session fixture `world` (tests/mlmodels/conftest.py)."""
     table = table_from_records(simulate(120, seed=1) + simulate(40, seed=1, prefix="new"))
     cold = np.array([table.users[u].startswith("new") for u in table.user])
     test = split_random(table, seed=0) & ~cold
@@ -314,3 +314,29 @@ def test_it_trains_small_tables_in_seconds(world: dict) -> None:
     artifacts = world["artifacts"]
     assert artifacts.epochs_run >= 1
     assert world["cpu_seconds"] < 60
+
+
+def test_a_fit_gives_the_same_model_whatever_was_trained_before() -> None:
+    """Fits reuse one compiled network (its traced training step): each must start from its own
+    fresh state (weights, optimizer, id dropout, shuffling), as a new network would."""
+    # Vocabularies of the same capacity, so the second and third fits reuse the first's network.
+    first_table = table_from_records(simulate(12, seed=5))
+    other_table = table_from_records(simulate(14, seed=6, prefix="o"))
+
+    def fit(table: AttemptTable, seed: int) -> dict[str, np.ndarray]:
+        return st.export_arrays(
+            st.fit_sequence_model(table, seed=seed, epochs=3, threads=1, config=SMALL)
+        )
+
+    st.forget_compiled_networks()
+    fresh = fit(first_table, 0)
+    network = next(iter(st._NETWORKS.values()))
+    fit(other_table, 1)  # moves the shared network's weights, optimizer and generators on
+    reused = fit(first_table, 0)
+    assert next(iter(st._NETWORKS.values())) is network
+    assert fresh.keys() == reused.keys()
+    for key in fresh:
+        if fresh[key].dtype.kind in "fc":
+            np.testing.assert_allclose(reused[key], fresh[key], rtol=0, atol=1e-6, err_msg=key)
+        else:
+            np.testing.assert_array_equal(reused[key], fresh[key], err_msg=key)

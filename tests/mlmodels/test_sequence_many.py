@@ -6,10 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from mlmodels.sequence_serve import HistoryStep, Target
-from tests.mlmodels.test_sequence import world  # noqa: F401  (the trained model fixture)
 
 
-def test_it_predicts_a_class_like_one_student_at_a_time(world: dict) -> None:  # noqa: F811
+def test_it_predicts_a_class_like_one_student_at_a_time(world: dict) -> None:
     table, predictor = world["table"], world["predictor"]
     targets = [
         Target(item=table.items[i], topic=table.topics[0], difficulty=1 + i % 3) for i in range(12)

@@ -6,12 +6,15 @@ A validation pass checks every row (parsed as `benchmark_models` parses it:
 per column; a file with any bad row imports nothing. A valid file is checked column by column
 (each distinct value of a column parsed once); anything doubtful sends it through the
 row-by-row check, which names every problem. The attempts are then written in batches — on
-SQLite one `executemany` of `INSERT … ON CONFLICT DO NOTHING`, on PostgreSQL a `COPY` into a
-session-local staging table and one `INSERT … SELECT … ON CONFLICT DO NOTHING` — no ORM
+SQLite one `executemany` of `INSERT … ON CONFLICT DO NOTHING`; on PostgreSQL a `COPY` (text
+format) into a session-local staging table and one `INSERT … SELECT`, plain until a batch meets
+rows already there (a re-run, a resumed import), then `… ON CONFLICT DO NOTHING` — no ORM
 objects, no look-up of existing keys: the unique (source, key) index skips what is already
-there, and the row count says how many were new. The planner statistics are refreshed after the
-load. Finally the learning-state rows of the students touched are rebuilt
-(mlmodels.learning_state), timed on their own.
+there, and the row count says how many were new. On PostgreSQL, outside a transaction, two
+threads write batches at once, each on its own connection, so one server process inserts and
+checks foreign keys while the other does the same and Python formats the next batch. The
+planner statistics are refreshed after the load. Finally the learning-state rows of the students
+touched are rebuilt (mlmodels.learning_state), timed on their own.
 
 Transactions: by default each batch commits on its own, so a long import never blocks other
 writers for long (SQLite has one writer; students practising meanwhile wait at most one batch).
@@ -38,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import numpy as np
 from django.contrib.auth import get_user_model
@@ -537,6 +540,9 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+_Cell = TypeVar("_Cell", str, float | None)
+
+
 class _Invalid(ValueError):
     """A cell the column-wise check cannot accept: the row-by-row check takes over."""
 
@@ -619,7 +625,7 @@ def _scan_columns(path: Path, layout: _Layout) -> _Scan | None:
     return scan
 
 
-def _per_value(cells: Sequence[str], parse: Callable[[str], Any]) -> list[Any]:
+def _per_value(cells: Sequence[_Cell], parse: Callable[[_Cell], Any]) -> list[Any]:
     """`parse` of every cell, computed once per distinct value (a column has few)."""
     known = {cell: parse(cell) for cell in set(cells)}
     return list(map(known.__getitem__, cells))

@@ -57,7 +57,10 @@ from studysmart.write_pauses import WritePauses
 from tasks.csv_common import FALSE_TEXTS, MAX_ERRORS, TRUE_TEXTS, chunks
 from tasks.models import PracticeTask, Task, Topic
 
+# Rows per transaction. SQLite has one write lock, which students practising meanwhile wait for;
+# PostgreSQL locks only the new rows, and fewer, larger batches keep its two writers busier.
 DEFAULT_BATCH_SIZE = 5_000
+POSTGRES_BATCH_SIZE = 10_000
 # With only an order column (e.g. a test's item position) there is no clock: attempt n of a
 # student is dated SYNTHETIC_EPOCH + n × SYNTHETIC_STEP. The order is preserved, the dates are
 # recognisably not real, and they sort before any live practice.
@@ -286,7 +289,7 @@ def do_import_attempts(
     path: Path | str,
     columns: CsvColumns = CsvColumns(),
     source: str = "",
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
     dry_run: bool = False,
     atomic: bool = False,
     required_columns: Iterable[str] = (),
@@ -305,6 +308,9 @@ def do_import_attempts(
     path = Path(path)
     source = source or default_source(path)
     check_source(source)
+    if batch_size is None:
+        postgres = transaction.get_connection().vendor == "postgresql"
+        batch_size = POSTGRES_BATCH_SIZE if postgres else DEFAULT_BATCH_SIZE
     if batch_size < 1:
         raise AttemptsFileError([f"batch size must be positive, got {batch_size}"])
     if columns.time_unit not in ("ms", "s"):

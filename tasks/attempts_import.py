@@ -35,7 +35,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -342,12 +342,13 @@ def do_import_attempts(
                 else:
                     written = _write_one_by_one(writer, scan.attempts, spans, keep)
             done = 0
-            for lo, hi, created in written:
-                summary.attempts_created += created
-                summary.attempts_skipped += (hi - lo) - created
-                done += hi - lo
-                if on_progress:
-                    on_progress(done)
+            with contextlib.closing(written):  # on an error here, the writer threads stop too
+                for lo, hi, created in written:
+                    summary.attempts_created += created
+                    summary.attempts_skipped += (hi - lo) - created
+                    done += hi - lo
+                    if on_progress:
+                        on_progress(done)
             if not dry_run:
                 writer.close()
     summary.seconds = time.perf_counter() - started
@@ -913,7 +914,7 @@ _Written = tuple[int, int, int]  # a batch's lo, hi and how many of its rows wer
 
 def _count_new(
     source: str, attempts: _Attempts, spans: list[_Span], keep: Callable[[str], bool] | None
-) -> Iterator[_Written]:
+) -> Generator[_Written, None, None]:
     """A dry run: how many rows of each batch are not there yet."""
     for lo, hi in spans:
         keys = attempts.rows(lo, hi, keep).keys
@@ -926,7 +927,7 @@ def _write_one_by_one(
     attempts: _Attempts,
     spans: list[_Span],
     keep: Callable[[str], bool] | None,
-) -> Iterator[_Written]:
+) -> Generator[_Written, None, None]:
     """Each batch in a transaction of its own (a savepoint in the caller's transaction, if any)."""
     pauses = WritePauses()
     for lo, hi in spans:
@@ -956,7 +957,7 @@ def _write_in_parallel(
     spans: list[_Span],
     keep: Callable[[str], bool] | None,
     workers: int = PARALLEL_WRITERS,
-) -> Iterator[_Written]:
+) -> Generator[_Written, None, None]:
     """`_write_one_by_one` on several connections at once; yields each batch once committed.
 
     Only outside a transaction: the other connections would not see the caller's uncommitted

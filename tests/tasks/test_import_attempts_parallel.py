@@ -6,6 +6,7 @@ partial import as before."""
 from __future__ import annotations
 
 import csv
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,23 @@ def test_it_completes_a_partial_import_and_then_skips_everything(tmp_path: Path)
     third = do_import(path, "par")
     assert (third.attempts_created, third.attempts_skipped) == (0, 55)
     assert imported("par") == expected
+
+
+def test_it_stops_its_writers_when_the_caller_fails(tmp_path: Path) -> None:
+    path = awkward_file(tmp_path / "a.csv")
+
+    def progress(done: int) -> None:
+        raise RuntimeError(f"stopped after {done} rows")
+
+    with pytest.raises(RuntimeError, match="stopped after 1 rows"):
+        ai.do_import_attempts(
+            path=path,
+            columns=CsvColumns(order="position"),
+            source="par",
+            batch_size=1,  # 55 batches
+            on_progress=progress,
+        )
+
+    assert not [t for t in threading.enumerate() if t.name.startswith("import-attempts-")]
+    written = PracticeTask.objects.filter(source="par").count()
+    assert 1 <= written < 20  # the batches under way were finished, no new ones begun

@@ -183,8 +183,9 @@ def run(args: argparse.Namespace) -> str:
         ALLOWED_HOSTS="testserver,localhost",  # the test client's host
     )
     lines = [
-        f"file: {path.name}; batches of 5,000 rows, one transaction each; 8 students practising",
-        "(assign + fetch + complete per request, every 50 ms) during the first import",
+        f"file: {path.name}; batches of 5,000 rows (SQLite) or 10,000 (PostgreSQL), one",
+        "transaction each; 8 students practising (assign + fetch + complete per request, every",
+        "50 ms) during the first import",
         "",
         f"{'database':<11}{'run':<22}{'attempts':>10}{'seconds':>9}{'rows/s':>10}{'state s':>9}",
     ]

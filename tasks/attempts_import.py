@@ -6,12 +6,15 @@ A validation pass checks every row (parsed as `benchmark_models` parses it:
 per column; a file with any bad row imports nothing. A valid file is checked column by column
 (each distinct value of a column parsed once); anything doubtful sends it through the
 row-by-row check, which names every problem. The attempts are then written in batches — on
-SQLite one `executemany` of `INSERT … ON CONFLICT DO NOTHING`, on PostgreSQL a `COPY` into a
-session-local staging table and one `INSERT … SELECT … ON CONFLICT DO NOTHING` — no ORM
+SQLite one `executemany` of `INSERT … ON CONFLICT DO NOTHING`; on PostgreSQL a `COPY` (text
+format) into a session-local staging table and one `INSERT … SELECT`, plain until a batch meets
+rows already there (a re-run, a resumed import), then `… ON CONFLICT DO NOTHING` — no ORM
 objects, no look-up of existing keys: the unique (source, key) index skips what is already
-there, and the row count says how many were new. The planner statistics are refreshed after the
-load. Finally the learning-state rows of the students touched are rebuilt
-(mlmodels.learning_state), timed on their own.
+there, and the row count says how many were new. On PostgreSQL, outside a transaction, two
+threads write batches at once, each on its own connection, so one server process inserts and
+checks foreign keys while the other does the same and Python formats the next batch. The
+planner statistics are refreshed after the load. Finally the learning-state rows of the students
+touched are rebuilt (mlmodels.learning_state), timed on their own.
 
 Transactions: by default each batch commits on its own, so a long import never blocks other
 writers for long (SQLite has one writer; students practising meanwhile wait at most one batch).
@@ -28,20 +31,22 @@ import gc
 import hashlib
 import io
 import math
+import queue
 import re
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import numpy as np
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from mlmodels.data import CsvColumns, open_attempts_csv, parse_timestamp
@@ -52,7 +57,10 @@ from studysmart.write_pauses import WritePauses
 from tasks.csv_common import FALSE_TEXTS, MAX_ERRORS, TRUE_TEXTS, chunks
 from tasks.models import PracticeTask, Task, Topic
 
+# Rows per transaction. SQLite has one write lock, which students practising meanwhile wait for;
+# PostgreSQL locks only the new rows, and fewer, larger batches keep its two writers busier.
 DEFAULT_BATCH_SIZE = 5_000
+POSTGRES_BATCH_SIZE = 10_000
 # With only an order column (e.g. a test's item position) there is no clock: attempt n of a
 # student is dated SYNTHETIC_EPOCH + n × SYNTHETIC_STEP. The order is preserved, the dates are
 # recognisably not real, and they sort before any live practice.
@@ -281,7 +289,7 @@ def do_import_attempts(
     path: Path | str,
     columns: CsvColumns = CsvColumns(),
     source: str = "",
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
     dry_run: bool = False,
     atomic: bool = False,
     required_columns: Iterable[str] = (),
@@ -300,6 +308,9 @@ def do_import_attempts(
     path = Path(path)
     source = source or default_source(path)
     check_source(source)
+    if batch_size is None:
+        postgres = transaction.get_connection().vendor == "postgresql"
+        batch_size = POSTGRES_BATCH_SIZE if postgres else DEFAULT_BATCH_SIZE
     if batch_size < 1:
         raise AttemptsFileError([f"batch size must be positive, got {batch_size}"])
     if columns.time_unit not in ("ms", "s"):
@@ -317,36 +328,28 @@ def do_import_attempts(
         user_ids = _ensure_users(source, scan, summary, dry_run, skip=erased)
         topic_ids = _ensure_topics(source, scan, summary, dry_run)
         task_ids = _ensure_tasks(source, scan, topic_ids, summary, dry_run)
-        done = 0
         keep = (lambda user: user not in erased) if erased else None
-        writer = None if dry_run else _AttemptWriter(source, user_ids, task_ids)
-        pauses = WritePauses()
         total = len(scan.attempts)
+        spans = [(lo, min(lo + batch_size, total)) for lo in range(0, total, batch_size)]
         bulk = contextlib.nullcontext() if dry_run else bulk_writes()
         with bulk:
-            for lo in range(0, total, batch_size):
-                hi = min(lo + batch_size, total)
-                batch = scan.attempts.rows(lo, hi, keep)
-                if writer is None:
-                    existing = _existing_keys(source, batch.keys)
-                    created = sum(1 for k in batch.keys if k not in existing)
+            if dry_run:
+                written = _count_new(source, scan.attempts, spans, keep)
+            else:
+                writer = _AttemptWriter(source, user_ids, task_ids)
+                if writer.postgres and not transaction.get_connection().in_atomic_block:
+                    written = _write_in_parallel(writer, scan.attempts, spans, keep)
                 else:
-                    rows = writer.prepare(batch)  # before the transaction: no lock held meanwhile
-                    with transaction.atomic():
-                        created = writer.write(rows)
-                    if not atomic:
-                        pauses.after_commit()  # students practising meanwhile get the lock too
-                    if lo == 0 and not writer.postgres:
-                        # SQLite's planner has no statistics of its own, and without them it
-                        # reads a student's recent attempts through the (status, answered_at)
-                        # index, every imported row: students would wait seconds per request.
-                        writer.refresh_statistics()
-                summary.attempts_created += created
-                summary.attempts_skipped += (hi - lo) - created
-                done += hi - lo
-                if on_progress:
-                    on_progress(done)
-            if writer is not None:
+                    written = _write_one_by_one(writer, scan.attempts, spans, keep)
+            done = 0
+            with contextlib.closing(written):  # on an error here, the writer threads stop too
+                for lo, hi, created in written:
+                    summary.attempts_created += created
+                    summary.attempts_skipped += (hi - lo) - created
+                    done += hi - lo
+                    if on_progress:
+                        on_progress(done)
+            if not dry_run:
                 writer.close()
     summary.seconds = time.perf_counter() - started
     if summary.attempts_created and not dry_run:
@@ -544,6 +547,9 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+_Cell = TypeVar("_Cell", str, float | None)
+
+
 class _Invalid(ValueError):
     """A cell the column-wise check cannot accept: the row-by-row check takes over."""
 
@@ -626,7 +632,7 @@ def _scan_columns(path: Path, layout: _Layout) -> _Scan | None:
     return scan
 
 
-def _per_value(cells: Sequence[str], parse: Callable[[str], Any]) -> list[Any]:
+def _per_value(cells: Sequence[_Cell], parse: Callable[[_Cell], Any]) -> list[Any]:
     """`parse` of every cell, computed once per distinct value (a column has few)."""
     known = {cell: parse(cell) for cell in set(cells)}
     return list(map(known.__getitem__, cells))
@@ -902,6 +908,113 @@ def _existing_keys(source: str, keys: Sequence[str]) -> set[str]:
     return existing
 
 
+_Span = tuple[int, int]  # rows lo..hi of the file: one batch
+_Written = tuple[int, int, int]  # a batch's lo, hi and how many of its rows were new
+
+
+def _count_new(
+    source: str, attempts: _Attempts, spans: list[_Span], keep: Callable[[str], bool] | None
+) -> Generator[_Written, None, None]:
+    """A dry run: how many rows of each batch are not there yet."""
+    for lo, hi in spans:
+        keys = attempts.rows(lo, hi, keep).keys
+        existing = _existing_keys(source, keys)
+        yield lo, hi, sum(1 for k in keys if k not in existing)
+
+
+def _write_one_by_one(
+    writer: _AttemptWriter,
+    attempts: _Attempts,
+    spans: list[_Span],
+    keep: Callable[[str], bool] | None,
+) -> Generator[_Written, None, None]:
+    """Each batch in a transaction of its own (a savepoint in the caller's transaction, if any)."""
+    pauses = WritePauses()
+    for lo, hi in spans:
+        rows = writer.prepare(attempts.rows(lo, hi, keep))  # no lock held meanwhile
+        with transaction.atomic():
+            created = writer.write(rows)
+        if not writer.connection.in_atomic_block:  # (inside the caller's: a savepoint)
+            pauses.after_commit()  # students practising meanwhile get SQLite's lock too
+        if lo == 0 and not writer.postgres:
+            # SQLite's planner has no statistics of its own, and without them it reads a
+            # student's recent attempts through the (status, answered_at) index, every
+            # imported row: students would wait seconds per request.
+            writer.refresh_statistics()
+        yield lo, hi, created
+
+
+# PostgreSQL: this many batches are written at once, each thread on its own connection and in
+# short transactions of its own. While one server process inserts a batch and checks its foreign
+# keys (most of an import's time), the other does the same for the next one and this process
+# formats a third (psycopg2 releases the GIL while it waits for the server).
+PARALLEL_WRITERS = 2
+
+
+def _write_in_parallel(
+    writer: _AttemptWriter,
+    attempts: _Attempts,
+    spans: list[_Span],
+    keep: Callable[[str], bool] | None,
+    workers: int = PARALLEL_WRITERS,
+) -> Generator[_Written, None, None]:
+    """`_write_one_by_one` on several connections at once; yields each batch once committed.
+
+    Only outside a transaction: the other connections would not see the caller's uncommitted
+    users and tasks. Batches may commit out of order; each is still whole or absent, so an
+    interrupted import is completed by a re-run as before.
+    """
+    from django.db import connections
+
+    todo = iter(spans)
+    lock = threading.Lock()
+    stop = threading.Event()
+    results: queue.SimpleQueue[_Written | BaseException | None] = queue.SimpleQueue()
+
+    def work() -> None:
+        try:
+            while not stop.is_set():
+                with lock:
+                    span = next(todo, None)
+                if span is None:
+                    break
+                lo, hi = span
+                rows = writer.prepare(attempts.rows(lo, hi, keep))
+                with transaction.atomic():
+                    created = writer.write(rows)
+                results.put((lo, hi, created))
+        except BaseException as exc:  # handed to the caller's thread, which raises it
+            results.put(exc)
+        finally:
+            connections.close_all()  # this thread's connections only
+            results.put(None)
+
+    threads = [
+        threading.Thread(target=work, name=f"import-attempts-{k}", daemon=True)
+        for k in range(max(1, min(workers, len(spans))))
+    ]
+    for thread in threads:
+        thread.start()
+    running = len(threads)
+    error: BaseException | None = None
+    try:
+        while running:
+            item = results.get()
+            if item is None:
+                running -= 1
+            elif isinstance(item, BaseException):
+                error = error or item
+                stop.set()
+            else:
+                yield item
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    if error is not None:
+        raise error
+
+
 # PracticeTask columns an import fills per row (in this order); every other column gets its
 # field default.
 _PER_ROW = (
@@ -914,22 +1027,46 @@ _PER_ROW = (
     "seconds_taken",
     "external_key",
 )
-# PostgreSQL: each batch is copied (COPY, the fastest way in) into this session-local table, then
-# moved over by one INSERT … SELECT … ON CONFLICT DO NOTHING, which skips what is already there.
+# PostgreSQL: each batch is copied (COPY, the fastest way in) into this session-local table of
+# the same columns, then moved over by one INSERT … SELECT.
 _STAGING = "studysmart_import_attempts"
-_STAGING_COLUMNS = (
-    "student_id bigint, task_id bigint, shown_at timestamptz, answered_at timestamptz, "
-    "is_correct boolean, seconds_taken double precision, external_key varchar(200)"
-)
+_UNIQUE_VIOLATION = "23505"
+_COPY_NULL = "\\N"
+_COPY_BOOLEAN = {True: "t", False: "f"}
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+
+
+def _copy_text(value: str | None) -> str:
+    """A value as a field of COPY's text format."""
+    if value is None:
+        return _COPY_NULL
+    if not _COPY_SPECIAL.search(value):
+        return value
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+def _seconds_text(value: float | None) -> str:
+    return _COPY_NULL if value is None else repr(value)  # repr: the same double, read back
+
+
+@dataclass(frozen=True)
+class _CopyBatch:
+    data: io.BytesIO  # COPY's text format, one line per row
+    rows: int
 
 
 class _AttemptWriter:
     """Writes batches of attempts: `prepare` (no database work) then `write` (in the caller's
     transaction) returns how many rows were new. No ORM objects, no look-up of existing keys:
-    the unique (source, key) index skips what is already there."""
+    the unique (source, key) index skips what is already there.
+
+    On PostgreSQL `write` may run in several threads at once, each on its own connection.
+    """
 
     def __init__(self, source: str, user_ids: dict[str, int], task_ids: dict[str, int]) -> None:
-        from django.db import connection
+        from django.db import connection  # a proxy: each thread's own connection
 
         self.connection = connection
         self.postgres = connection.vendor == "postgresql"
@@ -945,45 +1082,56 @@ class _AttemptWriter:
         q = connection.ops.quote_name
         ordered = [by_name[name] for name in _PER_ROW] + constant
         columns = ", ".join(q(f.column or f.attname) for f in ordered)
-        table = q(PracticeTask._meta.db_table)
+        self.table = q(PracticeTask._meta.db_table)
         if self.postgres:
-            casts = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in constant)
-            self.sql = (
-                f"INSERT INTO {table} ({columns}) SELECT student_id, task_id, shown_at, "
-                f"shown_at, answered_at, is_correct, seconds_taken, external_key, {casts} "
-                f"FROM {_STAGING} ON CONFLICT DO NOTHING"
-            )
+            self.user_texts = {user: str(pk) for user, pk in user_ids.items()}
+            self.task_texts = {item: str(pk) for item, pk in task_ids.items()}
+            # The constant columns as the server itself writes them, one text for every row.
+            casts = ", ".join(f"CAST(%s AS {f.db_type(connection)})::text" for f in constant)
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING} ({_STAGING_COLUMNS})"
-                )
+                cursor.execute(f"SELECT {casts}", self.constants)
+                self.constant_text = "\t".join(map(_copy_text, cursor.fetchone()))
+            self.columns = columns
+            self.copy = f"COPY {_STAGING} ({columns}) FROM STDIN"
+            self.insert = f"INSERT INTO {self.table} ({columns}) SELECT {columns} FROM {_STAGING}"
+            # Until a batch meets rows already imported (a re-run, a resumed import), a plain
+            # INSERT: with ON CONFLICT (speculative insertion) it takes 40-50 % longer.
+            self.plain = True
+            self._sessions = threading.local()  # which connections have their staging table
         else:
             marks = ", ".join(["%s"] * len(ordered))
-            self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+            self.sql = (
+                f"INSERT INTO {self.table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+            )
 
     def prepare(self, batch: _Attempts) -> Any:
-        students = list(map(self.user_ids.__getitem__, batch.users))
-        tasks = list(map(self.task_ids.__getitem__, batch.items))
         shown = db_datetime_texts(np.asarray(batch.shown_us, np.int64), postgres=self.postgres)
         answered = db_datetime_texts(
             np.asarray(batch.answered_us, np.int64), postgres=self.postgres
         )
         if self.postgres:
-            out = io.StringIO()
-            csv.writer(out, lineterminator="\n").writerows(
+            keys = batch.keys
+            if _COPY_SPECIAL.search("".join(keys)):
+                keys = list(map(_copy_text, keys))
+            lines = map(
+                "\t".join,
                 zip(
-                    students,
-                    tasks,
+                    map(self.user_texts.__getitem__, batch.users),
+                    map(self.task_texts.__getitem__, batch.items),
+                    shown,
                     shown,
                     answered,
-                    batch.correct,
-                    batch.seconds,
-                    batch.keys,
-                    strict=True,
-                )
+                    map(_COPY_BOOLEAN.__getitem__, batch.correct),
+                    _per_value(batch.seconds, _seconds_text),
+                    keys,
+                    repeat(self.constant_text),
+                    strict=False,  # the constants repeat for ever
+                ),
             )
-            out.seek(0)
-            return out
+            text = "".join(line + "\n" for line in lines)
+            return _CopyBatch(io.BytesIO(text.encode()), len(keys))
+        students = list(map(self.user_ids.__getitem__, batch.users))
+        tasks = list(map(self.task_ids.__getitem__, batch.items))
         return list(
             zip(
                 students,
@@ -1001,14 +1149,31 @@ class _AttemptWriter:
 
     def write(self, rows: Any) -> int:
         with self.connection.cursor() as cursor:
-            if self.postgres:
-                skip_commit_flush(cursor)  # a re-run repairs what a crash might lose
-                cursor.execute(f"TRUNCATE {_STAGING}")
-                cursor.cursor.copy_expert(f"COPY {_STAGING} FROM STDIN WITH (FORMAT csv)", rows)
-                cursor.execute(self.sql, self.constants)
-            else:
+            if not self.postgres:
                 cursor.executemany(self.sql, rows)
-            return max(cursor.rowcount, 0)
+                return max(cursor.rowcount, 0)
+            skip_commit_flush(cursor)  # a re-run repairs what a crash might lose
+            if not getattr(self._sessions, "staging", False):
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING} AS "
+                    f"SELECT {self.columns} FROM {self.table} WITH NO DATA"
+                )
+                self._sessions.staging = True
+            cursor.execute(f"TRUNCATE {_STAGING}")
+            cursor.cursor.copy_expert(self.copy, rows.data)
+            if self.plain:
+                try:
+                    with transaction.atomic():  # a savepoint: a conflict undoes this INSERT only
+                        cursor.execute(self.insert)
+                    return max(cursor.rowcount, 0)
+                except IntegrityError as exc:
+                    if getattr(exc.__cause__, "pgcode", None) != _UNIQUE_VIOLATION:
+                        raise
+                    self.plain = False  # some rows are there already
+            cursor.execute(f"{self.insert} ON CONFLICT DO NOTHING")
+            created = max(cursor.rowcount, 0)
+            self.plain = created == rows.rows  # past what an earlier run imported
+            return created
 
     def refresh_statistics(self) -> None:
         """Up-to-date planner statistics for the grown table (after a bulk load, as both

@@ -10,7 +10,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from mlmodels.data import CsvColumns, add_column_arguments, columns_from_options
-from tasks.attempts_import import DEFAULT_BATCH_SIZE, AttemptsFileError, do_import_attempts
+from tasks.attempts_import import (
+    DEFAULT_BATCH_SIZE,
+    POSTGRES_BATCH_SIZE,
+    AttemptsFileError,
+    do_import_attempts,
+)
 from tasks.csv_common import MAX_ERRORS
 
 # Used when present in the header; required when named with a non-default value.
@@ -34,7 +39,13 @@ class Command(BaseCommand):
             default="",
             help="import namespace (letters, digits, - and _); default: the file's stem",
         )
-        parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=None,
+            help=f"rows per transaction (default: {DEFAULT_BATCH_SIZE:,} on SQLite, "
+            f"{POSTGRES_BATCH_SIZE:,} on PostgreSQL)",
+        )
         parser.add_argument("--max-errors", type=int, default=MAX_ERRORS)
         parser.add_argument(
             "--dry-run", action="store_true", help="validate and count, write nothing"

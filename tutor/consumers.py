@@ -28,7 +28,7 @@ from studysmart.text import UnstorableText, find_unstorable
 from tutor import chats, streaming
 from tutor.errors import ERROR_MESSAGES, TutorError
 from tutor.llm import preload_chat_model
-from tutor.turns import ReplyDone, ReplyStart, ReplyToken
+from tutor.turns import ReplyDone, ReplyStart, ReplyToken, SessionCheck, SessionEnded
 
 logger = logging.getLogger(__name__)
 
@@ -231,9 +231,6 @@ class TutorConsumer(AsyncWebsocketConsumer):
             await self.send_error("bad_request", UnstorableText(bad).message)
             return
         kind = frame.get("type")
-        if kind in ("ask", "retry") and not await self.session_is_current():
-            await self.end_session()
-            return
         if kind == "ask":
             text = frame.get("text")
             if not isinstance(text, str) or not text.strip():
@@ -254,12 +251,6 @@ class TutorConsumer(AsyncWebsocketConsumer):
             await self.rate(frame)
         else:
             await self.send_error("bad_request", "Unknown frame type.")
-
-    async def session_is_current(self) -> bool:
-        """Re-read the session before each reply: a logout elsewhere ends this socket too."""
-        return await chats.db_hop(live_sockets.session_is_current)(
-            session_key=getattr(self, "session_key", None), user=self.student
-        )
 
     async def start_reply(self, *, text: str | None, retry: bool) -> None:
         if self.reply_task is not None and not self.reply_task.done():
@@ -312,8 +303,14 @@ class TutorConsumer(AsyncWebsocketConsumer):
         tokens = TokenBatcher(self.send_json)
         try:
             await asyncio.shield(model_preload())
+            # Each reply re-reads the session first (in the same database hop as the rest of
+            # the reply's start): a logout elsewhere ends this socket too.
             replies = streaming.stream_reply(
-                chat_id=self.chat_id, student=self.student, text=text, retry=retry
+                chat_id=self.chat_id,
+                student=self.student,
+                text=text,
+                retry=retry,
+                session=SessionCheck(getattr(self, "session_key", None)),
             )
             async with aclosing(replies):
                 async for event in replies:
@@ -341,6 +338,12 @@ class TutorConsumer(AsyncWebsocketConsumer):
                 html = render_markdown("".join(streamed)) if streamed else ""
                 await self.send_json({"type": "stopped", "message_id": message_id, "html": html})
             return
+        except SessionEnded:
+            # Not end_session(): that waits for this very task to finish.
+            self.ended = True
+            live_sockets.REGISTRY.discard(self, getattr(self, "session_key", None))
+            self.chat_id = None
+            await self.close(code=live_sockets.CLOSE_LOGGED_OUT)
         except TutorError as exc:
             metrics.record_tutor_error(exc.code)
             await tokens.flush()

@@ -26,7 +26,10 @@ from tutor.prompts import NOT_IN_NOTES, PromptContext, PromptPassage, parse_fina
 
 __all__ = ["NOT_IN_NOTES", "OfflineTutorModel", "compose_reply"]
 
-_PIECE = re.compile(r"\S+\s*|\s+")
+# A streamed chunk: a few words at a time (up to ~CHUNK_CHARS), as a provider's stream sends
+# several tokens per event. One chunk per word cost a LangChain message object per word, which
+# under a burst of replies was most of the event loop's work.
+_PIECE = re.compile(r"(?:\S+\s*){1,4}|\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # The stream yields to the event loop once this much time has passed since it last did (every
 # few words): often enough that "stop", a new question and other sockets get a turn within a

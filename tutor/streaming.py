@@ -30,6 +30,7 @@ from tutor.turns import (
     ReplyEvent,
     ReplyStart,
     ReplyToken,
+    SessionCheck,
     Turn,
     check_text,
     claim_turn,
@@ -144,7 +145,12 @@ def pipeline_config() -> PipelineConfig:
 
 
 async def stream_reply(
-    *, chat_id: Any, student: User, text: str | None = None, retry: bool = False
+    *,
+    chat_id: Any,
+    student: User,
+    text: str | None = None,
+    retry: bool = False,
+    session: SessionCheck | None = None,
 ) -> AsyncGenerator[ReplyEvent, None]:
     """Answer one message in a chat: yield ``ReplyStart``, ``ReplyToken``s, then ``ReplyDone``.
 
@@ -152,14 +158,18 @@ async def stream_reply(
     marked superseded once the new one completes). Raises ``TutorError`` before any event
     for a bad, rate-limited or busy request, and after ``ReplyStart`` when the model fails
     (the partial reply is stored with status ``error``). Cancelling the consuming task or
-    closing the generator stores what was streamed with status ``stopped``.
+    closing the generator stores what was streamed with status ``stopped``. With ``session``
+    (a socket's), the session is re-read in the same database hop first: ``SessionEnded``
+    before any event when the login behind it has ended.
     """
     message = RETRY_TEXT if retry else check_text(text)
     gate = first_token_gate()
     gate.enter()
     waiting = True
     try:
-        events = _stream_reply(chat_id=chat_id, student=student, message=message, retry=retry)
+        events = _stream_reply(
+            chat_id=chat_id, student=student, message=message, retry=retry, session=session
+        )
         async with aclosing(events):
             async for event in events:
                 if isinstance(event, ReplyToken):
@@ -175,13 +185,13 @@ async def stream_reply(
 
 
 async def _stream_reply(
-    *, chat_id: Any, student: User, message: str, retry: bool
+    *, chat_id: Any, student: User, message: str, retry: bool, session: SessionCheck | None
 ) -> AsyncGenerator[ReplyEvent, None]:
     from tutor.pipeline import Done, Start, Token, TutorUnavailable
     from tutor.pipeline import stream_reply as pipeline_stream
 
     claim = asyncio.ensure_future(
-        db_hop(claim_turn)(chat_id=chat_id, student=student, text=message)
+        db_hop(claim_turn)(chat_id=chat_id, student=student, text=message, session=session)
     )
     try:
         turn = await asyncio.shield(claim)
@@ -222,7 +232,8 @@ async def _stream_reply(
                     pieces.append(event.text)
                     yield ReplyToken(turn.reply_id, event.text)
                     if delay:
-                        await asyncio.sleep(delay)  # pacing for demos and human-speed tests
+                        # Pacing for demos and human-speed tests: per word, whatever the chunking.
+                        await asyncio.sleep(delay * max(1, len(event.text.split())))
                 elif isinstance(event, Start):
                     start = event
                     top = event.passages[0].topic if event.passages else None

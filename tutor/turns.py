@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mlmodels.weak_topics import WeakTopic, weakest_topics
+from studysmart.live_sockets import session_is_current
 from studysmart.outages import REDIS_ERRORS
 from tutor.chats import chat_pk
 from tutor.errors import TutorError
@@ -425,7 +426,25 @@ def _count_message(key: str) -> int:
         return 1
 
 
-def claim_turn(*, chat_id: Any, student: User, text: str) -> Turn:
-    """The rate limit, then ``begin_turn``: the whole start of a reply in one database hop."""
+class SessionEnded(Exception):
+    """The login behind a socket ended (logout, expiry, password change): no reply is given."""
+
+
+@dataclass(frozen=True)
+class SessionCheck:
+    """Re-read a socket's session before its reply (``None`` key: it has none, so it fails)."""
+
+    session_key: str | None
+
+
+def claim_turn(
+    *, chat_id: Any, student: User, text: str, session: SessionCheck | None = None
+) -> Turn:
+    """The session re-check (sockets), the rate limit, then ``begin_turn``: the whole start of
+    a reply in one database hop."""
+    if session is not None and not session_is_current(
+        session_key=session.session_key, user=student
+    ):
+        raise SessionEnded
     check_rate_limit(student=student)
     return begin_turn(chat_id=chat_id, student=student, text=text)

@@ -49,12 +49,14 @@ def test_it_is_a_langchain_chat_model() -> None:
 
 
 @pytest.mark.asyncio
-async def test_it_streams_word_by_word_with_usage_on_the_last_chunk() -> None:
+async def test_it_streams_a_few_words_at_a_time_with_usage_on_the_last_chunk() -> None:
     model = OfflineTutorModel()
     messages = prompt("concept", "what is quantum coherence")
     chunks: list[AIMessageChunk] = [c async for c in model.astream(messages)]
-    assert len(chunks) > 20
-    assert all(len(c.text.split()) <= 1 for c in chunks)
+    assert len(chunks) > 8
+    # Several words a chunk, as a provider streams: not one LangChain message per word.
+    assert all(len(c.text.split()) <= 4 for c in chunks)
+    assert sum(len(c.text.split()) > 1 for c in chunks) > len(chunks) / 2
     # LangChain appends an empty closing chunk; the usage rides on the last word.
     with_usage = [c for c in chunks if c.usage_metadata is not None]
     assert len(with_usage) == 1

@@ -27,7 +27,6 @@ from studysmart.request_context import create_task_with_request_id
 from studysmart.text import UnstorableText, find_unstorable
 from tutor import chats, streaming
 from tutor.errors import ERROR_MESSAGES, TutorError
-from tutor.llm import preload_chat_model
 from tutor.turns import ReplyDone, ReplyStart, ReplyToken, SessionCheck, SessionEnded
 
 logger = logging.getLogger(__name__)
@@ -119,6 +118,12 @@ _MODEL_PRELOADS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Fu
 )
 
 
+def _preload(model: str) -> None:
+    from tutor.pipeline import preload  # LangChain: imported here, in the worker thread
+
+    preload(model)
+
+
 def model_preload() -> asyncio.Future[None]:
     """The configured chat model's imports, run once per process in a worker thread.
 
@@ -130,9 +135,7 @@ def model_preload() -> asyncio.Future[None]:
     loop = asyncio.get_running_loop()
     preload = _MODEL_PRELOADS.get(loop)
     if preload is None:
-        preload = _MODEL_PRELOADS[loop] = loop.run_in_executor(
-            None, preload_chat_model, settings.TUTOR_MODEL
-        )
+        preload = _MODEL_PRELOADS[loop] = loop.run_in_executor(None, _preload, settings.TUTOR_MODEL)
     return preload
 
 

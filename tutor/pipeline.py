@@ -484,6 +484,25 @@ def _provider_errors() -> tuple[type[BaseException], ...]:
 _PROVIDER_ERRORS: tuple[type[BaseException], ...] | None = None
 
 
+def provider_errors() -> tuple[type[BaseException], ...]:
+    """``_provider_errors()``, computed once per process. Its imports (the Google SDK, ~0.3 s)
+    are best done in a worker thread first (``preload``): on the event loop they stalled every
+    socket and page of the process during its first reply."""
+    global _PROVIDER_ERRORS
+    if _PROVIDER_ERRORS is None:
+        _PROVIDER_ERRORS = _provider_errors()
+    return _PROVIDER_ERRORS
+
+
+def preload(model: str) -> None:
+    """Everything a process's first reply would otherwise import on the event loop: the chat
+    model's SDK and the provider error types. Run in a worker thread by the consumer."""
+    from tutor.llm import preload_chat_model
+
+    preload_chat_model(model)
+    provider_errors()
+
+
 async def stream_reply(
     *,
     state: ChatState,
@@ -499,9 +518,7 @@ async def stream_reply(
     Cancellation (the student pressed stop, the socket closed) propagates as
     ``CancelledError`` and leaves ``state`` untouched.
     """
-    global _PROVIDER_ERRORS
-    if _PROVIDER_ERRORS is None:
-        _PROVIDER_ERRORS = _provider_errors()
+    errors = provider_errors()
 
     started = time.perf_counter()
     # Classification and retrieval see the message with over-long words cut: no word of the
@@ -566,7 +583,7 @@ async def stream_reply(
             yield Token(piece)
     except asyncio.CancelledError:
         raise
-    except _PROVIDER_ERRORS as exc:
+    except errors as exc:
         error = _map_error(exc, config.secrets)
         logger.warning("tutor model failed: %s", error.detail)
         raise error from None

@@ -498,13 +498,23 @@ class LearningModel:
         n = len(targets)
         if n == 0:
             return np.empty(0), np.empty(0)
+        # A page repeats its scopes' states (one student, a few topics, mostly unseen tasks):
+        # each distinct state's features are computed once.
+        memo: dict[tuple[str, int], list[float]] = {}
+
+        def features_of(scope: str, state: Sequence[float] | None) -> list[float]:
+            key = (scope, id(state))
+            if key not in memo:
+                memo[key] = scope_features(
+                    state, now=now, scope=scope, log_time_center=self.log_time_center
+                )
+            return memo[key]
+
         feats = np.asarray(
             [
-                row_features(
-                    (student_state, topic_state, task_state),
-                    now=now,
-                    log_time_center=self.log_time_center,
-                )
+                features_of(SCOPES[0], student_state)
+                + features_of(SCOPES[1], topic_state)
+                + features_of(SCOPES[2], task_state)
                 for topic_state, task_state in states
             ],
             dtype=np.float64,

@@ -83,10 +83,22 @@ def predict_many(
         "average": [average_prediction(t, averages) for t in tasks],
         "default": [default_prediction() for _ in tasks],
     }
-    for kind in models:
-        # Only the models that could be served or reported are computed.
-        if with_alternatives or kind in served_kinds:
+    if with_alternatives:
+        for kind in models:
             per_source[kind] = model_predictions(kind, user=user, tasks=tasks)
+    else:
+        # Served only: a fallback kind is asked only about the tasks the kinds before it could
+        # not answer (usually none), so a page costs one model, not every qualified one.
+        unanswered = list(range(len(tasks)))
+        for kind in served_kinds:
+            if not unanswered:
+                break
+            found = model_predictions(kind, user=user, tasks=[tasks[i] for i in unanswered])
+            column: list[Prediction | None] = [None] * len(tasks)
+            for i, answer in zip(unanswered, found, strict=True):
+                column[i] = answer
+            per_source[kind] = column
+            unanswered = [i for i in unanswered if column[i] is None]
     order = [src for src in order if src in per_source]
     predictions = []
     for i in range(len(tasks)):
@@ -642,10 +654,12 @@ def request_training(
     ml cluster on commit; if Redis cannot take it, it stays queued and the minute check
     re-delivers it (`redeliver_queued_run`): a trigger never fails because of the queue.
     """
-    recover_abandoned_run()
     tracker = TrainingTracker.get()
     if not force and not training_due(tracker):
+        # Nothing would be queued: a completion costs one read here, not the recovery check.
         return None
+    if recover_abandoned_run(tracker):
+        tracker = TrainingTracker.get()
     with transaction.atomic():
         claimed = TrainingTracker.objects.filter(pk=1, state=TrainingTracker.State.IDLE).update(
             state=TrainingTracker.State.QUEUED
@@ -719,9 +733,10 @@ def ml_queue_size() -> int | None:
         return None
 
 
-def recover_abandoned_run() -> TrainingRun | None:
-    """Mark a run whose worker died (no heartbeat) abandoned, and free the tracker."""
-    tracker = TrainingTracker.get()
+def recover_abandoned_run(tracker: TrainingTracker | None = None) -> TrainingRun | None:
+    """Mark a run whose worker died (no heartbeat) abandoned, and free the tracker (read
+    afresh unless the caller just read it)."""
+    tracker = TrainingTracker.get() if tracker is None else tracker
     run = tracker.current_run
     if tracker.state == TrainingTracker.State.IDLE or run is None:
         return None

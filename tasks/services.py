@@ -3,6 +3,7 @@ tasks, and seeding the demo question bank with simulated history."""
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 from collections import Counter
@@ -42,6 +43,8 @@ RECENT_PENALTY = 1.0
 TIE_BREAK_JITTER = 0.02
 # predict_many over a huge bank would be wasted work: a random sample is as good a pool.
 MAX_CANDIDATES = 400
+# Choosing again when a concurrent assignment took a pick (see assign_practice_tasks).
+ASSIGN_ATTEMPTS = 3
 
 
 class PracticeTaskError(Exception):
@@ -133,9 +136,11 @@ def assign_practice_tasks(
     Each new practice task stores the prediction it was chosen with, and every other source's,
     frozen.
 
-    The prediction runs before the student's lock is taken, outside any write transaction; under
-    the lock the pending set is read again, so a second assignment that ran meanwhile (a double
-    click, two tabs) never gets the same task handed out twice.
+    The choice runs on the served predictions alone (one model for the whole pool); every
+    source's prediction is computed for the picks only. All of it runs before the student's
+    lock is taken, outside any write transaction; under the lock the pending set is read again,
+    and when an assignment that ran meanwhile (a double click, two tabs) took one of the picks,
+    the choice is made again from what is left, so a task is never handed out twice.
     """
     count = check_count(count)
     rng = random.Random()
@@ -144,37 +149,47 @@ def assign_practice_tasks(
         if (pool is None if review is None else review)
         else []
     )
-    candidates, recent = assignment_candidates(
-        student=student, count=count, pool=pool, first=first, review_topics=review_topics
-    )
-    if not candidates:
-        return []
-    predictions = predict_many(user=student, tasks=candidates, with_alternatives=True)
-    with timed("lock"), transaction.atomic():
-        lock_student(student)
-        # Re-check under the lock: tasks assigned since the candidates were read are out.
-        pending = set(
-            PracticeTask.objects.for_student(student).pending().values_list("task_id", flat=True)
+    first_ids = set(first.values_list("pk", flat=True)) if first is not None else set()
+    for _ in range(ASSIGN_ATTEMPTS):
+        candidates, recent = assignment_candidates(
+            student=student, count=count, pool=pool, first=first, review_topics=review_topics
         )
-        still_free = [
-            (task, prediction)
-            for task, prediction in zip(candidates, predictions, strict=True)
-            if task.pk not in pending
-        ]
+        if not candidates:
+            return []
         picks = priority_picks(
-            [task for task, _ in still_free],
-            [prediction for _, prediction in still_free],
+            candidates,
+            predict_many(user=student, tasks=candidates, with_alternatives=False),
             count=count,
-            first_ids=set(first.values_list("pk", flat=True)) if first is not None else set(),
+            first_ids=first_ids,
             review_topics=review_topics,
             target=settings.PRACTICE_TARGET_P_CORRECT if target is None else target,
             recent=recent,
             rng=rng,
         )
-        now = timezone.now()
-        new = [new_practice_task(student, task, prediction, now=now) for task, prediction in picks]
-        transaction.on_commit(lambda: metrics.ASSIGNMENTS.inc(len(new)))
-        return PracticeTask.objects.bulk_create(new)
+        # The candidates were read without their text; the picks are read whole, once.
+        whole = Task.objects.select_related("topic").in_bulk([task.pk for task, _ in picks])
+        chosen = [whole[task.pk] for task, _ in picks if task.pk in whole]
+        frozen = predict_many(user=student, tasks=chosen, with_alternatives=True)
+        with timed("lock"), transaction.atomic():
+            lock_student(student)
+            # Re-check under the lock: a task assigned since the candidates were read means
+            # choosing again.
+            pending = set(
+                PracticeTask.objects.for_student(student)
+                .pending()
+                .filter(task__in=chosen)
+                .values_list("task_id", flat=True)
+            )
+            if pending:
+                continue
+            now = timezone.now()
+            new = [
+                new_practice_task(student, task, prediction, now=now)
+                for task, prediction in zip(chosen, frozen, strict=True)
+            ]
+            transaction.on_commit(functools.partial(metrics.ASSIGNMENTS.inc, len(new)))
+            return PracticeTask.objects.bulk_create(new)
+    return []
 
 
 def assignment_candidates(
@@ -197,7 +212,10 @@ def assignment_candidates(
     tasks = (pool if pool is not None else Task.objects.all()).assignable()
     if first is not None:
         tasks = tasks | first.assignable()
-    everything = [t for t in tasks.select_related("topic") if t.pk not in pending]
+    # Only what the choice and the models read: the statement and solution texts of a whole
+    # bank would be most of an assignment's work.
+    light = tasks.only("id", "topic_id", "difficulty")
+    everything = [t for t in light if t.pk not in pending]
     fresh = [t for t in everything if t.pk not in recent]
     candidates = fresh if len(fresh) >= count else everything
     if len(candidates) > MAX_CANDIDATES:

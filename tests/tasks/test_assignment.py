@@ -133,7 +133,7 @@ def test_it_freezes_the_prediction_and_every_other_sources(alice: User) -> None:
     assert picked.status == PracticeTask.Status.ASSIGNED and picked.shown_at is None
 
 
-def test_it_makes_one_batched_prediction(
+def test_it_makes_one_batched_prediction_and_one_with_every_source_for_the_picks(
     alice: User, bank: list[Task], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[tuple[int, bool]] = []
@@ -145,7 +145,8 @@ def test_it_makes_one_batched_prediction(
 
     monkeypatch.setattr(services, "predict_many", counting)
     services.assign_practice_tasks(student=alice, count=5)
-    assert calls == [(len(bank), True)]
+    # The served prediction for the whole pool; every source's (frozen) for the 5 picks only.
+    assert calls == [(len(bank), False), (5, True)]
 
 
 @pytest.mark.parametrize("count", [0, 21, -1, True, "5", 2.0, None])

@@ -82,7 +82,8 @@ def test_it_predicts_outside_any_transaction_before_taking_the_lock(
 
     monkeypatch.setattr(services, "predict_many", spy)
     assert len(services.assign_practice_tasks(student=student, count=2)) == 2
-    assert in_transaction == [False]
+    # The choice's prediction, then the frozen one of the picks: both before the lock.
+    assert in_transaction == [False, False]
 
 
 def test_it_rechecks_under_the_lock_what_was_assigned_while_it_predicted(
@@ -93,10 +94,14 @@ def test_it_rechecks_under_the_lock_what_was_assigned_while_it_predicted(
     tasks = [TaskFactory() for _ in range(3)]
     real_predict_many = services.predict_many
 
+    clicked: list[bool] = []
+
     def predict_then_other_click(**kwargs: object) -> object:
         predictions = real_predict_many(**kwargs)  # type: ignore[arg-type]
-        PracticeTask.objects.create(student=student, task=tasks[0])
-        PracticeTask.objects.create(student=student, task=tasks[1])
+        if not clicked:  # once, between this assignment's choice and its lock
+            clicked.append(True)
+            PracticeTask.objects.create(student=student, task=tasks[0])
+            PracticeTask.objects.create(student=student, task=tasks[1])
         return predictions
 
     monkeypatch.setattr(services, "predict_many", predict_then_other_click)

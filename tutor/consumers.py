@@ -118,24 +118,26 @@ _MODEL_PRELOADS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Fu
 )
 
 
-def _preload(model: str) -> None:
-    from tutor.pipeline import preload  # LangChain: imported here, in the worker thread
+def preload_for_model(model: str) -> None:
+    """The chat model's imports and the pipeline's (LangChain, the provider's SDK)."""
+    from tutor.pipeline import preload  # LangChain: imported when asked, not with this module
 
     preload(model)
 
 
 def model_preload() -> asyncio.Future[None]:
-    """The configured chat model's imports, run once per process in a worker thread.
+    """The configured chat model's imports, checked once per process in a worker thread.
 
-    Building the model imports its provider's SDK (about a second for Gemini). Done by the
-    first reply on the event loop, that stalled every socket and page of the process; here
-    it starts when the first chat opens, and a reply that comes before it ends waits for it
-    without blocking anyone.
+    Daphne's process has done them before serving (``tutor.routing``); a process that routes
+    sockets some other way (tests) does them here, when its first chat opens, and a reply that
+    comes before they end waits for them without blocking anyone.
     """
     loop = asyncio.get_running_loop()
     preload = _MODEL_PRELOADS.get(loop)
     if preload is None:
-        preload = _MODEL_PRELOADS[loop] = loop.run_in_executor(None, _preload, settings.TUTOR_MODEL)
+        preload = _MODEL_PRELOADS[loop] = loop.run_in_executor(
+            None, preload_for_model, settings.TUTOR_MODEL
+        )
     return preload
 
 

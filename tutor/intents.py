@@ -132,6 +132,14 @@ def use_knowledge(notes: Iterable[tuple[str, Sequence[str]]]) -> None:
         cached.cache_clear()
 
 
+def warm_knowledge() -> None:
+    """Build the vocabulary now (the index does, in its loading thread) rather than in the
+    first message's classification, on the event loop."""
+    _physics_vocab()
+    _kb_phrases()
+    _vocab_buckets()
+
+
 def forget_knowledge() -> None:
     """Back to the notes as shipped, until the index loads the rows again (tests)."""
     global _kb_notes

@@ -186,7 +186,7 @@ def knowledge_index() -> KnowledgeIndex:
     entries with no vector from that fit (a new or edited entry, a changed embedder, a failed
     embed, an edit another process has not finished re-embedding) are embedded first.
     """
-    from tutor.intents import use_knowledge
+    from tutor.intents import use_knowledge, warm_knowledge
     from tutor.retrieval import KnowledgeIndex
 
     if _INDEX.index is not None and time.monotonic() - _INDEX.checked_at < INDEX_CHECK_SECONDS:
@@ -213,6 +213,10 @@ def knowledge_index() -> KnowledgeIndex:
         index = KnowledgeIndex(passages, fit.embeddings(), spec)
         # The intent vocabulary follows the same rows (a note's title and keywords).
         use_knowledge((p.title, p.keywords) for p in passages)
+        # Built here, in the database thread that loads the rows, not lazily by the first
+        # search or classification on the event loop (a stall of every socket and page).
+        index.lexical  # noqa: B018
+        warm_knowledge()
         _INDEX.key, _INDEX.index, _INDEX.checked_at = key, index, checked_at
         logger.info("tutor knowledge index loaded: %d entries, embedder=%s", len(index), fit.name)
         return index

@@ -84,6 +84,40 @@ def test_the_knowledge_index_checks_for_edits_at_most_every_few_seconds() -> Non
     assert knowledge_index.knowledge_index().get("quantum-coherence").title == "Quantum coherence"
 
 
+def test_loading_the_index_builds_its_lexical_half_and_the_vocabulary_there() -> None:
+    # The loading runs in a database thread; the first search or classification must then
+    # find everything built, not build it on the event loop.
+    from tutor import intents
+
+    seeding.seed_demo()
+    index = knowledge_index.knowledge_index()
+    assert index._lexical is not None
+    assert intents._physics_vocab.cache_info().currsize == 1
+    assert intents._vocab_buckets.cache_info().currsize == 1
+
+
+def test_the_asgi_application_loads_the_tutors_imports_before_it_serves() -> None:
+    # In a fresh process, as daphne starts: after importing the application, the pipeline and
+    # the provider's error types are loaded (~2 s that a first chat would otherwise spend
+    # holding the interpreter lock against every socket and page).
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, django; django.setup(); "
+        "assert 'tutor.pipeline' not in sys.modules; "
+        "import studysmart.asgi; from tutor import pipeline; "
+        "assert pipeline._PROVIDER_ERRORS is not None; print('loaded')"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "studysmart.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("loaded")
+
+
 @pytest.mark.asyncio
 async def test_database_hops_run_in_the_tutor_pool_not_the_shared_sync_thread() -> None:
     names = await asyncio.gather(

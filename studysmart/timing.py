@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,33 @@ def timed(name: str) -> Iterator[None]:
         if metrics is not None:
             elapsed_ms = (time.perf_counter() - started) * 1000
             metrics[name] = metrics.get(name, 0.0) + elapsed_ms
+
+
+@contextlib.contextmanager
+def timed_transaction(name: str = "lock") -> Iterator[None]:
+    """A write transaction (``transaction.atomic``) whose duration, from its start to its
+    commit, is added to Server-Timing as `<name>;dur=<ms>`: how long it held its locks. The
+    on-commit hooks that run after the commit (their own transactions) are not part of it."""
+    started = time.perf_counter()
+    done = False
+
+    def stop() -> None:
+        nonlocal done
+        if done:
+            return
+        done = True
+        metrics = _METRICS.get()
+        if metrics is not None:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            metrics[name] = metrics.get(name, 0.0) + elapsed_ms
+
+    try:
+        with transaction.atomic():
+            # The first hook: it runs right after the commit, before the others.
+            transaction.on_commit(stop)
+            yield
+    finally:
+        stop()  # rolled back, or inside an outer transaction: until the block's end
 
 
 class ServerTimingMiddleware:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from mlmodels.review import due_reviews
 from mlmodels.services import Prediction, predict_many, record_completion
 from studysmart import metrics
-from studysmart.timing import timed
+from studysmart.timing import timed_transaction
 from tasks.answers import AnswerError, parse_numeric_answer
 from tasks.demo import forget_cached_averages, seed_history
 from tasks.models import AnswerKind, Difficulty, PracticeTask, Task, TaskQuerySet, Topic
@@ -170,7 +170,7 @@ def assign_practice_tasks(
         whole = Task.objects.select_related("topic").in_bulk([task.pk for task, _ in picks])
         chosen = [whole[task.pk] for task, _ in picks if task.pk in whole]
         frozen = predict_many(user=student, tasks=chosen, with_alternatives=True)
-        with timed("lock"), transaction.atomic():
+        with timed_transaction("lock"):
             lock_student(student)
             # Re-check under the lock: a task assigned since the candidates were read means
             # choosing again.
@@ -530,10 +530,6 @@ def check_answer(
     raise InvalidAnswer("This task cannot be answered here.")
 
 
-# The lock hold time of a completion (Server-Timing `lock`, reported by bench_completion): keep
-# this directly around the write transaction.
-@timed("lock")
-@transaction.atomic
 def complete_practice_task(
     *,
     practice_task_id: int,
@@ -545,9 +541,11 @@ def complete_practice_task(
 
     Raises PracticeTask.DoesNotExist for an unknown id or another student's (→ 404),
     InvalidAnswer (→ 400), AlreadyCompleted and NotPending (→ 409), NotShown (→ 409: the task
-    was never fetched, so it has no start time). The completing UPDATE is conditional
-    (… WHERE status IN ('assigned', 'shown')), so of two submits at once exactly one completes
-    and the other changes nothing. The student models hear of it inside the same transaction.
+    was never fetched, so it has no start time). The task is read and graded before the write
+    transaction; in it, the completing UPDATE is conditional (… WHERE status IN ('assigned',
+    'shown')), so of two submits at once exactly one completes and the other changes nothing.
+    The retraining counter is counted in the same transaction; the student models' updates
+    run after the commit (``record_completion``).
     """
     started = time.perf_counter()
     practice_task = PracticeTask.objects.for_student(student).with_task().get(pk=practice_task_id)
@@ -573,18 +571,22 @@ def complete_practice_task(
         "is_correct": is_correct,
         "seconds_taken": seconds_taken,
     }
-    updated = PracticeTask.objects.filter(
-        pk=practice_task.pk, status__in=PracticeTask.PENDING_STATUSES
-    ).update(**fields)
-    if not updated:
-        practice_task.refresh_from_db()
-        if practice_task.is_skipped:
-            raise NotPending(practice_task)
-        raise AlreadyCompleted(practice_task)
-    for name, value in fields.items():
-        setattr(practice_task, name, value)
-    record_completion(practice_task=practice_task)
-    transaction.on_commit(lambda: metrics.record_completion(correct=is_correct, started=started))
+    # The lock hold time of a completion (Server-Timing `lock`, reported by bench_completion).
+    with timed_transaction("lock"):
+        updated = PracticeTask.objects.filter(
+            pk=practice_task.pk, status__in=PracticeTask.PENDING_STATUSES
+        ).update(**fields)
+        if not updated:
+            practice_task.refresh_from_db()
+            if practice_task.is_skipped:
+                raise NotPending(practice_task)
+            raise AlreadyCompleted(practice_task)
+        for name, value in fields.items():
+            setattr(practice_task, name, value)
+        record_completion(practice_task=practice_task)
+        transaction.on_commit(
+            lambda: metrics.record_completion(correct=is_correct, started=started)
+        )
     return CompletionResult(practice_task, is_correct, seconds_taken)
 
 

@@ -64,3 +64,29 @@ def test_a_slow_statement_is_logged_with_its_sql(settings, caplog) -> None:
         "pg_sleep" in lines[0] or "RECURSIVE" in lines[0]
     )
     connection.execute_wrappers.remove(log_slow_query)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_timed_transaction_ends_at_its_commit_not_after_its_hooks(monkeypatch) -> None:
+    """`lock` is how long the write transaction held its locks: the on-commit hooks (the
+    student models' updates, in transactions of their own) run after it and are not counted."""
+    from django.db import transaction
+
+    from studysmart import timing
+
+    clock = [0.0]
+    monkeypatch.setattr(timing.time, "perf_counter", lambda: clock[0])
+    metrics: dict[str, float] = {}
+    token = timing._METRICS.set(metrics)
+    try:
+        with timing.timed_transaction("lock"):
+            clock[0] += 0.002  # the transaction's own work: 2 ms
+
+            def slow_hook() -> None:
+                clock[0] += 1.0  # a hook after the commit: 1 s
+
+            transaction.on_commit(slow_hook)
+    finally:
+        timing._METRICS.reset(token)
+    assert clock[0] == pytest.approx(1.002)
+    assert metrics["lock"] == pytest.approx(2.0)

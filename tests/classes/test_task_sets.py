@@ -168,7 +168,10 @@ def test_a_skipped_task_finishes_its_place_in_the_set_and_shows_as_skipped(
     (progress,) = student_task_sets(student=charlie)
     # "Continue" leads to the task still to do, never to the skipped one.
     assert progress.next_practice_id == second.pk and not progress.is_done
-    assert "0/2 done · 1 skipped" in student.get("/").content.decode()
+    dashboard = student.get("/").content.decode()
+    assert "0/2 done · 1 skipped" in dashboard
+    # The set was begun (a task was passed over): the button goes on, it does not start.
+    assert f'href="/practice/{second.pk}/">Continue</a>' in dashboard
     answer(student, second, right=True)
     (progress,) = student_task_sets(student=charlie)
     assert progress.is_done and progress.next_practice_id is None

@@ -8,6 +8,7 @@ transaction is held between them (the model call happens in ``tutor.streaming``)
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -415,8 +417,39 @@ def check_rate_limit(*, student: User) -> None:
         raise TutorError("rate_limited")
 
 
+class _ProcessAllowance:
+    """Per-minute message counts kept in this process, for the embedded stack.
+
+    Its cache is the database's (``DatabaseCache``): an add and an increment there are eleven
+    statements and two write transactions per message, all queueing for SQLite's one writer
+    behind the turns themselves; its increment is not atomic either. That stack has one web
+    process (``start_all`` refuses more without Redis), so the process is the whole allowance.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.minute = ""
+        self.counts: dict[str, int] = {}
+
+    def count(self, key: str) -> int:
+        """``key`` ends with the minute (``tutor:rate:<student>:<minute>``)."""
+        minute = key.rsplit(":", 1)[-1]
+        with self.lock:
+            if minute != self.minute:
+                # A new minute: the earlier minute's counts are done with.
+                self.minute = minute
+                self.counts.clear()
+            self.counts[key] = self.counts.get(key, 0) + 1
+            return self.counts[key]
+
+
+_PROCESS_ALLOWANCE = _ProcessAllowance()
+
+
 def _count_message(key: str) -> int:
     """This minute's message count of one student, this message included."""
+    if isinstance(caches["default"], DatabaseCache):
+        return _PROCESS_ALLOWANCE.count(key)
     if cache.add(key, 1, timeout=90):
         return 1
     try:

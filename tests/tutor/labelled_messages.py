@@ -1306,9 +1306,16 @@ _CALIBRATION_ONLY: tuple[LabelledMessage, ...] = (
     ),
     _M("where is resonance used in real life", "concept", "resonance", facet="applications"),
     _M("why can't a heat engine be 100% efficient", "concept", "heat-engines", facet="why"),
-    # A second batch, written for the learnt refusal (tutor.refusal) before it was designed:
-    # off-syllabus topics next to covered ones (names shared with a note: "kirchhoffs law of
-    # thermal radiation", "newtons law of cooling", "third law of thermodynamics")…
+)
+
+# A second calibration-only batch, written before the refusal model was designed, to fit it on
+# hard cases: off-syllabus topics next to covered ones (some sharing a note's name: "kirchhoffs
+# law of thermal radiation", "newtons law of cooling", "third law of thermodynamics") and
+# covered questions asked through everyday situations. They fit the refusal model only; its
+# thresholds are placed on the rest of the calibration half, whose mix of questions is the
+# labelled set's (a quarter of these covered questions have no right note among the three
+# retrieved, against 1 % of the test half's, and would set the operating point by their mix).
+REFUSAL_FIT_ONLY: tuple[LabelledMessage, ...] = (
     _M("why does a figure skater spin faster when she pulls her arms in", "concept", covered=False),
     _M("what is angular momentum and when is it conserved", "concept", covered=False),
     _M("what is youngs modulus", "concept", covered=False),
@@ -1676,5 +1683,6 @@ QUALITY_SET: tuple[LabelledMessage, ...] = (*MESSAGES, *_STUDENT_STYLE)
 CALIBRATION_HALF: tuple[LabelledMessage, ...] = (
     *(m for m in QUALITY_SET if m.half == "calibration"),
     *_CALIBRATION_ONLY,
+    *REFUSAL_FIT_ONLY,
 )
 TEST_HALF: tuple[LabelledMessage, ...] = tuple(m for m in QUALITY_SET if m.half == "test")

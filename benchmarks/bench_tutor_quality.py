@@ -8,15 +8,15 @@ of covered questions refused. Facet accuracy: ``tutor.facets.detect_facet`` agai
 The pipeline's time before the model is asked (classify + retrieve + prompt) is measured over
 the whole set.
 
-``calibrate`` is how the shipped refusal model (a logistic regression) and thresholds were
-chosen, on the calibration half only (tests/tutor/test_retrieval_quality.py checks they still
-are).
+``calibrate`` is how the shipped threshold and confidence weights were chosen, on the
+calibration half only (tests/tutor/test_retrieval_quality.py checks they still are).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import re
 import statistics
 import sys
@@ -32,53 +32,54 @@ DESCRIPTION = "tutor retrieval, refusals and facets on the frozen test half of t
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Thresholds ``calibrate`` chooses from (on the refusal model's probability).
-THRESHOLDS = tuple(round(0.02 + 0.005 * i, 3) for i in range(193))
+# Grids searched by ``calibrate`` (on the calibration half).
+COSINE_WEIGHTS = (0.25, 0.4, 0.5, 0.6, 0.75)
+UNKNOWN_WORD_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
+ALIAS_CONFIDENCES = (0.0, 0.05, 0.1, 0.15, 0.2)
+UNSEEN_COMPOUND_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+THRESHOLDS = tuple(round(0.1 + 0.005 * i, 3) for i in range(100))
 # How many passages a concept question retrieves (tutor.pipeline.PipelineConfig.k).
 ANSWER_K = 3
 # A covered question refused costs this many off-syllabus questions answered from near notes.
 COVERED_REFUSAL_COST = 4.0
-# scikit-learn's default regularisation; the shipped coefficients are rounded to this many
-# decimals (the thresholds are chosen with the rounded model, which is what ships).
-REFUSAL_C = 1.0
-COEFFICIENT_DECIMALS = 3
 
 
 @dataclass(frozen=True)
 class Calibration:
-    refusal: Any  # tutor.retrieval.RefusalModel
+    cosine_weight: float
+    unknown_word_weight: float
+    alias_confidence: float
+    unseen_compound_weight: float
     threshold: float
-    problem_threshold: float
     covered_refused: float
     uncovered_refused: float
+    problem_threshold: float | None = None
 
 
-def _labelled() -> tuple[Sequence, Sequence, Sequence]:
+def _labelled() -> tuple[Sequence, Sequence]:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from tests.tutor.labelled_messages import CALIBRATION_HALF, REFUSAL_FIT_ONLY, TEST_HALF
+    from tests.tutor.labelled_messages import CALIBRATION_HALF, TEST_HALF
 
-    return CALIBRATION_HALF, TEST_HALF, REFUSAL_FIT_ONLY
+    return CALIBRATION_HALF, TEST_HALF
 
 
-def _top_features(index, messages) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
-    """The refusal features of each message's ``ANSWER_K`` top-ranked passages, shape
-    (messages, ANSWER_K, features), and whether each passage is one the message asks about:
-    the pipeline answers from the first of them whose confidence reaches the threshold, and
-    refuses only when none does."""
-    features, right = [], []
+def _components(index, messages) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """(cosine, coverage, alias named, unseen compound) of each message's ``ANSWER_K``
+    top-ranked passages, shape (messages, ANSWER_K, 4): the pipeline answers from the first of
+    them whose confidence reaches the threshold, and refuses only when none does."""
+    out = []
+    lexical = index.lexical
     for m in messages:
         vector = index.embeddings.embed_query(m.text)
-        every = index.refusal_features(m.text, vector)
-        wanted = {m.concept, m.also} - {None}
+        terms = lexical.query_terms(m.text)
+        named = {j for j, _ in lexical.alias_matches(terms)}
+        cosines, coverage = index.scores(vector), lexical.coverage(terms)
+        unseen = lexical.unseen_compounds(m.text)
         for hit in index.ranked(m.text, vector)[:ANSWER_K]:
-            features.append(every[index.passages.index(hit.passage)])
-            right.append(m.covered and hit.passage.slug in wanted)
-    n = len(messages)
-    return (
-        np.asarray(features, dtype=np.float64).reshape(n, ANSWER_K, -1),
-        np.asarray(right, dtype=bool).reshape(n, ANSWER_K),
-    )
+            i = index.passages.index(hit.passage)
+            out.append((float(cosines[i]), float(coverage[i]), float(i in named), float(unseen[i])))
+    return np.asarray(out, dtype=np.float64).reshape(-1, ANSWER_K, 4)
 
 
 def _is_problem(message: Any) -> bool:
@@ -104,55 +105,56 @@ def _best_threshold(
     return top, at, float(cr[at]), float(ur[at])
 
 
-def fit_refusal(covered: np.ndarray, right: np.ndarray, uncovered: np.ndarray) -> Any:
-    """The refusal model: a logistic regression telling the passage a covered question asks
-    about (``right``) from the passages an off-syllabus question retrieves. A covered
-    question's other passages are neither, and are left out."""
-    from sklearn.linear_model import LogisticRegression
-
-    from tutor.retrieval import RefusalModel
-
-    x = np.concatenate([covered[right], uncovered.reshape(-1, uncovered.shape[-1])])
-    y = np.concatenate([np.ones(int(right.sum())), np.zeros(uncovered.shape[0] * ANSWER_K)])
-    fitted = LogisticRegression(C=REFUSAL_C, max_iter=10_000, tol=1e-8).fit(x, y)
-    return RefusalModel(
-        intercept=round(float(fitted.intercept_[0]), COEFFICIENT_DECIMALS),
-        weights=tuple(round(float(w), COEFFICIENT_DECIMALS) for w in fitted.coef_[0]),
-    )
-
-
-def calibrate(index, messages, fit_only=()) -> Calibration:  # type: ignore[no-untyped-def]
-    """The refusal model and thresholds, from ``messages`` (the calibration half).
-
-    The model is fitted on all of them (``fit_refusal``). The thresholds are placed on those
-    not in ``fit_only`` (messages written to teach the model hard cases, whose mix is not the
-    labelled set's): most off-syllabus questions refused, a covered one refused costing
-    ``COVERED_REFUSAL_COST`` of them. Word problems get a threshold of their own (the
-    objective is a sum over the two groups, so each group's best threshold is found alone);
-    ties go to the middle of the best run of thresholds."""
+def calibrate(index, messages) -> Calibration:  # type: ignore[no-untyped-def]
+    """The confidence weights and thresholds that best separate covered from off-syllabus
+    questions: most off-syllabus refused, a covered refusal costing ``COVERED_REFUSAL_COST``
+    of them. Word problems get a threshold of their own (the objective is a sum over the two
+    groups, so each group's best threshold is found alone); ties go to the middle of the best
+    run of thresholds, then to the first weights in grid order (no unseen-compound weight
+    before some)."""
     covered = [m for m in messages if m.covered and m.concept]
     uncovered = [m for m in messages if not m.covered]
-    cov, right = _top_features(index, covered)
-    unc, _ = _top_features(index, uncovered)
-    model = fit_refusal(cov, right, unc)
-    skip = {m.text for m in fit_only}
-    placed_cov = np.asarray([m.text not in skip for m in covered], dtype=bool)
-    placed_unc = np.asarray([m.text not in skip for m in uncovered], dtype=bool)
-    # A message is answered when any of its top passages reaches the threshold.
-    cc = model.confidence(cov[placed_cov]).max(axis=1)
-    uc = model.confidence(unc[placed_unc]).max(axis=1)
-    cov_problem = np.asarray([_is_problem(m) for m in covered])[placed_cov]
-    unc_problem = np.asarray([_is_problem(m) for m in uncovered])[placed_unc]
-    n_cov, n_unc = len(cc), len(uc)
-    concept = _best_threshold(cc[~cov_problem], uc[~unc_problem], n_cov, n_unc)
-    problem = _best_threshold(cc[cov_problem], uc[unc_problem], n_cov, n_unc)
-    return Calibration(
-        refusal=model,
-        threshold=THRESHOLDS[concept[1]],
-        problem_threshold=THRESHOLDS[problem[1]],
-        covered_refused=round(concept[2] + problem[2], 4),
-        uncovered_refused=round(concept[3] + problem[3], 4),
-    )
+    cov_problem = np.asarray([_is_problem(m) for m in covered], dtype=bool)
+    unc_problem = np.asarray([_is_problem(m) for m in uncovered], dtype=bool)
+    thresholds = np.asarray(THRESHOLDS)
+    best: tuple[float, Calibration] | None = None
+    lexical = index.lexical
+    saved = lexical.unknown_word_weight
+    try:
+        for uw in UNKNOWN_WORD_WEIGHTS:
+            lexical.unknown_word_weight = uw
+            cov, unc = _components(index, covered), _components(index, uncovered)
+            for pw, cw, ac in itertools.product(
+                UNSEEN_COMPOUND_WEIGHTS, COSINE_WEIGHTS, ALIAS_CONFIDENCES
+            ):
+                weights = np.asarray([cw, 1 - cw, ac, -pw])
+                # A message is answered when any of its top passages reaches the threshold.
+                cc, uc = (cov @ weights).max(axis=1), (unc @ weights).max(axis=1)
+                concept = _best_threshold(
+                    cc[~cov_problem], uc[~unc_problem], len(covered), len(uncovered)
+                )
+                problem = _best_threshold(
+                    cc[cov_problem], uc[unc_problem], len(covered), len(uncovered)
+                )
+                top = round(concept[0] + problem[0], 6)
+                if best is None or top > best[0]:
+                    best = (
+                        top,
+                        Calibration(
+                            cw,
+                            uw,
+                            ac,
+                            pw,
+                            float(thresholds[concept[1]]),
+                            round(concept[2] + problem[2], 4),
+                            round(concept[3] + problem[3], 4),
+                            float(thresholds[problem[1]]),
+                        ),
+                    )
+    finally:
+        lexical.unknown_word_weight = saved
+    assert best is not None
+    return best[1]
 
 
 @dataclass
@@ -328,16 +330,12 @@ def table(report: Report, calibration: Calibration | None = None) -> str:
         f"p99 {report.overhead_p99_ms:.2f} ms",
     ]
     if calibration is not None:
-        from tutor.retrieval import REFUSAL_FEATURES
-
-        weights = ", ".join(
-            f"{name} {w:+.3f}"
-            for name, w in zip(REFUSAL_FEATURES, calibration.refusal.weights, strict=True)
-        )
         rows.append(
             f"calibration half -> threshold {calibration.threshold} (word problems "
-            f"{calibration.problem_threshold}); refusal model: intercept "
-            f"{calibration.refusal.intercept:+.3f}, {weights}"
+            f"{calibration.problem_threshold}), cosine weight "
+            f"{calibration.cosine_weight}, unknown-word weight {calibration.unknown_word_weight}"
+            f", alias confidence {calibration.alias_confidence}, unseen-compound weight "
+            f"{calibration.unseen_compound_weight}"
             f" (covered refused {calibration.covered_refused}, off-syllabus refused "
             f"{calibration.uncovered_refused})"
         )
@@ -347,11 +345,11 @@ def table(report: Report, calibration: Calibration | None = None) -> str:
 def run(args: argparse.Namespace) -> str:
     from tutor.retrieval import offline_index
 
-    calibration_half, test_half, fit_only = _labelled()
+    calibration_half, test_half = _labelled()
     index = offline_index()
     report = evaluate(index, test_half)
     report.leaks, report.hint_replies, report.blurts_caught, report.blurts = asyncio.run(
         leak_rate(index)
     )
-    shipped = calibrate(index, calibration_half, fit_only)
+    shipped = calibrate(index, calibration_half)
     return f"frozen test half: {len(test_half)} messages\n" + table(report, shipped)

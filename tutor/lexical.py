@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 # (tests/tutor/test_retrieval_quality.py prints the sweep).
 FIELD_WEIGHTS: dict[str, float] = {"title": 2.0, "formula": 1.2, "body": 0.5}
 FIELDS = tuple(FIELD_WEIGHTS)
+# Weights, relative to the rarest known word, of words the corpus never uses in ``coverage``:
+# an unknown physics word ("neutrinos") says the notes do not cover the question; an unknown
+# everyday word ("a 2 kg rock") says little. Calibrated with the threshold.
+UNKNOWN_PHYSICS_WEIGHT = 3.0
+UNKNOWN_WORD_WEIGHT = 0.25
 
 # Words that say nothing about which concept is meant ("what is power in physics", "the formula
 # for momentum"): dropped from queries and documents alike.
@@ -89,6 +94,13 @@ def _stemmer() -> Any:
     import Stemmer  # PyStemmer: Snowball's English stemmer, compiled
 
     return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _general_physics_stems() -> frozenset[str]:
+    from tutor.intents import GENERAL_PHYSICS_WORDS
+
+    return frozenset(stem_word(w) for w in GENERAL_PHYSICS_WORDS)
 
 
 @lru_cache(maxsize=65536)
@@ -245,6 +257,8 @@ class LexicalIndex:
         import bm25s
 
         self.weights = dict(FIELD_WEIGHTS if weights is None else weights)
+        self.unknown_physics_weight = UNKNOWN_PHYSICS_WEIGHT
+        self.unknown_word_weight = UNKNOWN_WORD_WEIGHT
         self.n_docs = len(passages)
         self._indexes: dict[str, Any] = {}
         texts = [field_texts(p) for p in passages]
@@ -313,9 +327,6 @@ class LexicalIndex:
         if hit is None:
             near = [w for w in self._by_letter.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
             close = difflib.get_close_matches(word, near, n=3, cutoff=0.8)
-            # Only a slip of the keyboard is corrected. A real word the notes do not use is
-            # not a typo of one they do ("reactor" is not "reaction", "terminal" not
-            # "thermal"): read as such, an off-syllabus question looked covered.
             hit = next(
                 (c for c in close if one_slip_apart(word, c) or stem_word(word) == stem_word(c)),
                 word,
@@ -343,10 +354,6 @@ class LexicalIndex:
                 total += weight * np.asarray(index.get_scores(ids), dtype=np.float64)
         return total
 
-    def _weights(self, terms: list[str]) -> list[float]:
-        # A word the corpus never uses weighs as much as the rarest word it does.
-        return [self._idf.get(t, self._unknown_idf) for t in terms]
-
     def coverage(self, terms: list[str]) -> np.ndarray:
         """Per passage: the share of the query's IDF mass that the passage contains.
 
@@ -354,28 +361,25 @@ class LexicalIndex:
         covered by the entry on oscillations: this is what tells "not in my notes" apart.
         """
         out = np.zeros(self.n_docs)
-        weights = self._weights(terms)
+        if not terms or not self.n_docs:
+            return out
+        # An unknown everyday word ("a 2 kg rock") says nothing; an unknown physics word
+        # ("neutrinos") says the question is about something the notes do not cover.
+        physics = _general_physics_stems()
+        weights = [
+            self._idf.get(
+                t,
+                self._unknown_idf
+                * (self.unknown_physics_weight if t in physics else self.unknown_word_weight),
+            )
+            for t in terms
+        ]
         mass = sum(weights)
-        if not mass or not self.n_docs:
+        if not mass:
             return out
         for i, doc in enumerate(self._doc_terms):
             out[i] = sum(w for t, w in zip(terms, weights, strict=True) if t in doc) / mass
         return out
-
-    def unknown_share(self, terms: list[str]) -> float:
-        """The share of the query's IDF mass in words no passage uses ("pulsars", "tokamak";
-        "a truck" too: the refusal model weighs it against the rest). Formula tokens are not
-        words: an equation the notes do not write says nothing of its topic."""
-        weights = self._weights(terms)
-        mass = sum(weights)
-        if not mass:
-            return 0.0
-        unknown = sum(
-            w
-            for t, w in zip(terms, weights, strict=True)
-            if t not in self._idf and not t.startswith(("eq_", "sym_"))
-        )
-        return unknown / mass
 
     def unseen_compounds(self, text: str) -> np.ndarray:
         """Per passage: 1 when the question names it through a compound the notes never use.
@@ -408,24 +412,6 @@ class LexicalIndex:
                 if head in names and modifier not in names:
                     out[i] = 1.0
         return out
-
-    def novel_compound_share(self, text: str, terms: list[str]) -> float:
-        """The share of the question's IDF mass (its ``terms``) in words it puts side by side
-        as no note does, words the notes use each on its own: "dark matter", "neutron stars",
-        "surface tension" name something the notes do not cover. ``unseen_compounds`` is the
-        case where one of the words names a note. Nothing in a question giving values."""
-        if any(c.isdigit() for c in text):
-            return 0.0
-        inside: set[str] = set()
-        for compound in compounds(compound_tokens(text, self.correct)):
-            stems = [w for w in compound if w != _OF]
-            if compound not in self._compounds and all(w in self._idf for w in stems):
-                inside.update(stems)
-        if not inside:
-            return 0.0
-        weights = self._weights(terms)
-        mass = sum(weights)
-        return sum(w for t, w in zip(terms, weights, strict=True) if t in inside) / mass
 
     def alias_matches(self, terms: Iterable[str]) -> list[tuple[int, int]]:
         """(passage, alias size) for passages with an alias fully named in the query,

@@ -41,34 +41,6 @@ if TYPE_CHECKING:
 ANGLE_FIELDS = ("explanation", "example", "simpler", "alternative")
 
 
-# What the offline refusal model reads of a question and one passage, in order
-# (``KnowledgeIndex.refusal_features``).
-REFUSAL_FEATURES = (
-    "cosine",  # the embedder's cosine of question and passage
-    "coverage",  # share of the question's IDF mass that the passage contains
-    "named",  # 1 when the question names the passage's title or an alias
-    "unseen_compound",  # 1 when it names it through a compound the notes never use
-    "unknown",  # share of the question's IDF mass in words no passage uses
-    "novel_compound",  # share in known words put side by side as no passage does
-)
-
-
-@dataclass(frozen=True)
-class RefusalModel:
-    """How likely a passage is to answer a question rather than sit near an off-syllabus one:
-    a logistic regression over ``REFUSAL_FEATURES``. scikit-learn fits it on the calibration
-    half of the labelled set (``benchmarks/bench_tutor_quality.py::calibrate``); applying it is
-    one dot product per passage."""
-
-    intercept: float
-    weights: tuple[float, ...]  # one per REFUSAL_FEATURES
-
-    def confidence(self, features: np.ndarray) -> np.ndarray:
-        """The probability, per row of ``features`` (passages × ``REFUSAL_FEATURES``)."""
-        z = self.intercept + features @ np.asarray(self.weights, dtype=np.float64)
-        return 1.0 / (1.0 + np.exp(-z))
-
-
 @dataclass(frozen=True)
 class EmbedderSpec:
     """An embedder's identity, vector size and the similarity threshold calibrated for it.
@@ -80,10 +52,14 @@ class EmbedderSpec:
     name: str
     dimensions: int
     threshold: float  # on a hit's confidence (``KnowledgeIndex.ranked``)
+    # Confidence = cosine_weight * cosine + (1 - cosine_weight) * lexical coverage.
+    cosine_weight: float = 1.0
     rrf_k: float = 5.0  # reciprocal rank fusion's k (a small corpus: a steep curve)
     alias_weight: float = 1.0  # weight of the "an alias is named in the question" ranking
-    # A hit's confidence: the model's probability, or the plain cosine without one.
-    refusal: RefusalModel | None = None
+    alias_confidence: float = 0.0  # added to the confidence of a passage the question names
+    # Taken off the confidence of a passage the question names through a compound the notes
+    # never use ("escape velocity" for the entry on velocity): ``LexicalIndex.unseen_compounds``.
+    unseen_compound_weight: float = 0.0
     # The threshold for a word problem ("a stone is dropped… how deep is the well"): its
     # situation words (stone, well, water) are rarely the notes' words, so its confidence runs
     # lower than a concept question's. None: ``threshold``.
@@ -95,14 +71,16 @@ class EmbedderSpec:
         return self.threshold
 
 
-# The offline refusal model and thresholds are calibrated on the calibration half of
+# The offline threshold and weights are calibrated on the calibration half of
 # tests/tutor/labelled_messages.py (benchmarks/bench_tutor_quality.py::calibrate; a test checks).
 OFFLINE_SPEC = EmbedderSpec(
     name="offline-hashed-tfidf-v1",
     dimensions=2048,
-    threshold=0.355,
-    refusal=RefusalModel(intercept=-2.407, weights=(1.551, 3.183, 2.114, -1.091, -1.588, -1.468)),
-    problem_threshold=0.23,
+    threshold=0.32,
+    cosine_weight=0.75,
+    alias_confidence=0.15,
+    unseen_compound_weight=0.2,
+    problem_threshold=0.19,
 )
 GEMINI_SPEC = EmbedderSpec(name="google_genai:gemini-embedding-001", dimensions=3072, threshold=0.5)
 
@@ -305,7 +283,6 @@ class OfflineEmbeddings(Embeddings):
                         if abs(len(w) - len(word)) <= 2
                     ]
                     close = difflib.get_close_matches(word, near, n=3, cutoff=0.8)
-                    # A slip of the keyboard, not another word ("reactor" is not "reaction").
                     self._corrections[word] = next(
                         (c for c in close if one_slip_apart(word, c)), word
                     )
@@ -623,38 +600,13 @@ class KnowledgeIndex:
         for position, (i, _size) in enumerate(lexical.alias_matches(terms)):
             fused[i] += self.spec.alias_weight / (self.spec.rrf_k + 1 + position)
             named[i] = 1.0
-        if self.spec.refusal is None:
-            confidence = cosine
-        else:
-            features = self._refusal_features(query, terms, cosine, named)
-            confidence = self.spec.refusal.confidence(features)
+        coverage = lexical.coverage(terms)
+        w = self.spec.cosine_weight
+        confidence = w * cosine + (1.0 - w) * coverage + self.spec.alias_confidence * named
+        if self.spec.unseen_compound_weight:
+            confidence -= self.spec.unseen_compound_weight * lexical.unseen_compounds(query)
         order = np.lexsort((-confidence, -fused))
         return [Hit(self.passages[i], float(confidence[i]), float(fused[i])) for i in order]
-
-    def refusal_features(self, query: str, query_vector: Sequence[float]) -> np.ndarray:
-        """``REFUSAL_FEATURES`` of ``query`` with every passage (passages × features)."""
-        lexical = self.lexical
-        terms = lexical.query_terms(query)
-        named = np.zeros(len(self.passages))
-        for i, _size in lexical.alias_matches(terms):
-            named[i] = 1.0
-        return self._refusal_features(query, terms, self.scores(query_vector), named)
-
-    def _refusal_features(
-        self, query: str, terms: list[str], cosine: np.ndarray, named: np.ndarray
-    ) -> np.ndarray:
-        lexical = self.lexical
-        n = len(self.passages)
-        return np.column_stack(
-            (
-                cosine,
-                lexical.coverage(terms),
-                named,
-                lexical.unseen_compounds(query),
-                np.full(n, lexical.unknown_share(terms)),
-                np.full(n, lexical.novel_compound_share(query, terms)),
-            )
-        )
 
     def top(
         self,

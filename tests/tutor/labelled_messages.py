@@ -1683,6 +1683,5 @@ QUALITY_SET: tuple[LabelledMessage, ...] = (*MESSAGES, *_STUDENT_STYLE)
 CALIBRATION_HALF: tuple[LabelledMessage, ...] = (
     *(m for m in QUALITY_SET if m.half == "calibration"),
     *_CALIBRATION_ONLY,
-    *REFUSAL_FIT_ONLY,
 )
 TEST_HALF: tuple[LabelledMessage, ...] = tuple(m for m in QUALITY_SET if m.half == "test")

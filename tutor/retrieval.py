@@ -269,7 +269,8 @@ class OfflineEmbeddings(Embeddings):
         return self._vocab
 
     def correct(self, text: str) -> str:
-        """``text`` with unknown words (5+ letters) replaced by their closest vocabulary word."""
+        """``text`` with unknown words (5+ letters) replaced by the closest vocabulary word one
+        slip away (``one_slip_apart``)."""
         if not self._vocab:
             return text
         out = []
@@ -283,6 +284,7 @@ class OfflineEmbeddings(Embeddings):
                         if abs(len(w) - len(word)) <= 2
                     ]
                     close = difflib.get_close_matches(word, near, n=3, cutoff=0.8)
+                    # A slip of the keyboard, not another word ("reactor" is not "reaction").
                     self._corrections[word] = next(
                         (c for c in close if one_slip_apart(word, c)), word
                     )

@@ -1308,14 +1308,14 @@ _CALIBRATION_ONLY: tuple[LabelledMessage, ...] = (
     _M("why can't a heat engine be 100% efficient", "concept", "heat-engines", facet="why"),
 )
 
-# A second calibration-only batch, written before the refusal model was designed, to fit it on
-# hard cases: off-syllabus topics next to covered ones (some sharing a note's name: "kirchhoffs
-# law of thermal radiation", "newtons law of cooling", "third law of thermodynamics") and
-# covered questions asked through everyday situations. They fit the refusal model only; its
-# thresholds are placed on the rest of the calibration half, whose mix of questions is the
-# labelled set's (a quarter of these covered questions have no right note among the three
-# retrieved, against 1 % of the test half's, and would set the operating point by their mix).
-REFUSAL_FIT_ONLY: tuple[LabelledMessage, ...] = (
+# Hard cases, written (before any model was fitted on them) to study a learnt refusal:
+# off-syllabus topics next to covered ones, some sharing a note's name ("kirchhoffs law of
+# thermal radiation", "newtons law of cooling", "third law of thermodynamics"), and covered
+# questions asked through everyday situations (16 of these 90 have no right note among the
+# three retrieved). They are not in the calibration half: with them the calibration chooses
+# its operating point by their mix, refusing half the off-syllabus questions (README, tutor
+# quality). Like the calibration half, they never overlap the frozen test half (a test checks).
+HARD_CASES: tuple[LabelledMessage, ...] = (
     _M("why does a figure skater spin faster when she pulls her arms in", "concept", covered=False),
     _M("what is angular momentum and when is it conserved", "concept", covered=False),
     _M("what is youngs modulus", "concept", covered=False),

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tutor.retrieval import STOPWORDS, normalise
+from tutor.retrieval import STOPWORDS, normalise, one_slip_apart
 
 if TYPE_CHECKING:
     from tutor.retrieval import Passage
@@ -320,14 +320,23 @@ class LexicalIndex:
     # -- queries -----------------------------------------------------------------------------
 
     def correct(self, word: str) -> str:
-        """A misspelt word (5+ letters, not in the corpus) snapped to its closest corpus word."""
+        """A misspelt word (5+ letters, not in the corpus) snapped to the closest corpus word
+        it is one slip away from (``one_slip_apart``) or shares its stem with."""
         if len(word) < 5 or word in self.vocabulary:
             return word
         hit = self._corrections.get(word)
         if hit is None:
             near = [w for w in self._by_letter.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
-            close = difflib.get_close_matches(word, near, n=1, cutoff=0.8)
-            hit = self._corrections[word] = close[0] if close else word
+            close = difflib.get_close_matches(word, near, n=3, cutoff=0.8)
+            # Only a slip of the keyboard (or another form of the same word) is corrected: a
+            # real word the notes never use is not a typo of a similar one they do ("reactor"
+            # is not "reaction", "terminal" not "thermal"). Read as one, it made an
+            # off-syllabus question look covered.
+            hit = next(
+                (c for c in close if one_slip_apart(word, c) or stem_word(word) == stem_word(c)),
+                word,
+            )
+            self._corrections[word] = hit
             if len(self._corrections) > 20000:
                 self._corrections.clear()
         return hit

@@ -140,6 +140,26 @@ def stem(word: str) -> str:
     return word
 
 
+def one_slip_apart(typed: str, word: str) -> bool:
+    """Whether ``typed`` is ``word`` with one slip: a letter added, dropped or changed, or two
+    neighbours swapped ("cohrence", "centripital", "acceleratoin"); apostrophes are ignored
+    ("kirchoffs" for "kirchhoff's")."""
+    a, b = typed.replace("'", ""), word.replace("'", "")
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :] or (
+            a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
+        )
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1 :] == shorter[i:]
+
+
 def content_words(text: str) -> list[str]:
     """Stemmed words without stopwords, numbers or single letters.
 
@@ -249,7 +269,8 @@ class OfflineEmbeddings(Embeddings):
         return self._vocab
 
     def correct(self, text: str) -> str:
-        """``text`` with unknown words (5+ letters) replaced by their closest vocabulary word."""
+        """``text`` with unknown words (5+ letters) replaced by the closest vocabulary word one
+        slip away (``one_slip_apart``)."""
         if not self._vocab:
             return text
         out = []
@@ -262,8 +283,11 @@ class OfflineEmbeddings(Embeddings):
                         for w in self._vocab_by_letter.get(word[0], ())
                         if abs(len(w) - len(word)) <= 2
                     ]
-                    close = difflib.get_close_matches(word, near, n=1, cutoff=0.8)
-                    self._corrections[word] = close[0] if close else word
+                    close = difflib.get_close_matches(word, near, n=3, cutoff=0.8)
+                    # A slip of the keyboard, not another word ("reactor" is not "reaction").
+                    self._corrections[word] = next(
+                        (c for c in close if one_slip_apart(word, c)), word
+                    )
                 word = self._corrections[word]
             out.append(word)
         return " ".join(out)

@@ -7,9 +7,9 @@ import hashlib
 import pytest
 
 from benchmarks.bench_tutor_quality import Report, calibrate, evaluate
-from tests.tutor.labelled_messages import CALIBRATION_HALF, TEST_HALF
+from tests.tutor.labelled_messages import CALIBRATION_HALF, HARD_CASES, TEST_HALF
 from tutor.lexical import UNKNOWN_WORD_WEIGHT, equations
-from tutor.retrieval import OFFLINE_SPEC, KnowledgeIndex, Passage, offline_index
+from tutor.retrieval import OFFLINE_SPEC, KnowledgeIndex, Passage, offline_index, one_slip_apart
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +25,8 @@ def report(index: KnowledgeIndex) -> Report:
 def test_it_splits_the_labelled_set_once_into_two_halves() -> None:
     assert len(TEST_HALF) >= 200
     assert not {m.text for m in TEST_HALF} & {m.text for m in CALIBRATION_HALF}
+    # Messages written later for study are no test messages either.
+    assert not {m.text for m in TEST_HALF} & {m.text for m in HARD_CASES}
 
 
 def test_it_ships_the_weights_and_threshold_calibrated_on_the_calibration_half(
@@ -101,6 +103,40 @@ def test_a_title_match_outranks_a_mention_in_another_body() -> None:
     ]
     built = KnowledgeIndex.build(passages, shipped_offline_embeddings(), OFFLINE_SPEC)
     assert built.search("what is frequency", k=2)[0][0].slug == "frequency"
+
+
+@pytest.mark.parametrize(
+    ("typed", "word", "slip"),
+    [
+        ("cohrence", "coherence", True),  # a letter dropped
+        ("centripital", "centripetal", True),  # changed
+        ("acceleratoin", "acceleration", True),  # two neighbours swapped
+        ("entrophy", "entropy", True),  # added
+        ("kirchoffs", "kirchhoff's", True),  # apostrophes aside
+        ("reactor", "reaction", False),  # another word
+        ("terminal", "thermal", False),
+        ("explane", "explains", False),
+    ],
+)
+def test_it_tells_a_slip_of_the_keyboard_from_another_word(
+    typed: str, word: str, slip: bool
+) -> None:
+    assert one_slip_apart(typed, word) is slip
+    assert one_slip_apart(word, typed) is slip
+
+
+def test_it_corrects_typos_but_never_turns_a_word_into_another(index: KnowledgeIndex) -> None:
+    lexical, embeddings = index.lexical, index.embeddings
+    # A typo is read as the word it misspells, by both halves of the retrieval...
+    assert lexical.query_terms("whats quantum cohrence") == ["quantum", "coher"]
+    assert lexical.query_terms("centripital force") == ["centripet", "forc"]
+    assert embeddings.correct("quantm coherance") == embeddings.correct("quantum coherence")
+    # ...but a word the notes never use stays itself, so an off-syllabus question keeps the
+    # word that tells it is off the syllabus ("reactor" once read as "reaction").
+    assert lexical.query_terms("how does a nuclear reactor work") == ["nuclear", "reactor"]
+    assert "thermal" not in lexical.query_terms("what is terminal velocity")
+    assert "reaction" not in embeddings.correct("how does a nuclear reactor work")
+    assert "thermal" not in embeddings.correct("what is terminal velocity")
 
 
 def test_it_does_not_read_how_does_x_work_as_the_concept_of_work(index: KnowledgeIndex) -> None:

@@ -156,7 +156,9 @@ async def test_provider_failures_become_friendly_errors_without_the_key(
     with pytest.raises(TutorUnavailable) as caught:
         await reply(standin, index, state=state, deadline_s=1.0)
     elapsed = time.perf_counter() - started
-    assert elapsed < 1.5, f"{behaviour} took {elapsed:.2f} s"
+    # The 1 s deadline ends it, not the client's 5 s timeout (and its retry): a bound between
+    # the two, with room for a loaded 2-core machine.
+    assert elapsed < 4.0, f"{behaviour} took {elapsed:.2f} s"
     error = caught.value
     assert error.code == code
     for text in (str(error), error.message, error.detail, repr(error), caplog.text):

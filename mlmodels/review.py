@@ -55,6 +55,18 @@ def due_reviews(
 
     Empty when no learning-aware version is loaded: without it nothing models forgetting.
     """
+    return _due(student_id=student_id, now=now, target=target, find_since=True)
+
+
+def due_review_topics(*, student_id: int) -> list[int]:
+    """The ids of ``due_reviews``' topics, in its order, without finding when each became due
+    (what the assignment needs, at a fraction of the cost)."""
+    return [d.topic_id for d in _due(student_id=student_id, now=None, target=None)]
+
+
+def _due(
+    *, student_id: int, now: float | None, target: float | None, find_since: bool = False
+) -> list[DueReview]:
     from mlmodels.learning_state import decode_values
     from mlmodels.registry import get_predictor
 
@@ -75,8 +87,22 @@ def due_reviews(
             student_state = decode_values(values)
         elif last is not None:
             topics.append((key, decode_values(values), last))
+    if not topics:
+        return []
+    # Every topic's chance now in one batched prediction; only those below the target are
+    # looked at further.
+    current_all, _ = model.predict(
+        user=str(student_id),
+        targets=[("", str(topic_id), 0) for topic_id, _state, _last in topics],
+        states=[(state, None) for _topic, state, _last in topics],
+        student_state=student_state,
+        now=now,
+    )
     due = []
-    for topic_id, state, last in topics:
+    for (topic_id, state, last), current in zip(topics, current_all, strict=True):
+        current = float(current)
+        if not (target > current) or not math.isfinite(current):
+            continue
         last_t = last.timestamp()
 
         def chance(at: float, state: Any = state, topic_id: int = topic_id) -> float:
@@ -92,16 +118,16 @@ def due_reviews(
         # The student's overall state moves on with other topics; the topic's own decay is
         # what review answers, so both chances use the current overall state.
         then = chance(last_t)
-        current = chance(now)
-        if not (then >= target > current) or not math.isfinite(current):
+        if not then >= target:
             continue
         lo, hi = last_t, now
-        for _ in range(_BISECT_STEPS):
-            mid = 0.5 * (lo + hi)
-            if chance(mid) >= target:
-                lo = mid
-            else:
-                hi = mid
+        if find_since:
+            for _ in range(_BISECT_STEPS):
+                mid = 0.5 * (lo + hi)
+                if chance(mid) >= target:
+                    lo = mid
+                else:
+                    hi = mid
         due.append(
             DueReview(
                 topic_id=topic_id,

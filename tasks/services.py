@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from mlmodels.review import due_reviews
+from mlmodels.review import due_review_topics
 from mlmodels.services import Prediction, predict_many, record_completion
 from studysmart import metrics
 from studysmart.timing import timed_transaction
@@ -145,7 +145,7 @@ def assign_practice_tasks(
     count = check_count(count)
     rng = random.Random()
     review_topics = (
-        [d.topic_id for d in due_reviews(student_id=student.pk)]
+        due_review_topics(student_id=student.pk)
         if (pool is None if review is None else review)
         else []
     )

@@ -4,6 +4,7 @@ dashboard."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from mlmodels import learning_state
 from mlmodels.models import ModelVersion
 from mlmodels.registry import registry
-from mlmodels.review import due_reviews, topic_chance
+from mlmodels.review import due_review_topics, due_reviews, topic_chance
 from mlmodels.training import attempts_table, fit_and_export
 from tasks import services
 from tasks.models import AnswerKind, PracticeTask, Task, Topic
@@ -132,6 +133,20 @@ def test_it_finds_the_decayed_topic_due_since_it_crossed_the_target(forgetting_s
     review = due[0]
     assert review.chance_at_last_practice > review.chance_now
     assert forgetting_student["last"] < review.due_since < timezone.now()
+    # The assignment's cheaper question (which topics, not since when) agrees.
+    assert due_review_topics(student_id=student.pk) == [old.pk]
+    # The chance now is the batched prediction's: the same as asking for the topic alone.
+    model = registry.get("learning").model
+    states = learning_state.read_page_states(student_id=student.pk, topic_ids=[old.pk], task_ids=[])
+    alone = topic_chance(
+        model,
+        student=str(student.pk),
+        topic=str(old.pk),
+        topic_state=states.topics[old.pk],
+        student_state=states.student,
+        at=time.time(),
+    )
+    assert review.chance_now == pytest.approx(alone, abs=1e-6)
 
 
 def test_it_offers_the_due_topic_first_among_new_tasks(forgetting_student) -> None:

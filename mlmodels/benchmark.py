@@ -62,6 +62,40 @@ class LnirtTrainer:
         return predict_table(trained, full_table, test_mask, evidence=self.evidence)
 
 
+@dataclass
+class OnlineLnirtTrainer:
+    """LNIRT as the worker publishes it for data with time: fitted on each student's first
+    80 %, the instant update's dynamics (`lnirt_online.choose_dynamics`) and the calibration
+    chosen on their last 20 %, then refitted on everything. Test rows are predicted as serving
+    predicts them: the instant update run over every earlier attempt."""
+
+    name: str = "lnirt"
+    max_iter: int = 300
+
+    def train(self, train_table: AttemptTable, *, seed: int) -> Any:
+        from mlmodels.calibration import IDENTITY, Calibrated, fit_platt, logit, validation_fold
+        from mlmodels.lnirt_online import choose_dynamics
+
+        val = validation_fold(train_table, validation="chronological", seed=seed)
+        y = train_table.correct
+        if val.sum() < 20 or (~val).sum() < 20 or len(np.unique(y[~val])) < 2:
+            return Calibrated(fit_lnirt(train_table, max_iter=self.max_iter), IDENTITY.copy())
+        first = fit_lnirt(train_table.subset(~val), max_iter=self.max_iter)
+        dynamics, p_val = choose_dynamics(first, train_table, val)
+        calibration = fit_platt(logit(p_val), y[val])
+        final = fit_lnirt(train_table, max_iter=self.max_iter)
+        return Calibrated(replace(final, dynamics=dynamics), calibration)
+
+    def predict(
+        self, trained: Any, full_table: AttemptTable, test_mask: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        from mlmodels.calibration import calibrate
+        from mlmodels.lnirt_online import predict_table as predict_online
+
+        p, log_t = predict_online(trained.model, full_table, test_mask)
+        return calibrate(trained.calibration, p), log_t
+
+
 def worker_trainers(
     *,
     threads: int = 1,
@@ -70,7 +104,8 @@ def worker_trainers(
     validation: str = "chronological",
 ) -> dict[str, ModelTrainer]:
     """Every model kind (or `kinds`) as the worker trains it, each calibrated on a validation
-    fold (calibration.py): LNIRT on each student's last 20 % (then refitted on everything), the
+    fold (calibration.py): LNIRT on each student's last 20 % (with its instant update's
+    dynamics; then refitted on everything), the
     sequence model on its own early-stopping slice (no second fit: its training dominates the
     worker's time), the learning-aware model internally. `validation="random"` draws the folds
     at random instead, for fixed-order tests evaluated with the random split. `quick` trains
@@ -82,7 +117,11 @@ def worker_trainers(
     wanted = kinds or ("lnirt", "sequence", "learning")
     trainers: dict[str, ModelTrainer] = {}
     for kind in wanted:
-        if kind == "lnirt":
+        if kind == "lnirt" and validation == "chronological":
+            trainers[kind] = OnlineLnirtTrainer()
+        elif kind == "lnirt":
+            # Fixed-order tests: a random fold, and the static update from every other
+            # response of the student (there is no "earlier" in time to learn from).
             trainers[kind] = CalibratedTrainer(LnirtTrainer(), refit=True, validation=validation)
         elif kind == "sequence":
             from mlmodels.sequence_train import SequenceTrainer

@@ -26,7 +26,10 @@ from scipy.special import ndtr, ndtri
 
 from mlmodels.data import AttemptTable
 
-FORMAT_VERSION = 1
+# 2: the instant update's `Dynamics` and each person's posterior variances (1 still loads:
+# a static update, fitted persons taken as exact).
+FORMAT_VERSION = 2
+_READABLE_VERSIONS = (1, 2)
 # Order of the item vector everywhere below (item arrays, group means, spreads).
 ITEM_FIELDS: tuple[str, ...] = ("log_a", "b", "lam", "log_phi", "log_sigma")
 _LOG_A, _B, _LAM, _LOG_PHI, _LOG_SIGMA = range(5)
@@ -42,6 +45,35 @@ _PERSON_PRIOR_N = 4.0  # pseudo-students at unit variances, no correlation
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 Evidence = Literal["fitted", "earlier", "train+earlier"]
+
+
+@dataclass(frozen=True)
+class Dynamics:
+    """How the instant update lets a student's ability move between retrains
+    (`mlmodels.lnirt_online`); chosen per training on a validation fold.
+
+    The defaults are the static model: one ability for every topic, no forgetting.
+    """
+
+    topic_sd: float = 0.0  # prior SD of a student's ability offset on one topic
+    task_sd: float = 0.0  # ... on one task
+    topic_speed_sd: float = 0.0  # the same for speed
+    task_speed_sd: float = 0.0
+    # Offsets decay toward 0 with this half-life since the topic's (task's) last attempt.
+    half_life_hours: float = math.inf
+    # Share of the population variance of θ and τ regained per day without an answer: old
+    # evidence counts less, so recent answers move the estimate more.
+    drift_per_day: float = 0.0
+
+
+DYNAMICS_FIELDS: tuple[str, ...] = (
+    "topic_sd",
+    "task_sd",
+    "topic_speed_sd",
+    "task_speed_sd",
+    "half_life_hours",
+    "drift_per_day",
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +115,10 @@ class LnirtParams:
     converged: bool
     # Platt (a, b) for the served probability (calibration.py); None: not calibrated.
     calibration: np.ndarray | None = None
+    # (persons, 3): Laplace posterior var θ, cov(θ, τ), var τ of each fitted person (zeros in
+    # files of format 1); the starting state of a fitted student the instant update has not met.
+    person_var: np.ndarray | None = None
+    dynamics: Dynamics = Dynamics()
 
     @property
     def ability_speed_correlation(self) -> float:
@@ -161,6 +197,9 @@ class LnirtParams:
         arrays["converged"] = np.array(self.converged)
         if self.calibration is not None:
             arrays["calibration"] = np.asarray(self.calibration, dtype=np.float64)
+        if self.person_var is not None:
+            arrays["person_var"] = np.asarray(self.person_var, dtype=np.float64)
+        arrays["dynamics"] = np.array([getattr(self.dynamics, f) for f in DYNAMICS_FIELDS])
         with open(path, "wb") as fh:  # a file object stops NumPy appending ".npz" to the name
             np.savez(fh, **arrays)  # type: ignore[arg-type]
 
@@ -168,16 +207,27 @@ class LnirtParams:
     def load(cls, path: Path | str) -> LnirtParams:
         with np.load(path, allow_pickle=False) as z:
             version = int(z["format_version"])
-            if version != FORMAT_VERSION:
+            if version not in _READABLE_VERSIONS:
                 raise ValueError(f"{path}: LNIRT format {version}, expected {FORMAT_VERSION}")
             strs = {name: tuple(str(s) for s in z[name].tolist()) for name in _STR_FIELDS}
             arrays = {name: z[name].copy() for name in _ARRAY_FIELDS}
+            dynamics = (
+                Dynamics(**dict(zip(DYNAMICS_FIELDS, map(float, z["dynamics"]), strict=True)))
+                if "dynamics" in z.files
+                else Dynamics()
+            )
             return cls(
                 **strs,  # type: ignore[arg-type]
                 **arrays,
                 n_iter=int(z["n_iter"]),
                 converged=bool(z["converged"]),
                 calibration=z["calibration"].copy() if "calibration" in z.files else None,
+                person_var=(
+                    z["person_var"].copy()
+                    if "person_var" in z.files
+                    else np.zeros((len(strs["users"]), 3))
+                ),
+                dynamics=dynamics,
             )
 
 
@@ -480,6 +530,7 @@ def fit_lnirt(
         group_sd=group_sd,
         n_iter=it,
         converged=converged,
+        person_var=np.column_stack([pcov[:, 0, 0], pcov[:, 0, 1], pcov[:, 1, 1]]),
     )
 
 

@@ -12,6 +12,7 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -40,13 +41,16 @@ MIN_TRAINING_ATTEMPTS = 50
 SEED = 0
 
 
-def attempts_table() -> AttemptTable:
-    """Every completed attempt (practised here or imported), keyed the way serving keys them."""
+def attempts_table(*, student_ids: Sequence[int] | None = None) -> AttemptTable:
+    """Every completed attempt (practised here or imported; or only these students'), keyed
+    the way serving keys them."""
     from tasks.models import PracticeTask
 
+    attempts = PracticeTask.objects.completed()
+    if student_ids is not None:
+        attempts = attempts.filter(student_id__in=student_ids)
     rows = (
-        PracticeTask.objects.completed()
-        .exclude(answered_at=None)
+        attempts.exclude(answered_at=None)
         .order_by("answered_at", "id")
         .values_list(
             "student_id",
@@ -292,6 +296,9 @@ def train_and_publish(run: TrainingRun) -> dict[str, Any]:
             )
     registry.reset()
     rebuild_missing_learning_states()
+    for v in versions:
+        if v.kind == ModelKind.LNIRT:
+            rebuild_lnirt_states(table, v)
     labels = ", ".join(f"{v.label} AUC {v.metrics.get('auc', float('nan')):.3f}" for v in versions)
     summary = f"{labels}; serving {champion or 'average (no model beat the baselines)'}"
     return {
@@ -316,6 +323,19 @@ def rebuild_missing_learning_states() -> None:
             rebuild_students(student_ids=missing)
     except DatabaseError:
         logger.exception("learning states not rebuilt; the next training tries again")
+
+
+def rebuild_lnirt_states(table: AttemptTable, version: ModelVersion) -> None:
+    """Every student's instant-update rows replayed under the items just published (the worker
+    holds every attempt already); a failure is logged and leaves the models published."""
+    from mlmodels.lnirt import LnirtParams
+    from mlmodels.lnirt_state import write_states
+
+    try:
+        params = LnirtParams.load(artifact_path(version.artifact))
+        write_states(params=params, version_id=version.id, table=table)
+    except DatabaseError:
+        logger.exception("LNIRT states not rebuilt; students' next completions rebuild theirs")
 
 
 class NotEnoughData(Exception):

@@ -53,9 +53,13 @@ def run(args: argparse.Namespace) -> str:
             seed=0,
             dataset=name,
             models=worker_trainers(threads=2, quick=quick, validation=split),
+            # How one more answer moves each model, on the data with learning and forgetting.
+            probes=400 if name.startswith("mofacts") else 0,
         )
         out.append(f"{name} ({len(table)} attempts, split {split}, seed 0)")
         out.append(report.table())
+        if moves := report.moves_table():
+            out.append(moves)
         out.extend(targets(name, report))
         out.append("")
     out.append(small_training_times())

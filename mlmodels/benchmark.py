@@ -149,6 +149,9 @@ class BenchmarkEntry:
     predict_seconds: float
     served: bool = False
     reference: bool = False  # the user+item LR bar, not one of the simple baselines
+    # How one more answer moves the model (evaluation.answer_probes), per probe target:
+    # (target, share rising after a wrong answer, share wrong ≥ right, mean |logit move|).
+    moves: tuple[tuple[str, float, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,20 @@ class BenchmarkReport:
         )
         return "\n".join([title, line(header), *(line(r) for r in rows)])
 
+    def moves_table(self) -> str:
+        """After one more answer (probes at test attempts): how often a wrong answer raises
+        the prediction, how often it predicts at least as high as a right one, and how far
+        one answer moves it (mean |Δ logit|), for the task answered, another task of its
+        topic and a task of another topic."""
+        lines = []
+        for e in self.entries:
+            for target, rises, inverted, move in e.moves:
+                lines.append(
+                    f"  {e.name:<10}{target:<13}rises after wrong {rises:6.1%}   "
+                    f"wrong ≥ right {inverted:6.1%}   |Δ logit| {move:.3f}"
+                )
+        return "\n".join(["One more answer (probes at test attempts):", *lines]) if lines else ""
+
 
 def _json_float(x: float) -> float | None:
     return None if math.isnan(x) else round(float(x), 6)
@@ -252,13 +269,15 @@ def run_benchmark(
     models: Mapping[str, ModelTrainer],
     dataset: str = "",
     baselines: Mapping[str, Baseline] = BASELINES,
+    probes: int = 0,
 ) -> BenchmarkReport:
     """Train every model on the training rows, score models and baselines on the test rows.
 
     `models` maps display names to trainers. The champion is the worker's
     (`evaluation.choose_champion`): among models that beat every simple baseline on AUC, the
     lowest log-loss. If none qualifies the worker serves the topic × difficulty average; the
-    report then marks the simple baseline with the lowest log-loss as served.
+    report then marks the simple baseline with the lowest log-loss as served. With `probes`,
+    each model is also probed at that many test attempts (`evaluation.answer_probes`).
     """
     test_mask = split_mask(table, split=split, seed=seed)
     train_table = table.subset(~test_mask)
@@ -276,7 +295,10 @@ def run_benchmark(
         t1 = time.perf_counter()
         p, lt = trainer.predict(trained, table, test_mask)
         t2 = time.perf_counter()
-        entries.append(_entry(name, "model", y, p, log_t, lt, t1 - t0, t2 - t1))
+        entry = _entry(name, "model", y, p, log_t, lt, t1 - t0, t2 - t1)
+        if probes:
+            entry = replace(entry, moves=_moves(table, test_mask, trainer, trained, probes, seed))
+        entries.append(entry)
     served = choose_champion(entries)
     final = tuple(replace(e, served=k == served) for k, e in enumerate(entries))
     return BenchmarkReport(
@@ -287,6 +309,33 @@ def run_benchmark(
         test_rows=int(test_mask.sum()),
         entries=final,
     )
+
+
+def _moves(
+    table: AttemptTable,
+    test_mask: np.ndarray,
+    trainer: ModelTrainer,
+    trained: Any,
+    n: int,
+    seed: int,
+) -> tuple[tuple[str, float, float, float], ...]:
+    from mlmodels.evaluation import answer_probes
+
+    test = np.flatnonzero(test_mask)
+    rows = np.random.default_rng(seed).choice(test, size=min(n, len(test)), replace=False)
+    out = []
+    for target in ("same task", "same topic", "other topic"):
+        probe = answer_probes(
+            table,
+            lambda t, m: trainer.predict(trained, t, m),
+            rows=rows,
+            target=target,
+            seed=seed,
+        )
+        out.append(
+            (target, probe.rises_after_wrong, probe.wrong_not_below_right, probe.mean_logit_move)
+        )
+    return tuple(out)
 
 
 def _entry(

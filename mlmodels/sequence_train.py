@@ -25,6 +25,7 @@ from mlmodels.sequence_serve import (
     DEFAULT_HISTORY_LEN,
     FORMAT_VERSION,
     NUMERIC_STEP_FEATURES,
+    TARGET_FEATURES,
     SequencePredictor,
     build_inputs,
 )
@@ -171,6 +172,7 @@ def build_model(
     h_diff_in = keras.Input((length,), dtype="int32", name="h_difficulty")
     h_num_in = keras.Input((length, NUMERIC_STEP_FEATURES), dtype="float32", name="h_numeric")
     h_mask_in = keras.Input((length,), dtype="float32", name="h_mask")
+    t_num_in = keras.Input((TARGET_FEATURES,), dtype="float32", name="t_numeric")
 
     # Each dropout layer gets its own seed so the replaced positions are independent.
     def drop(x: Any, k: int, name: str) -> Any:
@@ -208,11 +210,21 @@ def build_model(
         [state, user_emb(user), item_emb(item), topic_emb(topic), diff_emb(diff)]
     )
     hidden = layers.Dense(c.hidden_units, activation="relu", name="hidden")(features)
+    # The evidence on the target's topic and task enters the logit directly with weights kept
+    # ≥ 0: a right answer on the topic can only raise that part, a wrong one only lower it.
+    evidence = layers.Dense(
+        1,
+        use_bias=False,
+        kernel_constraint=keras.constraints.NonNeg(),
+        kernel_initializer="zeros",
+        name="evidence",
+    )(t_num_in)
     logit = layers.Add(name="correct_logit")(
         [
             layers.Dense(1, name="correct")(hidden),
             layers.Flatten()(item_bias(item)),
             layers.Flatten()(user_bias(user)),
+            evidence,
         ]
     )
     p_correct = layers.Activation("sigmoid", name="p_correct")(logit)
@@ -233,6 +245,7 @@ def build_model(
         h_diff_in,
         h_num_in,
         h_mask_in,
+        t_num_in,
     ]
     return keras.Model(inputs, {"p_correct": p_correct, "log_time": log_time}, name="sequence")
 
@@ -597,6 +610,7 @@ def export_arrays(artifacts: SequenceArtifacts) -> dict[str, np.ndarray]:
         "correct_bias": correct_b,
         "time_kernel": time_k,
         "time_bias": time_b,
+        "evidence_kernel": weights("evidence")[0],
         "item_bias": weights("item_bias")[0],
         "user_bias": weights("user_bias")[0],
         "item_time_bias": weights("item_time_bias")[0],

@@ -185,30 +185,39 @@ def lnirt_page_predict(
 
 
 def sequence_predict(loaded: Any, *, user: User, keys: list[tuple[str, str, int]]) -> Any:
-    from mlmodels.sequence_serve import HistoryStep, Target
-
-    history: list[HistoryStep] = []
-    if getattr(user, "pk", None) is not None:
-        length = int(getattr(loaded.model, "history_len", 20))
-        items, correct, log_seconds = attempt_history(user.pk, last=length)
-        history = [
-            HistoryStep(
-                item=i,
-                topic=t,
-                difficulty=d,
-                correct=bool(c),
-                log_seconds=None if math.isnan(s) else s,
-            )
-            for (i, t, d), c, s in zip(items, correct, log_seconds, strict=True)
-        ]
+    """The sequence model from the student's last attempts (one query)."""
     from mlmodels.calibration import calibrate
+    from mlmodels.sequence_serve import Target
 
+    history: list[Any] = []
+    if getattr(user, "pk", None) is not None:
+        # One attempt more than the network reads: its time is the first step's elapsed time.
+        length = int(getattr(loaded.model, "history_len", 20)) + 1
+        history = history_steps(attempt_history(user.pk, last=length))
     targets = [Target(item=i, topic=t, difficulty=d) for i, t, d in keys]
     p, log_s = loaded.model.predict_log(
         user=str(user.pk) if user else "", history=history, targets=targets
     )
     # The median, like LNIRT's: what a student reads as "usually takes".
     return calibrate(loaded.model.calibration, p), np.exp(log_s)
+
+
+def history_steps(attempts: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """(task, topic, difficulty, correct, seconds, answered at) rows → the sequence model's
+    history steps."""
+    from mlmodels.sequence_serve import HistoryStep
+
+    return [
+        HistoryStep(
+            item=str(task),
+            topic=str(topic),
+            difficulty=difficulty_code(difficulty or ""),
+            correct=bool(correct),
+            log_seconds=math.log(seconds) if seconds and seconds > 0 else None,
+            at=answered_at.timestamp() if answered_at is not None else None,
+        )
+        for task, topic, difficulty, correct, seconds, answered_at in attempts
+    ]
 
 
 def learning_predict(
@@ -241,25 +250,27 @@ def learning_predict(
     return p, np.exp(log_s)
 
 
-def attempt_history(
-    student_id: int, *, last: int | None = None
-) -> tuple[list[tuple[str, str, int]], list[float], list[float]]:
-    """The student's completed attempts, oldest first (one query)."""
+def attempt_history(student_id: int, *, last: int | None = None) -> list[tuple[Any, ...]]:
+    """The student's completed attempts, oldest first (one query): (task, topic, difficulty,
+    correct, seconds, answered at) each."""
     from tasks.models import PracticeTask
 
     rows = (
         PracticeTask.objects.filter(student_id=student_id, status="completed")
         .exclude(answered_at=None)
         .order_by("-answered_at", "-id")
-        .values_list("task_id", "task__topic_id", "task__difficulty", "is_correct", "seconds_taken")
+        .values_list(
+            "task_id",
+            "task__topic_id",
+            "task__difficulty",
+            "is_correct",
+            "seconds_taken",
+            "answered_at",
+        )
     )
     if last is not None:
         rows = rows[:last]
-    ordered = list(rows)[::-1]
-    items = [(str(t), str(topic), difficulty_code(d or "")) for t, topic, d, _c, _s in ordered]
-    correct = [1.0 if c else 0.0 for *_rest, c, _s in ordered]
-    log_seconds = [math.log(s) if s and s > 0 else math.nan for *_rest, s in ordered]
-    return items, correct, log_seconds
+    return list(rows)[::-1]
 
 
 def default_prediction() -> Prediction:
@@ -445,6 +456,7 @@ class ClassHistories:
                     "task__difficulty",
                     "is_correct",
                     "seconds_taken",
+                    "answered_at",
                 )
             )
             grouped: dict[int, list[tuple[Any, ...]]] = {pk: [] for pk in self.ids}
@@ -452,16 +464,6 @@ class ClassHistories:
                 grouped[student_id].append(tuple(attempt))
             self._recent[last] = grouped
         return self._recent[last]
-
-
-def _as_arrays(
-    attempts: Sequence[tuple[Any, ...]],
-) -> tuple[list[tuple[str, str, int]], list[float], list[float]]:
-    """(task, topic, difficulty, correct, seconds) rows → attempt_history's three lists."""
-    items = [(str(t), str(topic), difficulty_code(d or "")) for t, topic, d, _c, _s in attempts]
-    correct = [1.0 if c else 0.0 for *_rest, c, _s in attempts]
-    log_seconds = [math.log(s) if s and s > 0 else math.nan for *_rest, s in attempts]
-    return items, correct, log_seconds
 
 
 def _lnirt_class_matrix(
@@ -491,26 +493,13 @@ def _lnirt_class_matrix(
 def _sequence_class_matrix(
     loaded: Any, *, kind: str, students: Sequence[Any], tasks: Sequence[Task], histories: Any
 ) -> np.ndarray:
-    from mlmodels.sequence_serve import HistoryStep, Target
+    from mlmodels.sequence_serve import Target
 
     model = loaded.model
-    recent = histories.recent(int(getattr(model, "history_len", 20)))
+    # As predict_many reads them: one attempt more than the network's steps.
+    recent = histories.recent(int(getattr(model, "history_len", 20)) + 1)
     targets = [Target(item=i, topic=t, difficulty=d) for i, t, d in map(task_key, tasks)]
-    steps = []
-    for student in students:
-        items, correct, log_seconds = _as_arrays(recent.get(student.pk, []))
-        steps.append(
-            [
-                HistoryStep(
-                    item=i,
-                    topic=t,
-                    difficulty=d,
-                    correct=bool(c),
-                    log_seconds=None if math.isnan(s) else s,
-                )
-                for (i, t, d), c, s in zip(items, correct, log_seconds, strict=True)
-            ]
-        )
+    steps = [history_steps(recent.get(student.pk, [])) for student in students]
     # One LSTM pass for the whole class rather than one per student.
     p, _log_s = model.predict_log_many(
         users=[str(s.pk) for s in students], histories=steps, targets=targets

@@ -83,7 +83,7 @@ class OnlineLnirtTrainer:
         first = fit_lnirt(train_table.subset(~val), max_iter=self.max_iter)
         dynamics, p_val = choose_dynamics(first, train_table, val)
         calibration = fit_platt(logit(p_val), y[val])
-        final = fit_lnirt(train_table, max_iter=self.max_iter)
+        final = fit_lnirt(train_table, max_iter=self.max_iter, start=first)
         return Calibrated(replace(final, dynamics=dynamics), calibration)
 
     def predict(

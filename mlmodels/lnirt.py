@@ -386,13 +386,23 @@ def _item_groups(table: AttemptTable) -> _Groups:
 
 
 def fit_lnirt(
-    table: AttemptTable, *, max_iter: int = 300, tol: float = 1e-4, seed: int = 0
+    table: AttemptTable,
+    *,
+    max_iter: int = 300,
+    tol: float = 1e-3,
+    seed: int = 0,
+    start: LnirtParams | None = None,
 ) -> LnirtParams:
     """Fit LNIRT to every row of `table`.
 
     Deterministic (no sampling); `seed` is accepted so every trainer shares one signature.
+    Converged when no item parameter moves more than `tol` in an iteration: at 1e-3 the
+    held-out figures of the shared data agree with 1e-4's to four decimals, in a fifth of the
+    iterations (EM's last steps are slow and change nothing a prediction can see).
     Users and items in the table's vocabularies without rows get the prior mean (0, 0) and their
-    group's pooled parameters.
+    group's pooled parameters. `start`: a fit on part of these attempts (the worker's validation
+    fit) to start from, matched by item, student and topic × difficulty: the EM then only has
+    to move as far as the extra attempts move the optimum.
     """
     del seed
     n_users, n_items = len(table.users), len(table.items)
@@ -430,6 +440,11 @@ def fit_lnirt(
     sigma_p = np.eye(2)
     persons = np.zeros((n_users, 2))
     pcov = np.tile(sigma_p, (n_users, 1, 1))
+    if start is not None:
+        _start_from(start, table, groups, eta, item_has, persons, group_mean)
+        global_mean = start.global_mean.copy()
+        item_sd, group_sd = start.item_sd.copy(), start.group_sd.copy()
+        sigma_p = start.person_cov.copy()
 
     converged = False
     it = 0
@@ -532,6 +547,33 @@ def fit_lnirt(
         converged=converged,
         person_var=np.column_stack([pcov[:, 0, 0], pcov[:, 0, 1], pcov[:, 1, 1]]),
     )
+
+
+def _start_from(
+    start: LnirtParams,
+    table: AttemptTable,
+    groups: _Groups,
+    eta: np.ndarray,
+    item_has: np.ndarray,
+    persons: np.ndarray,
+    group_mean: np.ndarray,
+) -> None:
+    """Fill the starting items, persons and group means in place from an earlier fit."""
+    own = np.column_stack(
+        [np.log(start.a), start.b, start.lam, np.log(start.phi), np.log(start.sigma)]
+    )
+    for i, key in enumerate(table.items):
+        j = start.item_index.get(key)
+        if j is not None and start.item_count[j] > 0 and item_has[i]:
+            eta[i] = own[j]
+    for u, key in enumerate(table.users):
+        j = start.user_index.get(key)
+        if j is not None:
+            persons[u] = (start.theta[j], start.tau[j])
+    for g, (topic, difficulty) in enumerate(zip(groups.topic, groups.difficulty, strict=True)):
+        k = start.group_index.get((table.topics[topic], int(difficulty)))
+        if k is not None:
+            group_mean[g] = start.group_mean[k]
 
 
 def _default_item_vector() -> np.ndarray:

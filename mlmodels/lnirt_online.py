@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from scipy.special import log_ndtr, ndtr
@@ -72,51 +73,85 @@ def new_offset() -> np.ndarray:
 # The kernels: n states at once (a page of targets, or one step of every student in a table)
 
 
-def _student_at(params: LnirtParams, s: np.ndarray, now: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class _Rates:
+    """`Dynamics` as the kernels use them: scalars, or one value per row (`choose_dynamics`
+    runs several settings side by side in one pass)."""
+
+    topic_var: np.ndarray | float
+    task_var: np.ndarray | float
+    topic_speed_var: np.ndarray | float
+    task_speed_var: np.ndarray | float
+    decay: np.ndarray | float  # per second (0: no forgetting)
+    drift: np.ndarray | float  # share of the population variance per second
+
+    @classmethod
+    def of(cls, settings: Sequence[Dynamics], which: np.ndarray | None = None) -> _Rates:
+        def column(f: str) -> np.ndarray | float:
+            values = np.array([getattr(d, f) for d in settings], dtype=np.float64)
+            return float(values[0]) if which is None else values[which]
+
+        half_life = column("half_life_hours")
+        return cls(
+            topic_var=np.square(column("topic_sd")),
+            task_var=np.square(column("task_sd")),
+            topic_speed_var=np.square(column("topic_speed_sd")),
+            task_speed_var=np.square(column("task_speed_sd")),
+            decay=_LN2 / (np.asarray(half_life) * 3600.0),  # an infinite half-life: 0
+            drift=np.asarray(column("drift_per_day")) / 86400.0,
+        )
+
+    def take(self, rows: np.ndarray) -> _Rates:
+        def pick(v: np.ndarray | float) -> np.ndarray | float:
+            return v[rows] if isinstance(v, np.ndarray) and v.ndim else v
+
+        return _Rates(*(pick(getattr(self, f)) for f in _RATE_FIELDS))
+
+
+_RATE_FIELDS = ("topic_var", "task_var", "topic_speed_var", "task_speed_var", "decay", "drift")
+
+
+def _student_at(params: LnirtParams, rates: _Rates, s: np.ndarray, now: np.ndarray) -> np.ndarray:
     """Student states as of `now`: θ's and τ's variances regrown by the drift since the last
     answer, never past the population's."""
-    drift = params.dynamics.drift_per_day
-    if drift <= 0:
-        return s
     out = s.copy()
-    gap_days = np.where(np.isnan(s[:, _AT]), 0.0, np.maximum(now - s[:, _AT], 0.0)) / 86400.0
+    gap = np.where(np.isnan(s[:, _AT]), 0.0, np.maximum(now - s[:, _AT], 0.0))
     c = params.person_cov
     for k, prior in ((_VTH, c[0, 0]), (_VTA, c[1, 1])):
-        grown = s[:, k] + drift * gap_days * prior
+        grown = s[:, k] + rates.drift * gap * prior
         out[:, k] = np.minimum(grown, np.maximum(s[:, k], prior))
     return out
 
 
 def _offsets_at(
-    params: LnirtParams, o: np.ndarray, now: np.ndarray, *, sd: float, speed_sd: float
+    o: np.ndarray, now: np.ndarray, decay: np.ndarray | float, var: Any, speed_var: Any
 ) -> np.ndarray:
-    """Offsets as of `now`: decayed toward their prior N(0, sd²); never practised = the prior."""
-    out = o.copy()
+    """Offsets as of `now`: decayed toward their prior N(0, var); never practised = the prior."""
+    out = np.empty_like(o)
     never = np.isnan(o[:, _OAT])
-    half_life = params.dynamics.half_life_hours
-    if math.isfinite(half_life):
-        gap = np.where(never, 0.0, np.maximum(now - o[:, _OAT], 0.0))
-        keep = np.exp(-_LN2 / (half_life * 3600.0) * gap)
-        keep2 = keep * keep
-        out[:, _AB] *= keep
-        out[:, _SP] *= keep
-        out[:, _VAB] = o[:, _VAB] * keep2 + sd * sd * (1.0 - keep2)
-        out[:, _VSP] = o[:, _VSP] * keep2 + speed_sd * speed_sd * (1.0 - keep2)
-    out[never, _AB] = 0.0
-    out[never, _SP] = 0.0
-    out[never, _VAB] = sd * sd
-    out[never, _VSP] = speed_sd * speed_sd
+    gap = np.where(never, 0.0, np.maximum(now - o[:, _OAT], 0.0))
+    keep = np.where(never, 0.0, np.exp(-decay * gap))
+    keep2 = keep * keep
+    out[:, _AB] = o[:, _AB] * keep
+    out[:, _SP] = o[:, _SP] * keep
+    out[:, _VAB] = np.where(never, 0.0, o[:, _VAB]) * keep2 + var * (1.0 - keep2)
+    out[:, _VSP] = np.where(never, 0.0, o[:, _VSP]) * keep2 + speed_var * (1.0 - keep2)
+    out[:, _OAT] = o[:, _OAT]
     return out
 
 
 def _current(
-    params: LnirtParams, s: np.ndarray, topic: np.ndarray, task: np.ndarray, now: np.ndarray
+    params: LnirtParams,
+    rates: _Rates,
+    s: np.ndarray,
+    topic: np.ndarray,
+    task: np.ndarray,
+    now: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    d = params.dynamics
     return (
-        _student_at(params, s, now),
-        _offsets_at(params, topic, now, sd=d.topic_sd, speed_sd=d.topic_speed_sd),
-        _offsets_at(params, task, now, sd=d.task_sd, speed_sd=d.task_speed_sd),
+        _student_at(params, rates, s, now),
+        _offsets_at(topic, now, rates.decay, rates.topic_var, rates.topic_speed_var),
+        _offsets_at(task, now, rates.decay, rates.task_var, rates.task_speed_var),
     )
 
 
@@ -135,6 +170,7 @@ def _predictive(
 
 def _step(
     params: LnirtParams,
+    rates: _Rates,
     items: ItemBatch,
     s: np.ndarray,
     topic: np.ndarray,
@@ -147,9 +183,8 @@ def _step(
 
     Returns (P(correct) before the answer, predicted log time, student, topic, task states after).
     """
-    s, topic, task = _current(params, s, topic, task, at)
+    s, topic, task = _current(params, rates, s, topic, task, at)
     p, pred_log_t, mu, var = _predictive(items, s, topic, task)
-    s, topic, task = s.copy(), topic.copy(), task.copy()
 
     # Accuracy: moment-matched probit update of the ability u = θ + δ_topic + δ_task.
     sign = 2.0 * correct - 1.0
@@ -226,7 +261,8 @@ def predict_student(
     s = np.tile(base, (n, 1))
     topic = _stack([t for t, _ in offsets], new_offset())
     task = _stack([k for _, k in offsets], new_offset())
-    s, topic, task = _current(params, s, topic, task, np.full(n, float(now)))
+    rates = _Rates.of([params.dynamics])
+    s, topic, task = _current(params, rates, s, topic, task, np.full(n, float(now)))
     p, log_t, _, _ = _predictive(resolve_items(params, items), s, topic, task)
     return p, log_t
 
@@ -246,6 +282,7 @@ def advance(
     s = new_student(params) if student is None else np.asarray(student, dtype=np.float64)
     _, _, s2, t2, k2 = _step(
         params,
+        _Rates.of([params.dynamics]),
         resolve_items(params, [item]),
         s[None, :],
         (new_offset() if topic is None else np.asarray(topic, dtype=np.float64))[None, :],
@@ -277,7 +314,12 @@ class Filtered:
 
 
 def filter_table(params: LnirtParams, table: AttemptTable) -> Filtered:
-    """Run every student's attempts, in time order, through the instant update.
+    """Run every student's attempts, in time order, through the instant update."""
+    return _filter(params, table, _Rates.of([params.dynamics]))
+
+
+def _filter(params: LnirtParams, table: AttemptTable, rates: _Rates) -> Filtered:
+    """`filter_table` with the rates given per row (or as scalars).
 
     Vectorised across students: step k takes every student's k-th attempt at once, so the
     Python loop runs as many times as the longest history, not once per row.
@@ -313,6 +355,7 @@ def filter_table(params: LnirtParams, table: AttemptTable) -> Filtered:
         j, ts, ks, it = user[rows], topic_slot[rows], task_slot[rows], table.item[rows]
         p[rows], log_t[rows], students[j], topics[ts], tasks[ks] = _step(
             params,
+            rates.take(rows),
             _take(per_item, it),
             students[j],
             topics[ts],
@@ -332,6 +375,32 @@ def filter_table(params: LnirtParams, table: AttemptTable) -> Filtered:
         tasks=tasks,
         task_counts=task_counts,
     )
+
+
+def _filter_side_by_side(
+    params: LnirtParams, table: AttemptTable, settings: Sequence[Dynamics], rows: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(P(correct), log seconds) of `rows` under each setting, from one pass over a table that
+    holds one copy of every student per setting (a small table is mostly per-step overhead,
+    paid once instead of once per setting)."""
+    k, n, n_users = len(settings), len(table), len(table.users)
+    copies = np.repeat(np.arange(k), n)
+    stacked = AttemptTable(
+        user=(np.tile(table.user, k) + copies * n_users).astype(np.int64),
+        item=np.tile(table.item, k),
+        topic=np.tile(table.topic, k),
+        difficulty=np.tile(table.difficulty, k),
+        correct=np.tile(table.correct, k),
+        log_seconds=np.tile(table.log_seconds, k),
+        order=np.tile(table.order, k),
+        users=table.users * k,
+        items=table.items,
+        topics=table.topics,
+        item_topic=table.item_topic,
+        item_difficulty=table.item_difficulty,
+    )
+    out = _filter(params, stacked, _Rates.of(settings, copies))
+    return [(out.p[c * n + rows], out.log_t[c * n + rows]) for c in range(k)]
 
 
 def _take(batch: ItemBatch, idx: np.ndarray) -> ItemBatch:
@@ -378,28 +447,34 @@ def choose_dynamics(
 ) -> tuple[Dynamics, np.ndarray]:
     """The dynamics that predict the `val_mask` rows of `table` best with `params` (fitted on
     the other rows): accuracy settings by log-loss, then speed settings by log-time MAE.
-    Returns them and the validation P(correct) under them (for the calibration)."""
+    Returns them and the validation P(correct) under them (for the calibration).
+
+    Each coordinate's candidates run side by side in one pass over the table."""
     from mlmodels.evaluation import log_loss, log_time_mae
 
     rows = np.flatnonzero(val_mask)
     y, lt = table.correct[rows], table.log_seconds[rows]
     cache: dict[Dynamics, tuple[np.ndarray, np.ndarray]] = {}
 
-    def run(d: Dynamics) -> tuple[np.ndarray, np.ndarray]:
-        if d not in cache:
-            out = filter_table(replace(params, dynamics=d), table)
-            cache[d] = (out.p[rows], out.log_t[rows])
-        return cache[d]
+    def run(candidates: list[Dynamics]) -> list[tuple[np.ndarray, np.ndarray]]:
+        new = list(dict.fromkeys(d for d in candidates if d not in cache))
+        if new:
+            cache.update(zip(new, _filter_side_by_side(params, table, new, rows), strict=True))
+        return [cache[d] for d in candidates]
 
-    def loss(d: Dynamics) -> float:
-        return log_loss(y, run(d)[0])
+    def loss(out: tuple[np.ndarray, np.ndarray]) -> float:
+        return log_loss(y, out[0])
 
-    def mae(d: Dynamics) -> float:
-        value = log_time_mae(lt, run(d)[1])
+    def mae(out: tuple[np.ndarray, np.ndarray]) -> float:
+        value = log_time_mae(lt, out[1])
         return value if value == value else 0.0  # no valid time: every setting ties
 
-    best = min((Dynamics(), _START), key=loss)
+    def best_of(candidates: list[Dynamics], score: Any) -> Dynamics:
+        scores = [score(out) for out in run(candidates)]
+        return candidates[int(np.argmin(scores))]
+
+    best = best_of([Dynamics(), _START], loss)
     for grid, score in ((_ACCURACY_GRID, loss), (_SPEED_GRID, mae)):
         for name, values in grid.items():
-            best = min((replace(best, **{name: v}) for v in values), key=score)
-    return best, run(best)[0]
+            best = best_of([replace(best, **{name: v}) for v in values], score)
+    return best, cache[best][0]

@@ -62,6 +62,40 @@ class LnirtTrainer:
         return predict_table(trained, full_table, test_mask, evidence=self.evidence)
 
 
+@dataclass
+class OnlineLnirtTrainer:
+    """LNIRT as the worker publishes it for data with time: fitted on each student's first
+    80 %, the instant update's dynamics (`lnirt_online.choose_dynamics`) and the calibration
+    chosen on their last 20 %, then refitted on everything. Test rows are predicted as serving
+    predicts them: the instant update run over every earlier attempt."""
+
+    name: str = "lnirt"
+    max_iter: int = 300
+
+    def train(self, train_table: AttemptTable, *, seed: int) -> Any:
+        from mlmodels.calibration import IDENTITY, Calibrated, fit_platt, logit, validation_fold
+        from mlmodels.lnirt_online import choose_dynamics
+
+        val = validation_fold(train_table, validation="chronological", seed=seed)
+        y = train_table.correct
+        if val.sum() < 20 or (~val).sum() < 20 or len(np.unique(y[~val])) < 2:
+            return Calibrated(fit_lnirt(train_table, max_iter=self.max_iter), IDENTITY.copy())
+        first = fit_lnirt(train_table.subset(~val), max_iter=self.max_iter)
+        dynamics, p_val = choose_dynamics(first, train_table, val)
+        calibration = fit_platt(logit(p_val), y[val])
+        final = fit_lnirt(train_table, max_iter=self.max_iter, start=first)
+        return Calibrated(replace(final, dynamics=dynamics), calibration)
+
+    def predict(
+        self, trained: Any, full_table: AttemptTable, test_mask: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        from mlmodels.calibration import calibrate
+        from mlmodels.lnirt_online import predict_table as predict_online
+
+        p, log_t = predict_online(trained.model, full_table, test_mask)
+        return calibrate(trained.calibration, p), log_t
+
+
 def worker_trainers(
     *,
     threads: int = 1,
@@ -70,7 +104,8 @@ def worker_trainers(
     validation: str = "chronological",
 ) -> dict[str, ModelTrainer]:
     """Every model kind (or `kinds`) as the worker trains it, each calibrated on a validation
-    fold (calibration.py): LNIRT on each student's last 20 % (then refitted on everything), the
+    fold (calibration.py): LNIRT on each student's last 20 % (with its instant update's
+    dynamics; then refitted on everything), the
     sequence model on its own early-stopping slice (no second fit: its training dominates the
     worker's time), the learning-aware model internally. `validation="random"` draws the folds
     at random instead, for fixed-order tests evaluated with the random split. `quick` trains
@@ -82,7 +117,11 @@ def worker_trainers(
     wanted = kinds or ("lnirt", "sequence", "learning")
     trainers: dict[str, ModelTrainer] = {}
     for kind in wanted:
-        if kind == "lnirt":
+        if kind == "lnirt" and validation == "chronological":
+            trainers[kind] = OnlineLnirtTrainer()
+        elif kind == "lnirt":
+            # Fixed-order tests: a random fold, and the static update from every other
+            # response of the student (there is no "earlier" in time to learn from).
             trainers[kind] = CalibratedTrainer(LnirtTrainer(), refit=True, validation=validation)
         elif kind == "sequence":
             from mlmodels.sequence_train import SequenceTrainer
@@ -110,6 +149,9 @@ class BenchmarkEntry:
     predict_seconds: float
     served: bool = False
     reference: bool = False  # the user+item LR bar, not one of the simple baselines
+    # How one more answer moves the model (evaluation.answer_probes), per probe target:
+    # (target, share rising after a wrong answer, share wrong ≥ right, mean |logit move|).
+    moves: tuple[tuple[str, float, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,6 +230,20 @@ class BenchmarkReport:
         )
         return "\n".join([title, line(header), *(line(r) for r in rows)])
 
+    def moves_table(self) -> str:
+        """After one more answer (probes at test attempts): how often a wrong answer raises
+        the prediction, how often it predicts at least as high as a right one, and how far
+        one answer moves it (mean |Δ logit|), for the task answered, another task of its
+        topic and a task of another topic."""
+        lines = []
+        for e in self.entries:
+            for target, rises, inverted, move in e.moves:
+                lines.append(
+                    f"  {e.name:<10}{target:<13}rises after wrong {rises:6.1%}   "
+                    f"wrong ≥ right {inverted:6.1%}   |Δ logit| {move:.3f}"
+                )
+        return "\n".join(["One more answer (probes at test attempts):", *lines]) if lines else ""
+
 
 def _json_float(x: float) -> float | None:
     return None if math.isnan(x) else round(float(x), 6)
@@ -213,13 +269,15 @@ def run_benchmark(
     models: Mapping[str, ModelTrainer],
     dataset: str = "",
     baselines: Mapping[str, Baseline] = BASELINES,
+    probes: int = 0,
 ) -> BenchmarkReport:
     """Train every model on the training rows, score models and baselines on the test rows.
 
     `models` maps display names to trainers. The champion is the worker's
     (`evaluation.choose_champion`): among models that beat every simple baseline on AUC, the
     lowest log-loss. If none qualifies the worker serves the topic × difficulty average; the
-    report then marks the simple baseline with the lowest log-loss as served.
+    report then marks the simple baseline with the lowest log-loss as served. With `probes`,
+    each model is also probed at that many test attempts (`evaluation.answer_probes`).
     """
     test_mask = split_mask(table, split=split, seed=seed)
     train_table = table.subset(~test_mask)
@@ -237,7 +295,10 @@ def run_benchmark(
         t1 = time.perf_counter()
         p, lt = trainer.predict(trained, table, test_mask)
         t2 = time.perf_counter()
-        entries.append(_entry(name, "model", y, p, log_t, lt, t1 - t0, t2 - t1))
+        entry = _entry(name, "model", y, p, log_t, lt, t1 - t0, t2 - t1)
+        if probes:
+            entry = replace(entry, moves=_moves(table, test_mask, trainer, trained, probes, seed))
+        entries.append(entry)
     served = choose_champion(entries)
     final = tuple(replace(e, served=k == served) for k, e in enumerate(entries))
     return BenchmarkReport(
@@ -248,6 +309,33 @@ def run_benchmark(
         test_rows=int(test_mask.sum()),
         entries=final,
     )
+
+
+def _moves(
+    table: AttemptTable,
+    test_mask: np.ndarray,
+    trainer: ModelTrainer,
+    trained: Any,
+    n: int,
+    seed: int,
+) -> tuple[tuple[str, float, float, float], ...]:
+    from mlmodels.evaluation import answer_probes
+
+    test = np.flatnonzero(test_mask)
+    rows = np.random.default_rng(seed).choice(test, size=min(n, len(test)), replace=False)
+    out = []
+    for target in ("same task", "same topic", "other topic"):
+        probe = answer_probes(
+            table,
+            lambda t, m: trainer.predict(trained, t, m),
+            rows=rows,
+            target=target,
+            seed=seed,
+        )
+        out.append(
+            (target, probe.rises_after_wrong, probe.wrong_not_below_right, probe.mean_logit_move)
+        )
+    return tuple(out)
 
 
 def _entry(

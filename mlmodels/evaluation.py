@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Literal
 
 import numpy as np
 from scipy.optimize import minimize
@@ -361,3 +362,129 @@ def choose_champion(models: dict[str, tuple[float, float]], *, bar: float) -> st
     if not qualified:
         return None
     return min(qualified, key=lambda name: (models[name][1], name))
+
+
+# --------------------------------------------------------------------------------------------
+# How a model moves after one more answer (docs/models.md, "Properties")
+
+PredictRows = Callable[[AttemptTable, np.ndarray], tuple[np.ndarray, np.ndarray]]
+ProbeTarget = Literal["same task", "same topic", "other topic"]
+
+
+@dataclass(frozen=True)
+class AnswerProbe:
+    """One target's P(correct) just before attempt k and just after it, the attempt answered
+    right or wrong (everything else equal: the student's earlier attempts, the moment)."""
+
+    before: np.ndarray
+    after_right: np.ndarray
+    after_wrong: np.ndarray
+
+    @property
+    def rises_after_wrong(self) -> float:
+        """Share of probes where a wrong answer raises the prediction."""
+        return float(np.mean(self.after_wrong > self.before + 1e-9))
+
+    @property
+    def wrong_not_below_right(self) -> float:
+        """Share of probes where the wrong answer predicts at least as well as the right one."""
+        return float(np.mean(self.after_wrong >= self.after_right - 1e-9))
+
+    @property
+    def mean_logit_move(self) -> float:
+        """Mean |logit change| over the two outcomes: how far one answer moves the target."""
+        lb = _logit(self.before)
+        moves = np.abs(_logit(self.after_right) - lb) + np.abs(_logit(self.after_wrong) - lb)
+        return float(np.mean(moves) / 2.0)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=np.float64), _EPS, 1.0 - _EPS)
+    return np.log(p / (1.0 - p))
+
+
+def answer_probes(
+    table: AttemptTable,
+    predict: PredictRows,
+    *,
+    rows: np.ndarray,
+    target: ProbeTarget = "same task",
+    seed: int = 0,
+) -> AnswerProbe:
+    """Probe `predict` (a trainer's `predict` with its model bound) at attempts `rows`.
+
+    For each attempt k, three small histories are built from the student's attempts before k:
+    without k, with k answered right, with k answered wrong; each ends with a target attempt at
+    k's moment, whose prediction is read. The target is k's task, another task of its topic,
+    or a task of another topic (the same one in all three histories). Each probe is its own
+    student code (under the student's name, so models that know the student still do).
+    """
+    rng = np.random.default_rng(seed)
+    rows = np.asarray(rows, dtype=np.int64)
+    chron = table.chronological_index()
+    rank = np.empty(len(table), dtype=np.int64)
+    rank[chron] = np.arange(len(table))
+    first = np.searchsorted(table.user[chron], table.user[rows], side="left")
+    # A student's attempts before k: chron[first : rank[k]].
+    targets = _probe_targets(table, rows, target, rng)
+    out = []
+    for outcome in (None, 1.0, 0.0):
+        parts: list[np.ndarray] = []
+        probe_pos = []
+        total = 0
+        for first_k, k in zip(first, rows, strict=True):
+            segment = chron[first_k : rank[k]]
+            if outcome is not None:
+                segment = np.append(segment, k)
+            parts.append(segment)
+            total += len(segment) + 1
+            probe_pos.append(total - 1)
+        src = np.concatenate([np.append(p, -1) for p in parts])
+        is_probe = src < 0
+        probe_of = np.repeat(np.arange(len(rows)), [len(p) + 1 for p in parts])
+        safe = np.where(is_probe, rows[probe_of], src)
+        correct = table.correct[safe].copy()
+        log_t = table.log_seconds[safe].copy()
+        item = table.item[safe].copy()
+        if outcome is not None:
+            answered = np.zeros(len(src), dtype=bool)
+            answered[np.asarray(probe_pos) - 1] = True
+            correct[answered] = outcome
+        item[is_probe] = targets
+        correct[is_probe] = 0.0
+        log_t[is_probe] = np.nan
+        probes = AttemptTable(
+            user=probe_of.astype(np.int32),
+            item=item,
+            topic=table.item_topic[item].astype(np.int32),
+            difficulty=table.item_difficulty[item].astype(np.int32),
+            correct=correct.astype(np.float32),
+            log_seconds=log_t,
+            order=table.order[safe],
+            users=tuple(table.users[u] for u in table.user[rows]),
+            items=table.items,
+            topics=table.topics,
+            item_topic=table.item_topic,
+            item_difficulty=table.item_difficulty,
+        )
+        p, _ = predict(probes, is_probe)
+        out.append(np.asarray(p, dtype=np.float64))
+    return AnswerProbe(before=out[0], after_right=out[1], after_wrong=out[2])
+
+
+def _probe_targets(
+    table: AttemptTable, rows: np.ndarray, target: ProbeTarget, rng: np.random.Generator
+) -> np.ndarray:
+    own = table.item[rows].astype(np.int64)
+    if target == "same task":
+        return own
+    topic = table.item_topic[own]
+    out = own.copy()
+    for n, (item, t) in enumerate(zip(own, topic, strict=True)):
+        same = table.item_topic == t
+        pool = np.flatnonzero(
+            same & (np.arange(len(same)) != item) if target == "same topic" else ~same
+        )
+        if len(pool):
+            out[n] = rng.choice(pool)
+    return out

@@ -135,14 +135,25 @@ class TrainingTracker(models.Model):
 
 
 class StudentModelState(models.Model):
-    """A student's LNIRT ability θ and speed τ, updated at once after every completed task."""
+    """A student's LNIRT ability θ and speed τ, updated at once after every completed task.
+
+    With the posterior variances and the time of the last answer this is the student part of
+    LNIRT's instant update (`mlmodels.lnirt_online`); the per-topic and per-task parts are
+    `LnirtOffset` rows. A row without `last_attempt_at` predates the instant update: its θ and
+    τ still serve, and the student's next completion rebuilds the state from the history.
+    """
 
     student = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="model_state"
     )
     theta = models.FloatField(default=0.0)
     tau = models.FloatField(default=0.0)
+    theta_var = models.FloatField(default=0.0)
+    theta_tau_cov = models.FloatField(default=0.0)
+    tau_var = models.FloatField(default=0.0)
     attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The version whose items last updated the state (the rows are rebuilt after a training).
     lnirt_version = models.ForeignKey(
         ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -150,6 +161,38 @@ class StudentModelState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student}: θ={self.theta:.2f} τ={self.tau:.2f}"
+
+
+class LnirtOffset(models.Model):
+    """A student's LNIRT ability and speed offset on one topic or one task (instant update,
+    `mlmodels.lnirt_online`): how far that topic (task) sits from the student's overall θ and
+    τ, with its variance, as of the last attempt on it. Forgetting is applied when read."""
+
+    class Scope(models.TextChoices):
+        TOPIC = "topic", "Topic"
+        TASK = "task", "Task"
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lnirt_offsets"
+    )
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    key = models.PositiveBigIntegerField()  # the topic's or the task's id
+    ability = models.FloatField(default=0.0)
+    ability_var = models.FloatField(default=0.0)
+    speed = models.FloatField(default=0.0)
+    speed_var = models.FloatField(default=0.0)
+    attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "scope", "key"], name="lnirt_offset_unique_scope"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.scope} {self.key}: {self.ability:+.2f}"
 
 
 class LearningState(models.Model):

@@ -8,11 +8,18 @@ and reproduces `model(x, training=False)` to ~1e-6 (checked against Keras by a t
 
 Network (mirrored in `sequence_train.build_model`): for a target attempt,
   history  = LSTM over the student's previous `history_len` attempts, left-padded and masked; each
-             step is item ⊕ topic ⊕ difficulty embeddings ⊕ (correct, normalised log time, missing)
+             step is item ⊕ topic ⊕ difficulty embeddings ⊕ (correct, normalised log time,
+             missing, log(1 + hours since the attempt before it))
   features = history ⊕ user embedding ⊕ target item / topic / difficulty embeddings
   hidden   = relu(features @ W + b)
-  logit    = hidden @ w_p + item_bias[item] + user_bias[user]        → P(correct) = sigmoid(logit)
+  evidence = log((successes + 1) / (failures + 1)) among the steps on the target's topic and on
+             the target task (`target_features`)
+  logit    = hidden @ w_p + item_bias[item] + user_bias[user] + evidence @ w_e, w_e ≥ 0
+                                                                   → P(correct) = sigmoid(logit)
   log time = time_mean + time_std · (hidden @ w_t + item_time_bias[item] + user_time_bias[user])
+The evidence term is the part of the logit that must move the right way after an answer: a
+right answer on the topic raises it, a wrong one lowers it (its weights cannot turn negative),
+whatever the LSTM makes of the extra step.
 Index 0 of every vocabulary is the learned "unknown" (trained with id dropout), so an unseen
 student, task, topic or difficulty is an ordinary lookup, never an error.
 """
@@ -29,10 +36,15 @@ import numpy as np
 
 from mlmodels.data import DIFFICULTIES, AttemptTable
 
-FORMAT_VERSION = 1
+# 2: elapsed times per step and the per-target features (files of format 1 still load).
+FORMAT_VERSION = 2
+_READABLE_VERSIONS = (1, 2)
 DEFAULT_HISTORY_LEN = 20
-# Per step: correct (0/1), normalised log time (0 when missing), time-missing flag.
-NUMERIC_STEP_FEATURES = 3
+# Per step: correct (0/1), normalised log time (0 when missing), time-missing flag, log(1 +
+# hours since the student's attempt before it; 0 for their first).
+NUMERIC_STEP_FEATURES = 4
+# Per target, from the steps (`target_features`): the evidence on its topic and on the task.
+TARGET_FEATURES = 2
 # Rows per chunk in the vectorised forward pass: bounds memory (the input projection is
 # rows × history_len × 4·units floats, ~84 MB) while keeping each recurrent matmul big enough that
 # OpenBLAS's threads pay off (measured: 2048-row chunks took 40 % longer on 2 cores).
@@ -74,6 +86,7 @@ class HistoryStep:
     difficulty: int
     correct: bool
     log_seconds: float | None  # natural log of seconds; None when the time is not valid
+    at: float | None = None  # when it was answered, epoch seconds (None: unknown)
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,38 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-x))
 
 
+def log_hours(seconds: Any) -> Any:
+    """log(1 + hours) of elapsed seconds (negative: 0), elementwise."""
+    return np.log1p(np.maximum(np.asarray(seconds, dtype=np.float64), 0.0) / 3600.0)
+
+
+def target_features(
+    *,
+    h_topic: np.ndarray,
+    h_item: np.ndarray,
+    h_correct: np.ndarray,
+    h_valid: np.ndarray,
+    topic: np.ndarray,
+    item: np.ndarray,
+) -> np.ndarray:
+    """The evidence the steps hold on each target, (..., TARGET_FEATURES): log((s + 1) / (f + 1))
+    of the successes s and failures f among the steps on the target's topic, then on the task
+    (LKT's logit of the success rate, with one pseudo-count of each).
+
+    History arrays are (..., history_len) with `h_valid` marking real steps; `topic` and `item`
+    are identity codes (equal means the same topic or task), broadcast against the history's
+    leading shape.
+    """
+    valid = np.asarray(h_valid, dtype=bool)
+    correct = np.asarray(h_correct) > 0.5
+    out = []
+    for same in (valid & (h_topic == topic[..., None]), valid & (h_item == item[..., None])):
+        successes = np.sum(same & correct, axis=-1)
+        failures = np.sum(same & ~correct, axis=-1)
+        out.append(np.log((successes + 1.0) / (failures + 1.0)))
+    return np.stack(out, axis=-1).astype(np.float32)
+
+
 class SequencePredictor:
     """The exported sequence model, evaluated with NumPy in float32 (as Keras computes it; half
     the memory traffic of float64 in the batched table pass)."""
@@ -120,10 +165,22 @@ class SequencePredictor:
         if missing:
             raise SequenceModelError(f"sequence model file lacks {', '.join(missing)}")
         version = int(np.asarray(arrays.get("format_version", -1)))
-        if version != FORMAT_VERSION:
+        if version not in _READABLE_VERSIONS:
             raise SequenceModelError(
                 f"sequence model format {version}, this code reads {FORMAT_VERSION}"
             )
+        # Format 1 had three numbers per step and no evidence term.
+        self.step_features = NUMERIC_STEP_FEATURES if version >= 2 else 3
+        evidence = arrays.get("evidence_kernel") if version >= 2 else None
+        if version >= 2 and evidence is None:
+            raise SequenceModelError("sequence model file lacks evidence_kernel")
+        self._evidence = (
+            np.zeros(TARGET_FEATURES, dtype=np.float32)
+            if evidence is None
+            else np.asarray(evidence, dtype=np.float32).reshape(-1)
+        )
+        if self._evidence.shape != (TARGET_FEATURES,) or not np.all(self._evidence >= 0):
+            raise SequenceModelError("bad evidence weights in sequence model file")
         w = {k: np.asarray(arrays[k], dtype=np.float32) for k in WEIGHT_KEYS}
         self.users: tuple[str, ...] = tuple(str(s) for s in arrays["vocab_users"])
         self.items: tuple[str, ...] = tuple(str(s) for s in arrays["vocab_items"])
@@ -170,13 +227,18 @@ class SequencePredictor:
             w["item_embedding"].shape[1]
             + w["topic_embedding"].shape[1]
             + w["difficulty_embedding"].shape[1]
-            + NUMERIC_STEP_FEATURES
+            + self.step_features
         )
         if w["lstm_kernel"].shape != (step_dim, 4 * units) or w["lstm_bias"].shape != (4 * units,):
             raise SequenceModelError("LSTM weights do not fit the embeddings")
         feature_dim = units + sum(
             w[k].shape[1]
-            for k in ("user_embedding", "item_embedding", "topic_embedding", "difficulty_embedding")
+            for k in (
+                "user_embedding",
+                "item_embedding",
+                "topic_embedding",
+                "difficulty_embedding",
+            )
         )
         hidden = w["hidden_bias"].shape[0]
         if w["hidden_kernel"].shape != (feature_dim, hidden) or any(
@@ -225,7 +287,7 @@ class SequencePredictor:
                 w["item_embedding"][h_item],
                 w["topic_embedding"][h_topic],
                 w["difficulty_embedding"][h_difficulty],
-                np.asarray(h_numeric, dtype=np.float32),
+                np.asarray(h_numeric, dtype=np.float32)[..., : self.step_features],
             ],
             axis=-1,
         )
@@ -260,6 +322,7 @@ class SequencePredictor:
         item: np.ndarray,
         topic: np.ndarray,
         difficulty: np.ndarray,
+        t_numeric: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(logit, standardised log time) per target; `state` may be one row shared by all."""
         w = self._w
@@ -284,6 +347,7 @@ class SequencePredictor:
             + w["correct_bias"][0]
             + w["item_bias"][item, 0]
             + w["user_bias"][user, 0]
+            + np.asarray(t_numeric, dtype=np.float32) @ self._evidence
         )
         z_time = (
             (hidden @ w["time_kernel"])[:, 0]
@@ -313,6 +377,7 @@ class SequencePredictor:
                 inputs["item"][sl],
                 inputs["topic"][sl],
                 inputs["difficulty"][sl],
+                inputs["t_numeric"][sl],
             )
             p[sl] = _sigmoid(logit)
         return p, z
@@ -325,21 +390,14 @@ class SequencePredictor:
     def predict_log(
         self, *, user: str, history: Sequence[HistoryStep], targets: Sequence[Target]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(p_correct, predicted log seconds) for each target; `history` oldest first.
+        """(p_correct, predicted log seconds) for each target; `history` oldest first, its last
+        `history_len` steps are read (one more before them, if given, only for the first
+        step's elapsed time).
 
-        One LSTM pass over the last `history_len` steps is shared by every target.
+        One LSTM pass over the steps is shared by every target.
         """
-        n = len(targets)
-        if n == 0:
-            return np.empty(0), np.empty(0)
-        steps = list(history)[-self.history_len :]
-        state = self._encode_steps(steps)
-        user_idx = np.array([self._user_index.get(user, 0)])
-        item = np.fromiter((self._item_index.get(t.item, 0) for t in targets), np.int64, n)
-        topic = np.fromiter((self._topic_index.get(t.topic, 0) for t in targets), np.int64, n)
-        diff = np.fromiter((_difficulty_code(t.difficulty) for t in targets), np.int64, n)
-        logit, z_time = self.heads(state, user_idx, item, topic, diff)
-        return _sigmoid(logit).astype(np.float64), self.to_log_seconds(z_time)
+        p, log_s = self.predict_log_many(users=[user], histories=[history], targets=targets)
+        return p[0], log_s[0]
 
     def predict(
         self, *, user: str, history: Sequence[HistoryStep], targets: Sequence[Target]
@@ -361,8 +419,8 @@ class SequencePredictor:
     ) -> tuple[np.ndarray, np.ndarray]:
         """`predict_log` for many students at once (a class): (p_correct, predicted log
         seconds), each of shape (students, targets). One LSTM pass over every student's
-        left-padded history (padding is masked, so it equals the one-student path), then one
-        pass of the heads over every student × target."""
+        left-padded history (padding is masked), then one pass of the heads over every
+        student × target."""
         n_users, n = len(users), len(targets)
         if n_users == 0 or n == 0:
             return np.empty((n_users, n)), np.empty((n_users, n))
@@ -372,8 +430,14 @@ class SequencePredictor:
         h_diff = np.zeros((n_users, length), dtype=np.int64)
         numeric = np.zeros((n_users, length, NUMERIC_STEP_FEATURES), dtype=np.float32)
         mask = np.zeros((n_users, length))
+        # Identity codes of the steps' topics and tasks, known to the model or not.
+        names: dict[tuple[int, str], int] = {}
+        same_topic = np.full((n_users, length), -1, dtype=np.int64)
+        same_item = np.full((n_users, length), -1, dtype=np.int64)
         for row, history in enumerate(histories):
-            steps = list(history)[-length:]
+            steps = list(history)[-length - 1 :]
+            before = steps.pop(0) if len(steps) > length else None
+            previous = before.at if before is not None else None
             for j, s in enumerate(steps, start=length - len(steps)):
                 h_item[row, j] = self._item_index.get(s.item, 0)
                 h_topic[row, j] = self._topic_index.get(s.topic, 0)
@@ -384,13 +448,26 @@ class SequencePredictor:
                     numeric[row, j, 1] = (ls - self.time_mean) / self.time_std
                 else:
                     numeric[row, j, 2] = 1.0
+                if s.at is not None and previous is not None:
+                    numeric[row, j, 3] = log_hours(s.at - previous)
+                previous = s.at
                 mask[row, j] = 1.0
+                same_topic[row, j] = names.setdefault((0, s.topic), len(names))
+                same_item[row, j] = names.setdefault((1, s.item), len(names))
         state = self.encode_history(h_item, h_topic, h_diff, numeric, mask)
         user = np.fromiter((self._user_index.get(u, 0) for u in users), np.int64, n_users)
         item = np.fromiter((self._item_index.get(t.item, 0) for t in targets), np.int64, n)
         topic = np.fromiter((self._topic_index.get(t.topic, 0) for t in targets), np.int64, n)
         diff = np.fromiter((_difficulty_code(t.difficulty) for t in targets), np.int64, n)
-        logit, z_time = self._heads_grid(state, user, item, topic, diff)
+        t_numeric = target_features(
+            h_topic=same_topic[:, None, :],
+            h_item=same_item[:, None, :],
+            h_correct=numeric[:, None, :, 0],
+            h_valid=mask[:, None, :] > 0.5,
+            topic=np.array([names.get((0, t.topic), -2) for t in targets])[None, :],
+            item=np.array([names.get((1, t.item), -2) for t in targets])[None, :],
+        )
+        logit, z_time = self._heads_grid(state, user, item, topic, diff, t_numeric)
         p = _sigmoid(logit).astype(np.float64)
         return p, self.to_log_seconds(z_time)
 
@@ -401,6 +478,7 @@ class SequencePredictor:
         item: np.ndarray,
         topic: np.ndarray,
         difficulty: np.ndarray,
+        t_numeric: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """`heads` for every student × every target, shapes (students, targets). The hidden
         layer's input is a concatenation, so its product splits into a per-student and a
@@ -429,6 +507,7 @@ class SequencePredictor:
             + w["correct_bias"][0]
             + w["item_bias"][item, 0][None, :]
             + w["user_bias"][user, 0][:, None]
+            + t_numeric @ self._evidence
         )
         z_time = (
             hidden @ w["time_kernel"][:, 0]
@@ -437,26 +516,6 @@ class SequencePredictor:
             + w["user_time_bias"][user, 0][:, None]
         )
         return logit, z_time
-
-    def _encode_steps(self, steps: Sequence[HistoryStep]) -> np.ndarray:
-        if not steps:
-            return np.zeros((1, self.units), dtype=np.float32)
-        k = len(steps)
-        h_item = np.fromiter((self._item_index.get(s.item, 0) for s in steps), np.int64, k)
-        h_topic = np.fromiter((self._topic_index.get(s.topic, 0) for s in steps), np.int64, k)
-        h_diff = np.fromiter((_difficulty_code(s.difficulty) for s in steps), np.int64, k)
-        numeric = np.zeros((k, NUMERIC_STEP_FEATURES), dtype=np.float32)
-        for j, s in enumerate(steps):
-            numeric[j, 0] = 1.0 if s.correct else 0.0
-            ls = s.log_seconds
-            if ls is not None and math.isfinite(ls):
-                numeric[j, 1] = (ls - self.time_mean) / self.time_std
-            else:
-                numeric[j, 2] = 1.0
-        # No padding is needed for a single row: masked steps would leave the state untouched.
-        return self.encode_history(
-            h_item[None], h_topic[None], h_diff[None], numeric[None], np.ones((1, k))
-        )
 
     # ------------------------------------------------------------------ whole attempt tables
 
@@ -527,14 +586,28 @@ def build_inputs(
     log_t = table.log_seconds
     has_t = ~np.isnan(log_t)
     z_t = np.where(has_t, (np.nan_to_num(log_t) - time_mean) / time_std, 0.0)
+    # Each row's elapsed time since the same student's attempt before it (0 for their first).
+    previous = history_index(table.user, table.order, 1)[:, 0]
+    since = np.where(
+        previous >= 0, log_hours(table.order - table.order[np.maximum(previous, 0)]), 0.0
+    )
     numeric = np.stack(
         [
             np.where(valid, table.correct[safe], 0.0),
             np.where(valid, z_t[safe], 0.0),
             np.where(valid, ~has_t[safe], False).astype(np.float64),
+            np.where(valid, since[safe], 0.0),
         ],
         axis=-1,
     ).astype(np.float32)
+    t_numeric = target_features(
+        h_topic=table.topic[safe],
+        h_item=table.item[safe],
+        h_correct=table.correct[safe],
+        h_valid=valid,
+        topic=table.topic,
+        item=table.item,
+    )
     return {
         "user": user_index[table.user].astype(np.int32),
         "item": item.astype(np.int32),
@@ -545,4 +618,5 @@ def build_inputs(
         "h_difficulty": np.where(valid, diff[safe], 0).astype(np.int32),
         "h_numeric": numeric,
         "h_mask": valid.astype(np.float32),
+        "t_numeric": t_numeric,
     }

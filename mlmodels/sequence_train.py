@@ -25,6 +25,7 @@ from mlmodels.sequence_serve import (
     DEFAULT_HISTORY_LEN,
     FORMAT_VERSION,
     NUMERIC_STEP_FEATURES,
+    TARGET_FEATURES,
     SequencePredictor,
     build_inputs,
 )
@@ -171,6 +172,7 @@ def build_model(
     h_diff_in = keras.Input((length,), dtype="int32", name="h_difficulty")
     h_num_in = keras.Input((length, NUMERIC_STEP_FEATURES), dtype="float32", name="h_numeric")
     h_mask_in = keras.Input((length,), dtype="float32", name="h_mask")
+    t_num_in = keras.Input((TARGET_FEATURES,), dtype="float32", name="t_numeric")
 
     # Each dropout layer gets its own seed so the replaced positions are independent.
     def drop(x: Any, k: int, name: str) -> Any:
@@ -208,11 +210,21 @@ def build_model(
         [state, user_emb(user), item_emb(item), topic_emb(topic), diff_emb(diff)]
     )
     hidden = layers.Dense(c.hidden_units, activation="relu", name="hidden")(features)
+    # The evidence on the target's topic and task enters the logit directly with weights kept
+    # ≥ 0: a right answer on the topic can only raise that part, a wrong one only lower it.
+    evidence = layers.Dense(
+        1,
+        use_bias=False,
+        kernel_constraint=keras.constraints.NonNeg(),
+        kernel_initializer="zeros",
+        name="evidence",
+    )(t_num_in)
     logit = layers.Add(name="correct_logit")(
         [
             layers.Dense(1, name="correct")(hidden),
             layers.Flatten()(item_bias(item)),
             layers.Flatten()(user_bias(user)),
+            evidence,
         ]
     )
     p_correct = layers.Activation("sigmoid", name="p_correct")(logit)
@@ -233,6 +245,7 @@ def build_model(
         h_diff_in,
         h_num_in,
         h_mask_in,
+        t_num_in,
     ]
     return keras.Model(inputs, {"p_correct": p_correct, "log_time": log_time}, name="sequence")
 
@@ -419,9 +432,18 @@ def fit_sequence_model(
     network.build(take(x, train_rows[:1]), take(y, train_rows[:1]), take(w, train_rows[:1]))
     network.load_from(model)
     callbacks: list[Any] = []
-    validation: Any = None
     if n_val:
-        validation = (take(x, val_rows), take(y, val_rows), take(w, val_rows))
+        # Scored by the NumPy forward pass: Keras' own validation step would be traced and
+        # optimised once per worker training (~1 s on a small table) for a few dozen rows.
+        callbacks.append(
+            _NumpyValidation(
+                network,
+                cfg,
+                x=take(x, val_rows),
+                y=take(y, val_rows),
+                w=take(w, val_rows),
+            )
+        )
         callbacks.append(
             keras.callbacks.EarlyStopping(
                 monitor="val_loss", patience=cfg.patience, restore_best_weights=True
@@ -441,7 +463,6 @@ def fit_sequence_model(
         take(x, train_rows),
         take(y, train_rows),
         sample_weight=take(w, train_rows),
-        validation_data=validation,
         epochs=epochs,
         batch_size=_batch_size(len(train_rows), cfg),
         shuffle=True,
@@ -478,6 +499,79 @@ def fit_sequence_model(
         artifacts.validation_y = table.correct[val_rows].astype(np.float64)
     artifacts.seconds = time.perf_counter() - started
     return artifacts
+
+
+_BCE_EPSILON = 1e-7  # Keras' clipping of probabilities in binary cross-entropy
+
+
+class _NumpyValidation(keras.callbacks.Callback):
+    """Puts `val_loss` into each epoch's logs, as Keras' validation step computes it (binary
+    cross-entropy + weighted squared error of log time + the L2 penalties), through the NumPy
+    forward pass of the network's current weights. Runs before EarlyStopping reads it."""
+
+    def __init__(
+        self,
+        network: _CompiledNetwork,
+        config: SequenceConfig,
+        *,
+        x: dict[str, np.ndarray],
+        y: dict[str, np.ndarray],
+        w: dict[str, np.ndarray],
+    ) -> None:
+        super().__init__()
+        self.network = network
+        self.config = config
+        self.x, self.y, self.w = x, y, w
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+        if logs is None:
+            return
+        arrays = _network_arrays(self.network.model, self.config)
+        p, z = SequencePredictor(arrays).forward(self.x)
+        p = np.clip(p, _BCE_EPSILON, 1.0 - _BCE_EPSILON)
+        y = self.y["p_correct"].astype(np.float64)
+        bce = -np.mean(y * np.log(p) + (1.0 - y) * np.log1p(-p))
+        t, wt = self.y["log_time"].astype(np.float64), self.w["log_time"].astype(np.float64)
+        mse = float(np.sum(wt * (z - t) ** 2) / len(t))
+        penalty = self.config.l2 * sum(
+            float(np.sum(np.square(arrays[name], dtype=np.float64)))
+            for name in _REGULARISED_EMBEDDINGS
+        )
+        logs["val_loss"] = float(bce + mse + penalty)
+
+
+# Every embedding carries the L2 penalty (build_model's `embedding`).
+_REGULARISED_EMBEDDINGS = (
+    "user_embedding",
+    "item_embedding",
+    "topic_embedding",
+    "difficulty_embedding",
+    "item_bias",
+    "user_bias",
+    "item_time_bias",
+    "user_time_bias",
+)
+
+
+def _network_arrays(network_model: Any, config: SequenceConfig) -> dict[str, np.ndarray]:
+    """`export_arrays` of a compiled network as it trains (vocabularies stand in as counts:
+    only integer inputs are fed to it)."""
+
+    def size(layer: str) -> int:
+        return int(network_model.get_layer(layer).input_dim) - 1
+
+    return export_arrays(
+        SequenceArtifacts(
+            model=network_model,
+            config=config,
+            users=tuple(map(str, range(size("user_embedding")))),
+            items=tuple(map(str, range(size("item_embedding")))),
+            topics=tuple(map(str, range(size("topic_embedding")))),
+            time_mean=0.0,
+            time_std=1.0,
+            time_residual_std=1.0,
+        )
+    )
 
 
 def _capacity(n_known: int) -> int:
@@ -550,8 +644,8 @@ def _id_dropouts(model: Any) -> list[IdDropout]:
     return [layer for layer in model.layers if isinstance(layer, IdDropout)]
 
 
-# One compiled network per process at a time (a second configuration replaces it);
-# `forget_compiled_networks` drops it (the worker does after each training run).
+# One compiled network per process at a time (a second configuration or capacity replaces it);
+# the worker keeps it from one training run to the next (`training.release_framework_memory`).
 _NETWORKS: dict[tuple[Any, ...], _CompiledNetwork] = {}
 
 
@@ -597,6 +691,7 @@ def export_arrays(artifacts: SequenceArtifacts) -> dict[str, np.ndarray]:
         "correct_bias": correct_b,
         "time_kernel": time_k,
         "time_bias": time_b,
+        "evidence_kernel": weights("evidence")[0],
         "item_bias": weights("item_bias")[0],
         "user_bias": weights("user_bias")[0],
         "item_time_bias": weights("item_time_bias")[0],

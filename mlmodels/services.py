@@ -23,7 +23,6 @@ from mlmodels.data import difficulty_code
 from mlmodels.models import (
     ModelKind,
     ModelVersion,
-    StudentModelState,
     TrainingRun,
     TrainingTracker,
 )
@@ -131,7 +130,7 @@ def model_predictions(kind: str, *, user: User, tasks: Sequence[Task]) -> list[P
     keys = [task_key(t) for t in tasks]
     try:
         if kind == ModelKind.LNIRT:
-            p, seconds = lnirt_predict(loaded, user=user, keys=keys)
+            p, seconds = lnirt_predict(loaded, user=user, tasks=tasks, keys=keys)
         elif kind == ModelKind.SEQUENCE:
             p, seconds = sequence_predict(loaded, user=user, keys=keys)
         else:
@@ -148,62 +147,89 @@ def model_predictions(kind: str, *, user: User, tasks: Sequence[Task]) -> list[P
     ]
 
 
-def lnirt_predict(loaded: Any, *, user: User, keys: list[tuple[str, str, int]]) -> Any:
-    from mlmodels import lnirt
+def lnirt_predict(
+    loaded: Any, *, user: User, tasks: Sequence[Task], keys: list[tuple[str, str, int]]
+) -> Any:
+    """LNIRT with the instant update: the student's state and the page's topic and task
+    offsets (two queries), as of now."""
+    import time
+
+    from mlmodels.lnirt_state import LnirtPage, read_pages
+
+    page = LnirtPage(None, {}, {})
+    if getattr(user, "pk", None) is not None:
+        page = read_pages(
+            student_ids=[user.pk],
+            topic_ids=[t.topic_id for t in tasks],
+            task_ids=[t.pk for t in tasks],
+        )[user.pk]
+    return lnirt_page_predict(
+        loaded, user_key=str(user.pk), page=page, tasks=tasks, keys=keys, now=time.time()
+    )
+
+
+def lnirt_page_predict(
+    loaded: Any,
+    *,
+    user_key: str,
+    page: Any,
+    tasks: Sequence[Task],
+    keys: list[tuple[str, str, int]],
+    now: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Calibrated P(correct) and seconds from one student's rows; a student without a state
+    starts from their fitted ability (or the population's, for a newcomer)."""
+    from mlmodels import lnirt_online
     from mlmodels.calibration import calibrate
 
-    theta, tau = student_ability(loaded, user=user)
-    p, seconds = lnirt.predict(loaded.model, theta=theta, tau=tau, items=keys)
-    return calibrate(loaded.model.calibration, p), seconds
-
-
-def student_ability(loaded: Any, *, user: User) -> tuple[float, float]:
-    """θ, τ: updated at the last completion, else as fitted, else from the history."""
-    from mlmodels import lnirt
-
-    if getattr(user, "pk", None) is None:
-        return 0.0, 0.0
-    state = (
-        StudentModelState.objects.filter(student_id=user.pk, lnirt_version_id=loaded.version.id)
-        .values_list("theta", "tau")
-        .first()
+    model = loaded.model
+    student = page.student
+    if student is None:
+        student = lnirt_online.fitted_student(model, user_key)
+    p, log_t = lnirt_online.predict_student(
+        model,
+        student=student,
+        offsets=[page.for_task(topic_id=t.topic_id, task_id=t.pk) for t in tasks],
+        items=keys,
+        now=now,
     )
-    if state is not None:
-        return state
-    index = loaded.model.user_index.get(str(user.pk))
-    if index is not None:
-        return float(loaded.model.theta[index]), float(loaded.model.tau[index])
-    items, correct, log_seconds = attempt_history(user.pk)
-    if not items:
-        return 0.0, 0.0
-    return lnirt.update_person(loaded.model, items=items, correct=correct, log_seconds=log_seconds)
+    return calibrate(model.calibration, p), np.exp(log_t)
 
 
 def sequence_predict(loaded: Any, *, user: User, keys: list[tuple[str, str, int]]) -> Any:
-    from mlmodels.sequence_serve import HistoryStep, Target
-
-    history: list[HistoryStep] = []
-    if getattr(user, "pk", None) is not None:
-        length = int(getattr(loaded.model, "history_len", 20))
-        items, correct, log_seconds = attempt_history(user.pk, last=length)
-        history = [
-            HistoryStep(
-                item=i,
-                topic=t,
-                difficulty=d,
-                correct=bool(c),
-                log_seconds=None if math.isnan(s) else s,
-            )
-            for (i, t, d), c, s in zip(items, correct, log_seconds, strict=True)
-        ]
+    """The sequence model from the student's last attempts (one query)."""
     from mlmodels.calibration import calibrate
+    from mlmodels.sequence_serve import Target
 
+    history: list[Any] = []
+    if getattr(user, "pk", None) is not None:
+        # One attempt more than the network reads: its time is the first step's elapsed time.
+        length = int(getattr(loaded.model, "history_len", 20)) + 1
+        history = history_steps(attempt_history(user.pk, last=length))
     targets = [Target(item=i, topic=t, difficulty=d) for i, t, d in keys]
     p, log_s = loaded.model.predict_log(
         user=str(user.pk) if user else "", history=history, targets=targets
     )
     # The median, like LNIRT's: what a student reads as "usually takes".
     return calibrate(loaded.model.calibration, p), np.exp(log_s)
+
+
+def history_steps(attempts: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """(task, topic, difficulty, correct, seconds, answered at) rows → the sequence model's
+    history steps."""
+    from mlmodels.sequence_serve import HistoryStep
+
+    return [
+        HistoryStep(
+            item=str(task),
+            topic=str(topic),
+            difficulty=difficulty_code(difficulty or ""),
+            correct=bool(correct),
+            log_seconds=math.log(seconds) if seconds and seconds > 0 else None,
+            at=answered_at.timestamp() if answered_at is not None else None,
+        )
+        for task, topic, difficulty, correct, seconds, answered_at in attempts
+    ]
 
 
 def learning_predict(
@@ -236,25 +262,27 @@ def learning_predict(
     return p, np.exp(log_s)
 
 
-def attempt_history(
-    student_id: int, *, last: int | None = None
-) -> tuple[list[tuple[str, str, int]], list[float], list[float]]:
-    """The student's completed attempts, oldest first (one query)."""
+def attempt_history(student_id: int, *, last: int | None = None) -> list[tuple[Any, ...]]:
+    """The student's completed attempts, oldest first (one query): (task, topic, difficulty,
+    correct, seconds, answered at) each."""
     from tasks.models import PracticeTask
 
     rows = (
         PracticeTask.objects.filter(student_id=student_id, status="completed")
         .exclude(answered_at=None)
         .order_by("-answered_at", "-id")
-        .values_list("task_id", "task__topic_id", "task__difficulty", "is_correct", "seconds_taken")
+        .values_list(
+            "task_id",
+            "task__topic_id",
+            "task__difficulty",
+            "is_correct",
+            "seconds_taken",
+            "answered_at",
+        )
     )
     if last is not None:
         rows = rows[:last]
-    ordered = list(rows)[::-1]
-    items = [(str(t), str(topic), difficulty_code(d or "")) for t, topic, d, _c, _s in ordered]
-    correct = [1.0 if c else 0.0 for *_rest, c, _s in ordered]
-    log_seconds = [math.log(s) if s and s > 0 else math.nan for *_rest, s in ordered]
-    return items, correct, log_seconds
+    return list(rows)[::-1]
 
 
 def default_prediction() -> Prediction:
@@ -440,6 +468,7 @@ class ClassHistories:
                     "task__difficulty",
                     "is_correct",
                     "seconds_taken",
+                    "answered_at",
                 )
             )
             grouped: dict[int, list[tuple[Any, ...]]] = {pk: [] for pk in self.ids}
@@ -448,101 +477,41 @@ class ClassHistories:
             self._recent[last] = grouped
         return self._recent[last]
 
-    def everything(self, student_ids: Sequence[int]) -> dict[int, list[tuple[Any, ...]]]:
-        """{student id: every attempt, oldest first} for a few students (one query)."""
-        from tasks.models import PracticeTask
-
-        grouped: dict[int, list[tuple[Any, ...]]] = {pk: [] for pk in student_ids}
-        rows = (
-            PracticeTask.objects.filter(student_id__in=student_ids, status="completed")
-            .exclude(answered_at=None)
-            .order_by("student_id", "answered_at", "id")
-            .values_list(
-                "student_id",
-                "task_id",
-                "task__topic_id",
-                "task__difficulty",
-                "is_correct",
-                "seconds_taken",
-            )
-        )
-        for student_id, *attempt in rows:
-            grouped[student_id].append(tuple(attempt))
-        return grouped
-
-
-def _as_arrays(
-    attempts: Sequence[tuple[Any, ...]],
-) -> tuple[list[tuple[str, str, int]], list[float], list[float]]:
-    """(task, topic, difficulty, correct, seconds) rows → attempt_history's three lists."""
-    items = [(str(t), str(topic), difficulty_code(d or "")) for t, topic, d, _c, _s in attempts]
-    correct = [1.0 if c else 0.0 for *_rest, c, _s in attempts]
-    log_seconds = [math.log(s) if s and s > 0 else math.nan for *_rest, s in attempts]
-    return items, correct, log_seconds
-
 
 def _lnirt_class_matrix(
     loaded: Any, *, kind: str, students: Sequence[Any], tasks: Sequence[Task], histories: Any
 ) -> np.ndarray:
-    from mlmodels import lnirt
+    """Each student's page path (their state and offsets), the class's rows read at once."""
+    import time
 
-    model = loaded.model
-    stored = dict(
-        (sid, (theta, tau))
-        for sid, theta, tau in StudentModelState.objects.filter(
-            student_id__in=histories.ids, lnirt_version_id=loaded.version.id
-        ).values_list("student_id", "theta", "tau")
+    from mlmodels.lnirt_state import read_pages
+
+    pages = read_pages(
+        student_ids=histories.ids,
+        topic_ids=[t.topic_id for t in tasks],
+        task_ids=[t.pk for t in tasks],
     )
-    abilities: dict[int, tuple[float, float]] = {}
-    missing = []
-    for student in students:
-        if student.pk in stored:
-            abilities[student.pk] = stored[student.pk]
-        elif (index := model.user_index.get(str(student.pk))) is not None:
-            abilities[student.pk] = (float(model.theta[index]), float(model.tau[index]))
-        else:
-            missing.append(student.pk)
-    if missing:
-        for student_id, attempts in histories.everything(missing).items():
-            items, correct, log_seconds = _as_arrays(attempts)
-            abilities[student_id] = (
-                lnirt.update_person(model, items=items, correct=correct, log_seconds=log_seconds)
-                if items
-                else (0.0, 0.0)
-            )
-    theta = np.array([abilities[s.pk][0] for s in students])[:, None]
-    tau = np.array([abilities[s.pk][1] for s in students])[:, None]
-    batch = lnirt.resolve_items(model, [task_key(t) for t in tasks])
-    p, _log_t = lnirt._predict_batch(batch, theta, tau, 0.0)
-    from mlmodels.calibration import calibrate
-
-    # Calibrated as predict_many serves it.
-    return calibrate(model.calibration, np.asarray(p, dtype=np.float64))
+    keys = [task_key(t) for t in tasks]
+    now = time.time()
+    rows = [
+        lnirt_page_predict(
+            loaded, user_key=str(s.pk), page=pages[s.pk], tasks=tasks, keys=keys, now=now
+        )[0]
+        for s in students
+    ]
+    return np.asarray(rows, dtype=np.float64)
 
 
 def _sequence_class_matrix(
     loaded: Any, *, kind: str, students: Sequence[Any], tasks: Sequence[Task], histories: Any
 ) -> np.ndarray:
-    from mlmodels.sequence_serve import HistoryStep, Target
+    from mlmodels.sequence_serve import Target
 
     model = loaded.model
-    recent = histories.recent(int(getattr(model, "history_len", 20)))
+    # As predict_many reads them: one attempt more than the network's steps.
+    recent = histories.recent(int(getattr(model, "history_len", 20)) + 1)
     targets = [Target(item=i, topic=t, difficulty=d) for i, t, d in map(task_key, tasks)]
-    steps = []
-    for student in students:
-        items, correct, log_seconds = _as_arrays(recent.get(student.pk, []))
-        steps.append(
-            [
-                HistoryStep(
-                    item=i,
-                    topic=t,
-                    difficulty=d,
-                    correct=bool(c),
-                    log_seconds=None if math.isnan(s) else s,
-                )
-                for (i, t, d), c, s in zip(items, correct, log_seconds, strict=True)
-            ]
-        )
+    steps = [history_steps(recent.get(student.pk, [])) for student in students]
     # One LSTM pass for the whole class rather than one per student.
     p, _log_s = model.predict_log_many(
         users=[str(s.pk) for s in students], histories=steps, targets=targets
@@ -583,9 +552,9 @@ def record_completion(*, practice_task: PracticeTask) -> None:
     """
     TrainingTracker.count_completion()
     if practice_task is not None:
-        pk, student_id = practice_task.pk, practice_task.student_id
+        pk = practice_task.pk
         transaction.on_commit(lambda: after_completion(practice_task_id=pk), robust=True)
-        transaction.on_commit(lambda: update_student_state(student_id=student_id), robust=True)
+        transaction.on_commit(lambda: update_student_state(practice_task_id=pk), robust=True)
     transaction.on_commit(lambda: request_training(trigger=TrainingRun.Trigger.COMPLETIONS))
 
 
@@ -595,34 +564,22 @@ def after_completion(*, practice_task_id: int) -> None:
     advance_after_completion(practice_task_id=practice_task_id)
 
 
-def update_student_state(*, student_id: int) -> StudentModelState | None:
-    """The instant LNIRT update: the student's (θ, τ) from their full history, items fixed."""
-    from mlmodels import lnirt
+def update_student_state(*, practice_task_id: int) -> None:
+    """The instant LNIRT update: the attempt taken into its student's ability, speed and topic
+    and task offsets (`lnirt_state.advance_after_completion`); never raises (the answer is
+    stored already): a failure is logged, and the next training rebuilds the state."""
+    from mlmodels.lnirt_state import advance_after_completion
     from mlmodels.registry import get_predictor
 
     loaded = get_predictor(ModelKind.LNIRT)
     if loaded is None:
-        return None
-    items, correct, log_seconds = attempt_history(student_id)
-    if not items:
-        return None
+        return
     try:
-        theta, tau = lnirt.update_person(
-            loaded.model, items=items, correct=correct, log_seconds=log_seconds
+        advance_after_completion(
+            params=loaded.model, version_id=loaded.version.id, practice_task_id=practice_task_id
         )
     except Exception:
-        logger.exception("instant LNIRT update failed for student %s", student_id)
-        return None
-    state, _ = StudentModelState.objects.update_or_create(
-        student_id=student_id,
-        defaults={
-            "theta": theta,
-            "tau": tau,
-            "attempts": len(items),
-            "lnirt_version_id": loaded.version.id,
-        },
-    )
-    return state
+        logger.exception("instant LNIRT update failed for practice task %s", practice_task_id)
 
 
 # A running training that has not beaten its heartbeat for this long lost its worker

@@ -142,6 +142,7 @@ def random_inputs(predictor: SequencePredictor, n: int, seed: int) -> dict[str, 
             rng.integers(0, 2, size=(n, length)),
             rng.normal(size=(n, length)),
             rng.integers(0, 2, size=(n, length)),
+            np.log1p(rng.exponential(24.0, size=(n, length))),  # hours since the step before
         ],
         axis=-1,
     ).astype(np.float32)
@@ -155,6 +156,10 @@ def random_inputs(predictor: SequencePredictor, n: int, seed: int) -> dict[str, 
         "h_difficulty": rng.integers(0, 4, size=(n, length)).astype(np.int32),
         "h_numeric": numeric * mask[..., None],
         "h_mask": mask,
+        # The evidence on the target's topic and task: log((s + 1) / (f + 1)).
+        "t_numeric": np.log(
+            (rng.integers(0, 5, size=(n, 2)) + 1.0) / (rng.integers(0, 5, size=(n, 2)) + 1.0)
+        ).astype(np.float32),
     }
 
 
@@ -207,6 +212,7 @@ def test_it_predicts_one_student_like_the_table_path(world: dict) -> None:
             difficulty=int(table.difficulty[r]),
             correct=bool(table.correct[r]),
             log_seconds=None if np.isnan(table.log_seconds[r]) else float(table.log_seconds[r]),
+            at=float(table.order[r]),
         )
         for r in rows[:k]
     ]
@@ -285,6 +291,27 @@ def test_it_rejects_a_broken_or_foreign_file(world: dict, tmp_path: Path) -> Non
         SequencePredictor.load(tmp_path / "mismatched.npz")
     with pytest.raises(FileNotFoundError):
         SequencePredictor.load(tmp_path / "missing.npz")
+    arrays = st.export_arrays(world["artifacts"])
+    arrays["evidence_kernel"] = -np.ones_like(arrays["evidence_kernel"])
+    np.savez(tmp_path / "negative.npz", **arrays)
+    with pytest.raises(SequenceModelError, match="evidence"):
+        SequencePredictor.load(tmp_path / "negative.npz")
+
+
+def test_it_still_reads_a_file_of_the_first_format(world: dict, tmp_path: Path) -> None:
+    """Published before the elapsed times and the evidence term: it serves until the next
+    training replaces it, as this network would with both left out."""
+    arrays = st.export_arrays(world["artifacts"])
+    arrays["lstm_kernel"][-1] = 0.0  # the elapsed time is the last input of a step
+    arrays["evidence_kernel"][:] = 0.0
+    without = SequencePredictor(arrays)
+    old = {**arrays, "lstm_kernel": arrays["lstm_kernel"][:-1], "format_version": np.asarray(1)}
+    del old["evidence_kernel"]
+    np.savez(tmp_path / "old.npz", **old)
+    loaded = SequencePredictor.load(tmp_path / "old.npz")
+    x = random_inputs(world["predictor"], 40, seed=8)
+    np.testing.assert_allclose(loaded.forward(x)[0], without.forward(x)[0], atol=1e-6)
+    assert not np.allclose(loaded.forward(x)[0], world["predictor"].forward(x)[0], atol=1e-3)
 
 
 def test_it_serves_without_importing_tensorflow() -> None:

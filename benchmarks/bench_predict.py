@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 NAME = "predict"
@@ -143,11 +144,24 @@ def measure_in_django(*, repeats: int) -> str:
 
 
 def measure(folder: Path, *, repeats: int) -> str:
-    from mlmodels import lnirt
+    from mlmodels import lnirt, lnirt_online
     from mlmodels.learning import LearningModel, advance_state
     from mlmodels.sequence_serve import HistoryStep, SequencePredictor, Target
 
     params = lnirt.LnirtParams.load(folder / "lnirt.npz")
+    params = replace(params, dynamics=lnirt.Dynamics(0.3, 0.3, 0.1, 0.2, 720.0, 0.02))
+    student = topic = task = None
+    for k in range(50):  # a student's state rows after 50 answers on one topic and task
+        student, topic, task = lnirt_online.advance(
+            params,
+            student=student,
+            topic=topic,
+            task=task,
+            item=("t1", "topic1", 2),
+            correct=k % 3 > 0,
+            log_seconds=4.0,
+            at=1e9 + 60 * k,
+        )
     learned = LearningModel.load(folder / "learning.npz")
     state = None
     for k in range(50):
@@ -176,10 +190,29 @@ def measure(folder: Path, *, repeats: int) -> str:
             timed(lambda: lnirt.predict(params, theta=0.3, tau=0.1, items=items)),
         ),
         (
-            "lnirt instant update, 50 attempts",
+            "lnirt, 20 tasks from states (one call)",
             timed(
-                lambda: lnirt.update_person(
-                    params, items=(items * 3)[:50], correct=[1.0] * 50, log_seconds=[4.0] * 50
+                lambda: lnirt_online.predict_student(
+                    params,
+                    student=student,
+                    offsets=[(topic, task if i % 2 else None) for i in range(20)],
+                    items=items,
+                    now=1e9 + 7200,
+                )
+            ),
+        ),
+        (
+            "lnirt instant update, one answer",
+            timed(
+                lambda: lnirt_online.advance(
+                    params,
+                    student=student,
+                    topic=topic,
+                    task=task,
+                    item=items[1],
+                    correct=False,
+                    log_seconds=4.0,
+                    at=1e9 + 7200,
                 )
             ),
         ),

@@ -12,6 +12,8 @@ is rebuilt from their history at their next completion.
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import math
 from collections.abc import Iterable, Sequence
@@ -235,27 +237,61 @@ def _write_chunk(
         _set_student(state, out.students[c], attempts=int(counts[c]), version_id=version_id)
         states.append(state)
     StudentModelState.objects.bulk_create(states)
-    offsets = []
     wanted = np.zeros(len(table.users), dtype=bool)
     wanted[list(ids.values())] = True
     for scope, keys, values, vocab, per_pair in (
         (Scope.TOPIC, out.topic_keys, out.topics, table.topics, out.topic_counts),
         (Scope.TASK, out.task_keys, out.tasks, table.items, out.task_counts),
     ):
-        for k in np.flatnonzero(wanted[keys[:, 0]]):
-            v = values[k]
-            offsets.append(
-                LnirtOffset(
-                    student_id=int(table.users[keys[k, 0]]),
-                    scope=scope,
-                    key=int(vocab[keys[k, 1]]),
-                    ability=float(v[0]),
-                    ability_var=float(v[1]),
-                    speed=float(v[2]),
-                    speed_var=float(v[3]),
-                    attempts=int(per_pair[k]),
-                    last_attempt_at=_when(float(v[4])),
-                )
-            )
-    LnirtOffset.objects.bulk_create(offsets, batch_size=2000)
+        pick = np.flatnonzero(wanted[keys[:, 0]])
+        _insert_offsets(
+            student=[int(table.users[u]) for u in keys[pick, 0].tolist()],
+            scope=str(scope),
+            key=[int(vocab[k]) for k in keys[pick, 1].tolist()],
+            values=values[pick],
+            attempts=per_pair[pick],
+        )
     return len(ids)
+
+
+def _insert_offsets(
+    *, student: list[int], scope: str, key: list[int], values: np.ndarray, attempts: np.ndarray
+) -> None:
+    """Multi-row INSERTs (PostgreSQL: COPY), no ORM objects: a rebuild after a training writes
+    a row per student × practised topic and task (measured: 73,500 rows took 10.9 s through
+    `bulk_create`)."""
+    from django.db import connection
+
+    from mlmodels.learning_state import db_datetime_texts, skip_commit_flush
+
+    if not len(student):
+        return
+    q = connection.ops.quote_name
+    table = q(LnirtOffset._meta.db_table)
+    names = ("student_id", "scope", "key", *_OFFSET_COLUMNS, "attempts", "last_attempt_at")
+    columns = ", ".join(q(c) for c in names)
+    postgres = connection.vendor == "postgresql"
+    last = db_datetime_texts(np.rint(values[:, 4] * 1e6).astype(np.int64), postgres=postgres)
+    rows = list(
+        zip(
+            student,
+            [scope] * len(student),
+            key,
+            *(values[:, k].tolist() for k in range(4)),
+            attempts.tolist(),
+            last,
+            strict=True,
+        )
+    )
+    with connection.cursor() as cursor:
+        if postgres:
+            skip_commit_flush(cursor)  # a rebuild is safe to repeat
+            text = io.StringIO()
+            csv.writer(text, lineterminator="\n").writerows(rows)
+            text.seek(0)
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", text
+            )
+            return
+        marks = ", ".join(["%s"] * len(names))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)

@@ -56,8 +56,11 @@ lint: $(STAMP)
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# --dist loadgroup: the tests marked xdist_group("…") run on one worker as one unit, scheduled
+# first (the largest groups first); every other test is handed out on its own. The TensorFlow
+# tests form one group, so only one worker imports TensorFlow and traces the model.
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "$(FAST_MARKERS)" -n auto $(PYTEST_ARGS)
+	$(PY) -m pytest -m "$(FAST_MARKERS)" -n auto --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks $(BENCH_ARGS)

@@ -72,6 +72,7 @@ def test_it_agrees_with_predict_many_on_a_trained_lnirt_model() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.xdist_group("tensorflow")  # with the other TensorFlow tests (test_sequence.py)
 def test_it_agrees_with_predict_many_on_a_trained_sequence_model() -> None:
     """The sequence model reads each student's recent history, newest last, as predict_many."""
     data = big_class(students=5, topics=2, per_student=30, seed=3)

@@ -5,11 +5,14 @@ One tiny model is trained once per test run (a few seconds) and shared by the te
 
 from __future__ import annotations
 
+import functools
 import math
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -22,15 +25,31 @@ from mlmodels.sequence_serve import (
     Target,
 )
 
-st = pytest.importorskip("mlmodels.sequence_train")
+if TYPE_CHECKING:
+    from mlmodels.sequence_train import SequenceConfig
 
 REPO = Path(__file__).resolve().parents[2]
 TOPICS = ("kinematics", "forces", "energy", "waves")
 ITEMS_PER_TOPIC = 6
 ATTEMPTS = 36
-SMALL = st.SequenceConfig(
-    user_dim=4, item_dim=8, topic_dim=3, lstm_units=16, hidden_units=16, patience=2
-)
+
+# The tests that load TensorFlow share one pytest-xdist worker (`make test-fast`): it is
+# imported, and the training step traced, once.
+pytestmark = pytest.mark.xdist_group("tensorflow")
+
+
+def sequence_train() -> ModuleType:
+    """The trainer module, imported by the tests that use it (skipped without TensorFlow): at the
+    top of this file it would load TensorFlow (~5 s) in every pytest-xdist worker that collects
+    the suite, not only in the one that runs these tests."""
+    return pytest.importorskip("mlmodels.sequence_train")
+
+
+@functools.cache
+def small_config() -> SequenceConfig:
+    return sequence_train().SequenceConfig(
+        user_dim=4, item_dim=8, topic_dim=3, lstm_units=16, hidden_units=16, patience=2
+    )
 
 
 def simulate(n_students: int, *, seed: int, prefix: str = "s") -> list[AttemptRecord]:
@@ -109,12 +128,13 @@ def static_user_item_logit(train: AttemptTable, test: AttemptTable) -> np.ndarra
 def train_world() -> dict[str, object]:
     """120 students for training (80 % of each one's attempts) and 40 never seen in training.
     Trained once per test run: the session fixture `world` (tests/mlmodels/conftest.py)."""
+    st = sequence_train()
     table = table_from_records(simulate(120, seed=1) + simulate(40, seed=1, prefix="new"))
     cold = np.array([table.users[u].startswith("new") for u in table.user])
     test = split_random(table, seed=0) & ~cold
     train = table.subset(~test & ~cold)
     started = time.process_time()  # CPU time: the shared test machine makes wall time noisy
-    artifacts = st.fit_sequence_model(train, seed=0, epochs=15, threads=1, config=SMALL)
+    artifacts = st.fit_sequence_model(train, seed=0, epochs=15, threads=1, config=small_config())
     return {
         "table": table,
         "cold": cold,
@@ -178,6 +198,7 @@ def test_it_matches_the_keras_forward_pass(world: dict) -> None:
 
 
 def test_it_learns_a_learning_effect_a_static_model_cannot(world: dict) -> None:
+    st = sequence_train()
     table, test, train = world["table"], world["test"], world["train"]
     y = table.correct[test]
     p, _ = st.SequenceTrainer().predict(world["artifacts"], table, test)
@@ -252,6 +273,7 @@ def test_it_never_raises_on_unknown_ids(world: dict) -> None:
 
 
 def test_it_round_trips_through_the_exported_file(world: dict, tmp_path: Path) -> None:
+    st = sequence_train()
     artifacts, predictor = world["artifacts"], world["predictor"]
     path = st.export_weights(artifacts, tmp_path / "models" / "sequence-v1.npz")
     loaded = SequencePredictor.load(path)
@@ -275,6 +297,7 @@ def test_it_round_trips_through_the_exported_file(world: dict, tmp_path: Path) -
 
 
 def test_it_rejects_a_broken_or_foreign_file(world: dict, tmp_path: Path) -> None:
+    st = sequence_train()
     broken = tmp_path / "broken.npz"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(SequenceModelError):
@@ -346,13 +369,14 @@ def test_it_trains_small_tables_in_seconds(world: dict) -> None:
 def test_a_fit_gives_the_same_model_whatever_was_trained_before() -> None:
     """Fits reuse one compiled network (its traced training step): each must start from its own
     fresh state (weights, optimizer, id dropout, shuffling), as a new network would."""
+    st = sequence_train()
     # Vocabularies of the same capacity, so the second and third fits reuse the first's network.
     first_table = table_from_records(simulate(12, seed=5))
     other_table = table_from_records(simulate(14, seed=6, prefix="o"))
 
     def fit(table: AttemptTable, seed: int) -> dict[str, np.ndarray]:
         return st.export_arrays(
-            st.fit_sequence_model(table, seed=seed, epochs=3, threads=1, config=SMALL)
+            st.fit_sequence_model(table, seed=seed, epochs=3, threads=1, config=small_config())
         )
 
     st.forget_compiled_networks()

@@ -4,8 +4,12 @@ what one-student-at-a-time `predict_log` gives."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from mlmodels.sequence_serve import HistoryStep, Target
+
+# Reads the model the session trains (`world`): on the pytest-xdist worker that trained it.
+pytestmark = pytest.mark.xdist_group("tensorflow")
 
 
 def test_it_predicts_a_class_like_one_student_at_a_time(world: dict) -> None:

@@ -16,8 +16,6 @@ import pytest
 
 from mlmodels.data import AttemptTable, read_attempts_csv, split_random, table_from_records
 
-st = pytest.importorskip("mlmodels.sequence_train")
-
 pytestmark = pytest.mark.shared_data
 
 
@@ -57,6 +55,8 @@ def group_statistic(
 
 
 def test_it_beats_the_baselines_on_amsterdam_chess(shared_data_dir: Path) -> None:
+    # Imported here, not at collection: TensorFlow costs every pytest-xdist worker seconds.
+    st = pytest.importorskip("mlmodels.sequence_train")
     table = table_from_records(read_attempts_csv(shared_data_dir / "lnirt_amsterdamchess_long.csv"))
     test = split_random(table, seed=0)
     train, held_out = table.subset(~test), table.subset(test)

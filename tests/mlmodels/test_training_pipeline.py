@@ -24,6 +24,9 @@ from tests.mlmodels.simulated import seed_history
 
 N_STUDENTS, N_TASKS, PER_STUDENT = 40, 24, 24
 
+# On the pytest-xdist worker that runs the other TensorFlow tests (test_sequence.py).
+pytestmark = pytest.mark.xdist_group("tensorflow")
+
 
 @pytest.fixture
 def history(db) -> dict[str, object]:

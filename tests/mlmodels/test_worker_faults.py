@@ -191,6 +191,7 @@ def test_it_keeps_serving_when_the_worker_is_killed_while_publishing(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.xdist_group("tensorflow")  # fits the prepared models: with the other TF tests
 def test_it_degrades_when_a_model_file_is_corrupt_or_missing(client: Client) -> None:
     history = seed_history()
     alice, tasks = history["students"][0], history["tasks"][:4]

@@ -12,9 +12,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# Settings only, no django.setup(): importing every app would cost each of these interpreters a
+# second or more, and the values come from the settings module alone.
 PRINT_SETTINGS = """
-import json, django
-django.setup()
+import json
 from django.conf import settings as s
 print(json.dumps({
     "engine": s.DATABASES["default"]["ENGINE"],

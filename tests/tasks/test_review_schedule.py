@@ -7,10 +7,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from mlmodels import learning_state
@@ -22,13 +24,42 @@ from tasks import services
 from tasks.models import AnswerKind, PracticeTask, Task, Topic
 from tests.mlmodels.learners import simulate
 
-pytestmark = pytest.mark.django_db
+# One pytest-xdist unit (`make test-fast`): the stored population is built once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("review-schedule")]
+
+
+@pytest.fixture(scope="module")
+def stored_population(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict]:
+    """The simulated learners (known forgetting curve) stored as practice history, and the
+    learning-aware model trained on it.
+
+    Built once for the module (~9,000 rows and a fit: most of each test's time when it was built
+    per test), in a transaction rolled back after the module's last test. Each test runs in a
+    savepoint inside it (pytest-django's `db`), so what one test writes is gone before the next.
+    """
+    model_dir = tmp_path_factory.mktemp("review-models")
+    with django_db_blocker.unblock(), override_settings(MODEL_DIR=model_dir):
+        with transaction.atomic():
+            try:
+                yield {**build_population(), "model_dir": model_dir}
+            finally:
+                transaction.set_rollback(True)
 
 
 @pytest.fixture
-def population(db) -> Iterator[dict]:
-    """The simulated learners (known forgetting curve) stored as practice history, and the
-    learning-aware model trained on it and serving."""
+def population(stored_population: dict, db: None, settings: Any) -> Iterator[dict]:
+    """The stored population's model serving in this test."""
+    settings.MODEL_DIR = stored_population["model_dir"]
+    registry.reset()
+    yield stored_population
+    registry.reset()
+
+
+def build_population() -> dict:
+    """The practice history of 100 simulated students over 4 topics, and version 1 of the
+    learning-aware model fitted on it (the worker's code) as the active champion."""
     table = simulate(students=100, topics=4, items_per_topic=5, seed=11)
     topics = {
         name: Topic.objects.create(slug=f"review-{name}", name=f"Review topic {name}")
@@ -72,9 +103,7 @@ def population(db) -> Iterator[dict]:
         is_champion=True,
         metrics={"auc": 0.8, "logloss": 0.5, "beats_baselines": True},
     )
-    registry.reset()
-    yield {"topics": list(topics.values()), "tasks": tasks}
-    registry.reset()  # the version goes with this test's database
+    return {"topics": list(topics.values()), "tasks": tasks}
 
 
 @pytest.fixture

@@ -24,15 +24,20 @@ from tests import sockets
 from tests.daphne import free_port, running_daphne
 from tests.sockets import ask, receive, until_final
 
+# One pytest-xdist unit (`make test-fast`): the module's server is started once.
+pytestmark = pytest.mark.xdist_group("tutor-live-server")
+
 ROOT = Path(__file__).resolve().parents[2]
 FLOW = ("what is quantum coherence", "give me an example", "explain it more simply", "try again")
 
+# One interpreter for migrate and the seeding (each manage.py start costs a second or two).
 SETUP = """\
 import json
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 from tutor.seeding import seed_demo
+call_command("migrate", verbosity=0)
 call_command("createcachetable")
 seed_demo()
 cookies = {}
@@ -95,7 +100,6 @@ def run_tutor_server(data: Path, *, delay: float, static: bool = False) -> Itera
     )
     env.pop("DATABASE_URL", None)  # always a throwaway SQLite file
     server = TutorServer(url=f"http://127.0.0.1:{port}", env=env)
-    server.manage("migrate", "--verbosity", "0")
     if static:  # pages (DEBUG off serves the collected, hashed files)
         server.manage("collectstatic", "--noinput", "--verbosity", "0")
     out = server.manage("shell", "-c", SETUP)

@@ -11,6 +11,9 @@ from tests.tutor.labelled_messages import CALIBRATION_HALF, HARD_CASES, TEST_HAL
 from tutor.lexical import UNKNOWN_WORD_WEIGHT, equations
 from tutor.retrieval import OFFLINE_SPEC, KnowledgeIndex, Passage, offline_index, one_slip_apart
 
+# One pytest-xdist unit (`make test-fast`): the module's index and report are built once.
+pytestmark = pytest.mark.xdist_group("retrieval-quality")
+
 
 @pytest.fixture(scope="module")
 def index() -> KnowledgeIndex:

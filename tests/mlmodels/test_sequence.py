@@ -324,6 +324,7 @@ def test_it_rejects_a_broken_or_foreign_file(world: dict, tmp_path: Path) -> Non
 def test_it_still_reads_a_file_of_the_first_format(world: dict, tmp_path: Path) -> None:
     """Published before the elapsed times and the evidence term: it serves until the next
     training replaces it, as this network would with both left out."""
+    st = sequence_train()
     arrays = st.export_arrays(world["artifacts"])
     arrays["lstm_kernel"][-1] = 0.0  # the elapsed time is the last input of a step
     arrays["evidence_kernel"][:] = 0.0

@@ -612,11 +612,11 @@ def request_training(
     re-delivers it (`redeliver_queued_run`): a trigger never fails because of the queue.
     """
     tracker = TrainingTracker.get()
-    if not force and not training_due(tracker):
-        # Nothing would be queued: a completion costs one read here, not the recovery check.
-        return None
+    # Every trigger frees a run whose worker died, due or not: it must never stay "running".
     if recover_abandoned_run(tracker):
         tracker = TrainingTracker.get()
+    if not force and not training_due(tracker):
+        return None
     with transaction.atomic():
         claimed = TrainingTracker.objects.filter(pk=1, state=TrainingTracker.State.IDLE).update(
             state=TrainingTracker.State.QUEUED

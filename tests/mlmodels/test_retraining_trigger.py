@@ -95,6 +95,24 @@ def test_it_forces_a_run_only_when_none_is_in_flight() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_trigger_that_is_not_due_still_frees_a_run_whose_worker_died() -> None:
+    run = request_training(trigger="admin", force=True)
+    assert run is not None
+    stale = timezone.now() - timedelta(minutes=10)
+    TrainingRun.objects.filter(pk=run.pk).update(
+        state=TrainingRun.State.RUNNING, started_at=stale, heartbeat_at=stale
+    )
+    TrainingTracker.objects.filter(pk=1).update(
+        state=TrainingTracker.State.RUNNING, completed_since_training=0
+    )
+    # A completion's trigger, far from due: the dead run must not stay "running".
+    assert request_training(trigger=TrainingRun.Trigger.COMPLETIONS) is None
+    run.refresh_from_db()
+    assert run.state == TrainingRun.State.ABANDONED
+    assert TrainingTracker.get().state == TrainingTracker.State.IDLE
+
+
+@pytest.mark.django_db(transaction=True)
 def test_it_frees_the_tracker_when_the_worker_died() -> None:
     run = request_training(trigger="admin", force=True)
     assert run is not None

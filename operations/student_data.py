@@ -29,22 +29,36 @@ from operations.models import ErasedStudent, username_digest
 
 logger = logging.getLogger(__name__)
 
-EXPORT_FORMAT = 1
+EXPORT_FORMAT = 2
 ERASED_PREFIX = "erased-"
 # Apps whose rows about a student are exported beside the sections below when installed.
 RELATED_APPS = ("classes",)
+# The tables `export_student` reads by name, each into its own section. With RELATED_APPS and
+# NOT_ABOUT_THE_STUDENT this names every table that points at a user: a test fails when a new
+# one is none of the three, so a new kind of student data can't be left out of the export.
+EXPORTED_TABLES = (
+    "tasks.practicetask",
+    "tutor.chat",
+    "mlmodels.studentmodelstate",
+    "mlmodels.lnirtoffset",
+    "mlmodels.learningstate",
+    "studysmart.preference",
+)
+# Tables that point at a user as staff acting (the admin's log), or Django's own permissions.
+NOT_ABOUT_THE_STUDENT = ("admin.logentry", "auth.permission", "auth.group")
 
 
 def export_student(*, user: User) -> dict[str, Any]:
     """Everything stored about `user`: account, classes, attempts with their predictions,
-    the model's estimate of them, chats with every message, ratings."""
-    from mlmodels.models import StudentModelState
+    the models' estimates of them (the overall state and every per-topic and per-task row the
+    models keep), chats with every message, ratings, preferences."""
+    from studysmart.models import Preference
     from tasks.models import PracticeTask
     from tutor.models import Chat
 
     attempts = PracticeTask.objects.filter(student=user).select_related("task__topic")
     chats = Chat.objects.filter(student=user).prefetch_related("messages")
-    state = StudentModelState.objects.filter(student=user).first()
+    preference = Preference.objects.filter(user=user).first()
     return {
         "format": EXPORT_FORMAT,
         "exported_at": timezone.now().isoformat(),
@@ -60,12 +74,7 @@ def export_student(*, user: User) -> dict[str, Any]:
         },
         "classes": related_rows(user, RELATED_APPS),
         "attempts": [_attempt(a) for a in attempts.order_by("assigned_at", "id")],
-        "predictions": {
-            "student_model": None
-            if state is None
-            else {"ability": state.theta, "speed": state.tau, "attempts": state.attempts},
-            "note": "each attempt carries the prediction frozen when it was assigned",
-        },
+        "predictions": _model_state(user),
         "chats": [_chat(c) for c in chats.order_by("created_at", "id")],
         "ratings": [
             {"chat_id": c.pk, "message_id": m.pk, "value": m.rating}
@@ -73,6 +82,7 @@ def export_student(*, user: User) -> dict[str, Any]:
             for m in c.messages.all()
             if m.rating
         ],
+        "preferences": None if preference is None else {"theme": preference.theme},
     }
 
 
@@ -99,6 +109,70 @@ def _attempt(a: Any) -> dict[str, Any]:
             "alternatives": a.assigned_alternatives,
         },
         "import": {"source": a.source, "key": a.external_key} if a.source else None,
+    }
+
+
+def _model_state(user: User) -> dict[str, Any]:
+    """What the student models hold about `user`: LNIRT's overall ability and speed with their
+    per-topic and per-task offsets, and the learning-aware model's state per scope. Topics and
+    tasks are named by slug (their ids mean nothing outside this database)."""
+    from mlmodels.models import LearningState, LnirtOffset, StudentModelState
+    from tasks.models import Task, Topic
+
+    state = StudentModelState.objects.filter(student=user).first()
+    offsets = list(LnirtOffset.objects.filter(student=user).order_by("scope", "key"))
+    learning = list(LearningState.objects.filter(student=user).order_by("scope", "key"))
+    keys = {(row.scope, row.key) for row in [*offsets, *learning]}
+    topics = dict(
+        Topic.objects.filter(pk__in=[k for s, k in keys if s == "topic"]).values_list("pk", "slug")
+    )
+    tasks = dict(
+        Task.objects.filter(pk__in=[k for s, k in keys if s == "task"]).values_list("pk", "slug")
+    )
+
+    def about(scope: str, key: int) -> dict[str, Any]:
+        if scope == "topic":
+            return {"scope": scope, "topic": topics.get(key)}
+        if scope == "task":
+            return {"scope": scope, "task": tasks.get(key)}
+        return {"scope": scope}
+
+    return {
+        "student_model": None
+        if state is None
+        else {
+            "ability": state.theta,
+            "speed": state.tau,
+            "ability_variance": state.theta_var,
+            "speed_variance": state.tau_var,
+            "ability_speed_covariance": state.theta_tau_cov,
+            "attempts": state.attempts,
+            "last_attempt_at": _iso(state.last_attempt_at),
+        },
+        "offsets": [
+            {
+                **about(o.scope, o.key),
+                "ability": o.ability,
+                "ability_variance": o.ability_var,
+                "speed": o.speed,
+                "speed_variance": o.speed_var,
+                "attempts": o.attempts,
+                "last_attempt_at": _iso(o.last_attempt_at),
+            }
+            for o in offsets
+        ],
+        "learning_state": [
+            {
+                **about(row.scope, row.key),
+                "attempts": row.attempts,
+                "last_attempt_at": _iso(row.last_attempt_at),
+                "chance_after_last_attempt": row.p_after_last,
+                "state": row.values,
+                "state_layout": row.state_version,
+            }
+            for row in learning
+        ],
+        "note": "each attempt carries the prediction frozen when it was assigned",
     }
 
 

@@ -15,9 +15,16 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from mlmodels.models import StudentModelState
+from mlmodels.models import LearningState, LnirtOffset, StudentModelState
 from operations.models import ErasedStudent
-from operations.student_data import erase_student, export_student
+from operations.student_data import (
+    EXPORTED_TABLES,
+    NOT_ABOUT_THE_STUDENT,
+    RELATED_APPS,
+    erase_student,
+    export_student,
+)
+from studysmart.models import Preference
 from tasks.models import PracticeTask
 from tests.tasks.factories import TaskFactory
 from tutor.models import Chat, ChatMessage
@@ -57,6 +64,22 @@ def alice_with_history(alice: User) -> User:
         chat=chat, role="assistant", text="No: g is the same.", intent="problem", rating=-1
     )
     StudentModelState.objects.create(student=alice, theta=0.42, tau=-0.1, attempts=2)
+    task = PracticeTask.objects.filter(student=alice).select_related("task__topic")[0].task
+    LnirtOffset.objects.create(
+        student=alice, scope="topic", key=task.topic_id, ability=-0.31, last_attempt_at=now
+    )
+    LnirtOffset.objects.create(
+        student=alice, scope="task", key=task.pk, ability=0.27, last_attempt_at=now
+    )
+    LearningState.objects.create(
+        student=alice,
+        scope="topic",
+        key=task.topic_id,
+        values=[1.0, 2.0],
+        attempts=2,
+        p_after_last=0.71,
+    )
+    Preference.objects.create(user=alice, theme="dark")
     return alice
 
 
@@ -81,6 +104,15 @@ def test_it_exports_everything_about_a_student_and_nothing_else(
     assert sorted(a["answer"] for a in data["attempts"]) == ["3.5", "4.20815"]
     assert data["attempts"][0]["prediction_at_assignment"]["source"] == "average"
     assert data["predictions"]["student_model"]["ability"] == 0.42
+    task = PracticeTask.objects.filter(student=alice_with_history)[0].task
+    assert {
+        (o["scope"], o.get("topic") or o.get("task"), o["ability"])
+        for o in data["predictions"]["offsets"]
+    } == {("topic", task.topic.slug, -0.31), ("task", task.slug, 0.27)}
+    [learning] = data["predictions"]["learning_state"]
+    assert (learning["topic"], learning["state"]) == (task.topic.slug, [1.0, 2.0])
+    assert learning["chance_after_last_attempt"] == 0.71
+    assert data["preferences"] == {"theme": "dark"}
     assert [c["title"] for c in data["chats"]] == ["Falling with my cat Dinah"]
     assert [m["text"] for m in data["chats"][0]["messages"]] == [
         "Does my cat Dinah fall faster?",
@@ -88,6 +120,28 @@ def test_it_exports_everything_about_a_student_and_nothing_else(
     ]
     assert [r["value"] for r in data["ratings"]] == [-1]
     assert "Bob" not in json.dumps(data)
+
+
+def test_every_table_that_points_at_a_student_is_exported_or_said_not_to_be() -> None:
+    """A new table about a student must join the export (or be named as not about one)."""
+    from django.contrib.auth.models import User as UserModel
+
+    pointing = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if getattr(field, "related_model", None) is UserModel and (
+                getattr(field, "concrete", False) or field.many_to_many
+            ):
+                pointing.add(model._meta.label_lower)
+    covered = {
+        label
+        for label in pointing
+        if label in EXPORTED_TABLES
+        or label in NOT_ABOUT_THE_STUDENT
+        or label.split(".")[0] in RELATED_APPS
+    }
+    assert pointing - covered == set()
+    assert set(EXPORTED_TABLES) <= pointing  # no stale names
 
 
 def test_it_erases_a_student_and_keeps_their_attempts_anonymously(

@@ -122,7 +122,7 @@ def _model_state(user: User) -> dict[str, Any]:
     state = StudentModelState.objects.filter(student=user).first()
     offsets = list(LnirtOffset.objects.filter(student=user).order_by("scope", "key"))
     learning = list(LearningState.objects.filter(student=user).order_by("scope", "key"))
-    keys = {(row.scope, row.key) for row in [*offsets, *learning]}
+    keys = {(o.scope, o.key) for o in offsets} | {(r.scope, r.key) for r in learning}
     topics = dict(
         Topic.objects.filter(pk__in=[k for s, k in keys if s == "topic"]).values_list("pk", "slug")
     )

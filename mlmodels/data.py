@@ -28,6 +28,19 @@ def difficulty_code(difficulty: str | None) -> int:
 
 
 @dataclass(frozen=True)
+class CompletedAttempt:
+    """One completed attempt as the instant updates after a completion take it in."""
+
+    student_id: int
+    task_id: int
+    topic_id: int
+    difficulty: str
+    correct: bool
+    answered_at: datetime
+    seconds: float | None
+
+
+@dataclass(frozen=True)
 class AttemptRecord:
     """One attempt as it comes from the database or a CSV file."""
 

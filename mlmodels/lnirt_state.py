@@ -25,7 +25,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Q
 
-from mlmodels.data import AttemptTable, difficulty_code
+from mlmodels.data import AttemptTable, CompletedAttempt, difficulty_code
 from mlmodels.lnirt import LnirtParams
 from mlmodels.lnirt_online import Filtered, advance, filter_table
 from mlmodels.models import LnirtOffset, StudentModelState
@@ -81,34 +81,18 @@ def read_pages(
     return pages
 
 
-def advance_after_completion(
-    *, params: LnirtParams, version_id: int, practice_task_id: int
+def advance_after_attempt(
+    *, params: LnirtParams, version_id: int, attempt: CompletedAttempt
 ) -> None:
-    """Take one completed attempt into its student's state (a short transaction of its own).
+    """Take one completed attempt into its student's state (a transaction of its own, or a
+    savepoint of the caller's).
 
     A student without a usable state, or an attempt older than the state's last, rebuilds the
     student's rows from their history instead (the update must see attempts in time order).
     """
-    from tasks.models import PracticeTask
-
-    attempt = (
-        PracticeTask.objects.filter(pk=practice_task_id, status="completed")
-        .values_list(
-            "student_id",
-            "task_id",
-            "task__topic_id",
-            "task__difficulty",
-            "is_correct",
-            "answered_at",
-            "seconds_taken",
-        )
-        .first()
-    )
-    if attempt is None:
-        return
-    student_id, task_id, topic_id, difficulty, correct, answered_at, seconds = attempt
-    if answered_at is None:
-        return
+    student_id, task_id, topic_id = attempt.student_id, attempt.task_id, attempt.topic_id
+    difficulty, correct = attempt.difficulty, attempt.correct
+    answered_at, seconds = attempt.answered_at, attempt.seconds
     with transaction.atomic():
         state = StudentModelState.objects.select_for_update().filter(student_id=student_id).first()
         seen = state.last_attempt_at if state is not None else None

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Avg, Case, Count, FloatField, Value, When
 from django.utils import timezone
 
@@ -545,41 +545,99 @@ CLASS_PREDICTORS: dict[str, Any] = {
 def record_completion(*, practice_task: PracticeTask) -> None:
     """Called inside the completion's transaction: count the completion toward retraining.
 
-    The model work happens after the commit, never inside the completion's write transaction:
-    the student's learning-state rows advance by this attempt and LNIRT's θ and τ are updated
-    (no retraining needed for either), then a training is requested if one is due. Each step
-    is robust: a failure is logged and never undoes the completion.
+    The model work happens after the commit, never inside the completion's write transaction
+    (`after_completion`), then a training is requested if one is due.
     """
     TrainingTracker.count_completion()
     if practice_task is not None:
         pk = practice_task.pk
         transaction.on_commit(lambda: after_completion(practice_task_id=pk), robust=True)
-        transaction.on_commit(lambda: update_student_state(practice_task_id=pk), robust=True)
     transaction.on_commit(lambda: request_training(trigger=TrainingRun.Trigger.COMPLETIONS))
 
 
+# What `after_completion` reads of the attempt: `CompletedAttempt`'s fields, in order.
+_COMPLETED_FIELDS = (
+    "student_id",
+    "task_id",
+    "task__topic_id",
+    "task__difficulty",
+    "is_correct",
+    "answered_at",
+    "seconds_taken",
+)
+
+
 def after_completion(*, practice_task_id: int) -> None:
-    from mlmodels.learning_state import advance_after_completion
+    """The student models take in a completed attempt, without a retraining: the
+    learning-aware model's state rows advance by it, and LNIRT's ability and speed with their
+    topic and task offsets (the instant update).
 
-    advance_after_completion(practice_task_id=practice_task_id)
-
-
-def update_student_state(*, practice_task_id: int) -> None:
-    """The instant LNIRT update: the attempt taken into its student's ability, speed and topic
-    and task offsets (`lnirt_state.advance_after_completion`); never raises (the answer is
-    stored already): a failure is logged, and the next training rebuilds the state."""
-    from mlmodels.lnirt_state import advance_after_completion
+    One read of the attempt and one write transaction for both (on SQLite, one turn at the
+    write lock per completion). Each model's part is a savepoint of its own: a failure in one
+    is logged and undoes only that part. A transient database error (SQLite's lock timeout,
+    a dropped connection) is retried once, then logged; the next rebuild or training repairs
+    the state. Never raises: the answer is stored already.
+    """
+    from mlmodels.data import CompletedAttempt
+    from mlmodels.learning_state import advance_after_attempt as advance_learning
+    from mlmodels.lnirt_state import advance_after_attempt as advance_lnirt
     from mlmodels.registry import get_predictor
+    from tasks.models import PracticeTask
 
-    loaded = get_predictor(ModelKind.LNIRT)
-    if loaded is None:
-        return
     try:
-        advance_after_completion(
-            params=loaded.model, version_id=loaded.version.id, practice_task_id=practice_task_id
+        row = (
+            PracticeTask.objects.filter(pk=practice_task_id, status="completed")
+            .values_list(*_COMPLETED_FIELDS)
+            .first()
         )
-    except Exception:
-        logger.exception("instant LNIRT update failed for practice task %s", practice_task_id)
+        lnirt = get_predictor(ModelKind.LNIRT)
+    except DatabaseError:
+        logger.exception(
+            "completed attempt %s not read; the models' state is rebuilt later", practice_task_id
+        )
+        return
+    if row is None or row[5] is None:
+        return
+    attempt = CompletedAttempt(*row)
+
+    def learning() -> None:
+        advance_learning(
+            student_id=attempt.student_id,
+            topic_id=attempt.topic_id,
+            task_id=attempt.task_id,
+            correct=bool(attempt.correct),
+            answered_at=attempt.answered_at,
+            seconds=attempt.seconds,
+        )
+
+    parts = [("learning state update", learning)]
+    if lnirt is not None:
+        parts.append(
+            (
+                "instant LNIRT update",
+                lambda: advance_lnirt(
+                    params=lnirt.model, version_id=lnirt.version.id, attempt=attempt
+                ),
+            )
+        )
+    for attempt_number in (1, 2):
+        try:
+            with transaction.atomic():
+                for name, part in parts:
+                    try:
+                        with transaction.atomic():
+                            part()
+                    except DatabaseError:
+                        raise  # the whole transaction is retried
+                    except Exception:
+                        logger.exception("%s failed for practice task %s", name, practice_task_id)
+            return
+        except DatabaseError:
+            if attempt_number == 2:
+                logger.exception(
+                    "student models' state not advanced for practice task %s; rebuilt later",
+                    practice_task_id,
+                )
 
 
 # A running training that has not beaten its heartbeat for this long lost its worker

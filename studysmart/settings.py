@@ -177,9 +177,10 @@ TEMPLATES = [
 SQLITE_ENGINE = "django.db.backends.sqlite3"
 # Measured under bench_load (docs/architecture.md, "Processes"): WAL + IMMEDIATE + a lock
 # timeout turn thousands of "database is locked" errors under concurrent writers into a handful.
-# Django's own backends, wrapped by django-prometheus to count queries and errors for /metrics.
+# Django's own backends, wrapped by django-prometheus to count queries and errors for /metrics;
+# SQLite's also queues a process's write transactions (studysmart/sqlite_backend/base.py).
 COUNTED_ENGINES = {
-    SQLITE_ENGINE: "django_prometheus.db.backends.sqlite3",
+    SQLITE_ENGINE: "studysmart.sqlite_backend",
     "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
 }
 SQLITE_OPTIONS: dict[str, object] = {

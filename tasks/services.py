@@ -417,14 +417,17 @@ def mark_shown(*, practice_task: PracticeTask) -> PracticeTask:
     """Start the task's clock at its first fetch; later fetches leave it alone.
 
     A conditional UPDATE (… WHERE shown_at IS NULL), so two first fetches at once agree on one
-    time on SQLite and PostgreSQL alike; a single statement needs no explicit transaction.
+    time on SQLite and PostgreSQL alike. It is one statement, but in a transaction all the same:
+    on SQLite a transaction queues for the write lock in turn with the process's other writers
+    (studysmart/sqlite_backend), where a bare statement would wait in SQLite's busy handler.
     """
     if practice_task.shown_at is not None or not practice_task.is_pending:
         return practice_task
     now = timezone.now()
-    updated = PracticeTask.objects.filter(
-        pk=practice_task.pk, shown_at__isnull=True, status__in=PracticeTask.PENDING_STATUSES
-    ).update(shown_at=now, status=PracticeTask.Status.SHOWN)
+    with transaction.atomic():
+        updated = PracticeTask.objects.filter(
+            pk=practice_task.pk, shown_at__isnull=True, status__in=PracticeTask.PENDING_STATUSES
+        ).update(shown_at=now, status=PracticeTask.Status.SHOWN)
     if updated:
         practice_task.shown_at = now
         practice_task.status = PracticeTask.Status.SHOWN

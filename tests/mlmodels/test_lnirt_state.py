@@ -15,7 +15,7 @@ from django.utils import timezone
 from mlmodels import lnirt_state
 from mlmodels.lnirt import LnirtParams
 from mlmodels.lnirt_online import filter_table
-from mlmodels.models import LnirtOffset, ModelVersion, StudentModelState
+from mlmodels.models import LearningState, LnirtOffset, ModelVersion, StudentModelState
 from mlmodels.registry import artifact_path, get_predictor, registry
 from mlmodels.services import model_predictions
 from mlmodels.training import attempts_table, fit_and_export, rebuild_lnirt_states
@@ -180,4 +180,24 @@ def test_it_never_undoes_a_completion_when_the_update_fails(
     item = answer(student, task, correct=True, capture=django_capture_on_commit_callbacks)
     item.refresh_from_db()
     assert item.status == PracticeTask.Status.COMPLETED and item.is_correct is True
+    assert "instant LNIRT update failed" in caplog.text
+
+
+def test_one_models_failed_update_leaves_the_others(
+    served, django_capture_on_commit_callbacks, monkeypatch, caplog
+) -> None:
+    """Both instant updates share one write transaction after the commit, each in a savepoint:
+    LNIRT's failure must not roll back the learning-aware state's advance."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("state store unavailable")
+
+    monkeypatch.setattr(lnirt_state, "advance", broken)
+    student, task = served["students"][8], served["tasks"][1]
+    item = answer(student, task, correct=False, capture=django_capture_on_commit_callbacks)
+    row = LearningState.objects.get(student=student, scope="task", key=task.pk)
+    assert row.last_attempt_at == PracticeTask.objects.get(pk=item.pk).answered_at
+    assert (
+        row.attempts == PracticeTask.objects.completed().filter(student=student, task=task).count()
+    )
     assert "instant LNIRT update failed" in caplog.text

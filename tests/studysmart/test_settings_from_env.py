@@ -76,7 +76,7 @@ def settings_for(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
 
 def test_it_uses_embedded_defaults_without_variables(tmp_path: Path) -> None:
     s = settings_for(BASE_ENV, tmp_path)
-    assert s["engine"] == "django_prometheus.db.backends.sqlite3"
+    assert s["engine"] == "studysmart.sqlite_backend"
     assert s["layer"] == "channels.layers.InMemoryChannelLayer"
     assert s["broker"] == "orm"
     assert s["debug"] is False

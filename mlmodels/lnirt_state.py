@@ -66,19 +66,50 @@ def read_pages(
     *, student_ids: Sequence[int], topic_ids: Iterable[int], task_ids: Iterable[int]
 ) -> dict[int, LnirtPage]:
     """The rows of these students for these topics and tasks: two queries, whoever asks (one
-    student's page, or a class)."""
+    student's page, or a class), read as plain columns."""
     students = {
-        row.student_id: student_vector(row)
-        for row in StudentModelState.objects.filter(student_id__in=student_ids)
+        sid: _state_vector(theta, tau, theta_var, cov, tau_var, at)
+        for sid, theta, tau, theta_var, cov, tau_var, at in StudentModelState.objects.filter(
+            student_id__in=student_ids
+        ).values_list(*_STATE_COLUMNS)
     }
     pages = {sid: LnirtPage(students.get(sid), {}, {}) for sid in student_ids}
-    offsets = LnirtOffset.objects.filter(student_id__in=student_ids).filter(
-        Q(scope=Scope.TOPIC, key__in=set(topic_ids)) | Q(scope=Scope.TASK, key__in=set(task_ids))
-    )
-    for row in offsets:
-        page = pages[row.student_id]
-        (page.topics if row.scope == Scope.TOPIC else page.tasks)[row.key] = offset_vector(row)
+    topics, tasks = set(topic_ids), set(task_ids)
+    offsets = LnirtOffset.objects.filter(student_id__in=student_ids)
+    if len(pages) > 1:
+        offsets = offsets.filter(
+            Q(scope=Scope.TOPIC, key__in=topics) | Q(scope=Scope.TASK, key__in=tasks)
+        )
+    # One student has at most a row per topic and per task of the bank: reading them all costs
+    # less than putting an assignment's ~150 candidate ids into the query (measured: ~1 ms
+    # against ~2.9 ms with the ids and model instances).
+    for sid, scope, key, ability, ability_var, speed, speed_var, at in offsets.values_list(
+        "student_id", "scope", "key", *_OFFSET_COLUMNS, "last_attempt_at"
+    ):
+        wanted, found = (
+            (topics, pages[sid].topics) if scope == Scope.TOPIC else (tasks, pages[sid].tasks)
+        )
+        if key in wanted:
+            found[key] = np.array([ability, ability_var, speed, speed_var, at.timestamp()])
     return pages
+
+
+_STATE_COLUMNS = (
+    "student_id",
+    "theta",
+    "tau",
+    "theta_var",
+    "theta_tau_cov",
+    "tau_var",
+    "last_attempt_at",
+)
+
+
+def _state_vector(
+    theta: float, tau: float, theta_var: float, cov: float, tau_var: float, at: datetime | None
+) -> np.ndarray:
+    """`student_vector` of a row read as columns."""
+    return np.array([theta, tau, theta_var, cov, tau_var, at.timestamp() if at else math.nan])
 
 
 def advance_after_attempt(

@@ -58,7 +58,11 @@ class Prediction:
 
 
 def predict_many(
-    *, user: User, tasks: Sequence[Task], with_alternatives: bool = False
+    *,
+    user: User,
+    tasks: Sequence[Task],
+    with_alternatives: bool = False,
+    served: Sequence[Prediction] | None = None,
 ) -> list[Prediction]:
     """Predict (P(correct), expected seconds) for one student and a batch of tasks.
 
@@ -67,6 +71,9 @@ def predict_many(
     A source that cannot answer (no version, file missing or corrupt, any error) is skipped, so
     an unknown student, topic, difficulty or task never raises. Kinds that did not qualify are
     computed only as the alternatives stored at assignment.
+
+    `served`: these tasks' served predictions, made a moment ago (an assignment's choice);
+    with alternatives, the champion's are taken from them rather than computed again.
     """
     if not tasks:
         return []
@@ -83,8 +90,14 @@ def predict_many(
         "default": [default_prediction() for _ in tasks],
     }
     if with_alternatives:
+        reuse = served_kinds[0] if served_kinds and served is not None else None
+        if reuse is not None and not all(p.source == reuse for p in served or ()):
+            reuse = None  # a fallback served some: the champion's column is not all there
         for kind in models:
-            per_source[kind] = model_predictions(kind, user=user, tasks=tasks)
+            if kind == reuse and served is not None:
+                per_source[kind] = list(served)
+            else:
+                per_source[kind] = model_predictions(kind, user=user, tasks=tasks)
     else:
         # Served only: a fallback kind is asked only about the tasks the kinds before it could
         # not answer (usually none), so a page costs one model, not every qualified one.

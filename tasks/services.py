@@ -168,8 +168,14 @@ def assign_practice_tasks(
         )
         # The candidates were read without their text; the picks are read whole, once.
         whole = Task.objects.select_related("topic").in_bulk([task.pk for task, _ in picks])
-        chosen = [whole[task.pk] for task, _ in picks if task.pk in whole]
-        frozen = predict_many(user=student, tasks=chosen, with_alternatives=True)
+        kept = [(whole[task.pk], p) for task, p in picks if task.pk in whole]
+        chosen = [task for task, _ in kept]
+        frozen = predict_many(
+            user=student,
+            tasks=chosen,
+            with_alternatives=True,
+            served=[p for _, p in kept],
+        )
         with timed_transaction("lock"):
             lock_student(student)
             # Re-check under the lock: a task assigned since the candidates were read means

@@ -64,3 +64,27 @@ def test_alternatives_ask_every_kind_about_every_task(kinds: Kinds) -> None:
     assert served[0].source == "lnirt"
     assert "learning" not in {a.source for a in served[0].alternatives}
     assert {a.source for a in served[1].alternatives} >= {"lnirt", "sequence", "default"}
+
+
+def test_alternatives_take_the_champions_answers_from_the_choice_just_made(
+    kinds: Kinds,
+) -> None:
+    tasks = [TaskFactory() for _ in range(3)]
+    student = UserFactory()
+    chosen = services.predict_many(user=student, tasks=tasks)
+    kinds.asked.clear()
+    frozen = services.predict_many(user=student, tasks=tasks, with_alternatives=True, served=chosen)
+    assert "learning" not in {kind for kind, _ in kinds.asked}
+    assert {kind for kind, _ in kinds.asked} == set(services.ModelKind.values) - {"learning"}
+    assert [p.source for p in frozen] == ["learning"] * 3
+    assert {a.source for a in frozen[0].alternatives} >= {"lnirt", "sequence", "default"}
+
+
+def test_a_choice_partly_served_by_a_fallback_asks_the_champion_again(kinds: Kinds) -> None:
+    tasks = [TaskFactory() for _ in range(2)]
+    kinds.unknown = {tasks[0].pk}
+    student = UserFactory()
+    chosen = services.predict_many(user=student, tasks=tasks)
+    kinds.asked.clear()
+    services.predict_many(user=student, tasks=tasks, with_alternatives=True, served=chosen)
+    assert ("learning", [t.pk for t in tasks]) in kinds.asked

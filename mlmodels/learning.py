@@ -729,12 +729,15 @@ def _fit_logistic(
     weights kept to `signs`: Lawson and Hanson's active-set method, each subproblem (the
     weights held at 0 left out) solved by scikit-learn's Newton–Cholesky solver.
 
-    From a feasible point, each round solves with the held columns left out; a solution that
-    breaks a sign is cut back along the segment to where the first weight reaches 0 (the loss
-    still falls: it is convex), which is then held; a feasible one releases every held weight
-    whose gradient points into the allowed side. Each round lowers the loss, so no set of held
-    columns comes back and the loop ends at the constrained optimum (the KKT conditions, to the
-    solver's tolerance). Rounds start from the previous one's solution (a Newton step or two).
+    From a feasible point, each round solves with the held columns left out. A feasible
+    solution releases every held weight whose gradient points into its allowed side; when none
+    does, that is the constrained optimum (the KKT conditions, to the solver's tolerance). A
+    solution that breaks signs holds the broken weights at 0 together (usually they belong
+    there, and a round each would cost a solve each); should that lead back to a held set met
+    before, the round instead cuts back along the segment from the last point to where the first
+    weight reaches its bound and holds that one (Lawson and Hanson's step: the loss falls, as it
+    is convex, so this cannot cycle). Rounds start from the last one's solution (a Newton step
+    or two).
     """
     n, k = dense.shape
     m = n_effects if codes is not None else 0
@@ -757,9 +760,6 @@ def _fit_logistic(
         broken = ~held & ((z.weights < lower) | (z.weights > upper))
         if broken.any():
             if (held | broken).tobytes() not in seen:
-                # Usually the broken weights belong at 0 together: hold them all (a round
-                # each would cost a solve each); a held set met before falls back to
-                # Lawson and Hanson's cut below, which cannot cycle.
                 x = _Logistic(np.where(broken, 0.0, z.weights), z.effects, z.intercept)
                 held |= broken
                 continue
@@ -787,9 +787,8 @@ def _fit_logistic(
 
 
 # A held weight is released when moving it into its allowed side lowers the mean log-loss
-# faster than this, per standard deviation of its feature: ten times the inner solver's
-# tolerance, so a round is not spent on what that solver's own error could explain (released
-# below it, the weight came back to 0 the next round), and the loss it leaves is ~1e-6.
+# faster than this per standard deviation of its feature: the inner solver's own tolerance.
+# (At 1e-3 the loop stopped early on the practice log, at a different solution.)
 _KKT_TOL = 1e-4
 
 

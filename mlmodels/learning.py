@@ -21,6 +21,7 @@ imports scikit-learn lazily, in the worker.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -131,6 +132,25 @@ def _scope_feature_names(scope: str) -> list[str]:
 FEATURE_NAMES: tuple[str, ...] = tuple(n for scope in SCOPES for n in _scope_feature_names(scope))
 # Feature groups that only the time model uses (the accuracy model leaves them out).
 TIME_ONLY = ("mean_log_time", "last_log_time")
+# The topic's features in the accuracy model: those that, with the weights' signs
+# (`weight_signs`), a wrong answer lowers or leaves alone whatever the history, and a right one
+# raises more than a wrong one: failure counts, the time-decayed success rate, and the
+# attempt-decayed successes (each later answer discounts them, so a wrong one erodes the credit
+# of earlier successes). Not in it (the time model keeps them): what moves with any attempt,
+# right or wrong (practised at all, recency, days, spacing; on the practice log they made a
+# wrong answer raise the topic's other tasks in 98 % of probes), the success counts a wrong
+# answer leaves untouched, and the attempt-decayed failures and rate (after a run of failures
+# one more lowers the one and raises the other: the decay forgets more than a failure adds).
+# So a wrong answer never lifts a topic's tasks above where the student's other topics go
+# (docs/models.md, "Signs").
+# (By `base_name`: "failures" is the raw count and the time-decayed one, "logit_rate" the
+# time-decayed rate.)
+TOPIC_EVIDENCE = frozenset({"log1p_failures", "failures", "logit_rate", "decayed_successes"})
+
+
+def base_name(short: str) -> str:
+    """A feature's name without its scope and half-life: "successes_h48" -> "successes"."""
+    return short.rsplit("_h", 1)[0] if re.fullmatch(r".+_h[\d.]+", short) else short
 
 
 def scope_features(
@@ -400,8 +420,8 @@ def final_states(
 
 
 def feature_columns(*, half_life_index: int, for_time: bool) -> np.ndarray:
-    """Indices into FEATURE_NAMES of one model's features: one half-life, time-only columns for
-    the time model only."""
+    """Indices into FEATURE_NAMES of one model's features: one half-life, time-only columns and
+    the topic's practice columns for the time model only."""
     keep_h = f"_h{HALF_LIVES_HOURS[half_life_index]:g}"
     cols = []
     for k, name in enumerate(FEATURE_NAMES):
@@ -409,6 +429,8 @@ def feature_columns(*, half_life_index: int, for_time: bool) -> np.ndarray:
         if "_h" in short and not short.endswith(keep_h):
             continue
         if short in TIME_ONLY and not for_time:
+            continue
+        if name.startswith("topic:") and not for_time and base_name(short) not in TOPIC_EVIDENCE:
             continue
         cols.append(k)
     return np.asarray(cols, dtype=np.int64)
@@ -610,45 +632,223 @@ def _difficulty(value: Any) -> int:
 
 
 # --------------------------------------------------------------------------------------------
-# Fitting (worker only: scikit-learn is imported here, never at serving time)
+# Fitting (worker only: SciPy and scikit-learn are imported here, never at serving time)
 
-# L2 strengths: sklearn's C for the logistic regression, alpha for the ridge on log time.
+# L2 strengths: C as scikit-learn's (the log-loss summed over rows plus ½|w|², the intercept not
+# penalised) for the logistic regression, alpha for the ridge on log time.
 LOGISTIC_C = 0.5
 RIDGE_ALPHA = 5.0
+
+# Sign constraints on the accuracy model's history weights (docs/models.md, "Signs"): a success
+# count or success rate never lowers the chance, a failure count never raises it. Each feature
+# moves one way with one more success and the other way with one more failure, so with these
+# signs a right answer predicts at least what a wrong one does, in every scope and whatever the
+# history. Unconstrained, the correlated counts took weights of both signs (a failure count up,
+# offset by another down) and on real data a wrong answer could end above a right one.
+# Practice itself (never practised, recency, days, spacing) is free to go either way.
+_SUCCESS_FEATURES = frozenset({"log1p_successes", "decayed_successes", "successes"})
+_SUCCESS_FEATURES |= {"logit_decayed_rate", "logit_rate"}
+_FAILURE_FEATURES = frozenset({"log1p_failures", "decayed_failures", "failures"})
+
+
+def weight_signs(columns: np.ndarray) -> np.ndarray:
+    """Per column of FEATURE_NAMES: +1 where the accuracy weight must be ≥ 0, −1 where ≤ 0,
+    0 where it is free."""
+    out = np.zeros(len(columns), dtype=np.int8)
+    for k, column in enumerate(np.asarray(columns).tolist()):
+        base = base_name(FEATURE_NAMES[column].split(":", 1)[1])
+        out[k] = 1 if base in _SUCCESS_FEATURES else -1 if base in _FAILURE_FEATURES else 0
+    return out
 
 
 @dataclass
 class _Design:
+    """Standardised history features beside student, task, topic and difficulty effects."""
+
     dense_mean: np.ndarray
     dense_scale: np.ndarray
     n_users: int
     n_items: int
     n_topics: int
 
+    @property
+    def n_effects(self) -> int:
+        return self.n_users + self.n_items + self.n_topics + 4
+
+    def dense(self, x: np.ndarray) -> np.ndarray:
+        return (x - self.dense_mean) / self.dense_scale
+
+    def effect_codes(self, table: AttemptTable, rows: np.ndarray) -> np.ndarray:
+        """(rows, 4): each row's student, task, topic and difficulty, as indices into the
+        effects (one block after the other)."""
+        offsets = np.cumsum([0, self.n_users, self.n_items, self.n_topics])
+        return np.column_stack(
+            [
+                table.user[rows].astype(np.int64) + offsets[0],
+                table.item[rows].astype(np.int64) + offsets[1],
+                table.topic[rows].astype(np.int64) + offsets[2],
+                table.difficulty[rows].astype(np.int64) + offsets[3],
+            ]
+        )
+
+
+def _standardised(x: np.ndarray, rows: np.ndarray, table: AttemptTable) -> _Design:
+    mean = x[rows].mean(axis=0)
+    scale = x[rows].std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    return _Design(mean, scale, len(table.users), len(table.items), len(table.topics))
+
+
+@dataclass
+class _Logistic:
+    """A fitted logistic regression on the standardised design: history weights, effects
+    (empty without them), intercept."""
+
+    weights: np.ndarray
+    effects: np.ndarray
+    intercept: float
+
+    def logit(self, dense: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
+        z = dense @ self.weights + self.intercept
+        if codes is not None and len(self.effects):
+            for column in codes.T:
+                z += self.effects[column]
+        return z
+
+
+def _fit_logistic(
+    dense: np.ndarray,
+    y: np.ndarray,
+    *,
+    signs: np.ndarray,
+    codes: np.ndarray | None = None,
+    n_effects: int = 0,
+    start: _Logistic | None = None,
+) -> _Logistic:
+    """The L2-penalised logistic regression (scikit-learn's, C = LOGISTIC_C) with the history
+    weights kept to `signs`: Lawson and Hanson's active-set method, each subproblem (the
+    weights held at 0 left out) solved by scikit-learn's Newton–Cholesky solver.
+
+    From a feasible point, each round solves with the held columns left out. A feasible
+    solution releases every held weight whose gradient points into its allowed side; when none
+    does, that is the constrained optimum (the KKT conditions, to the solver's tolerance). A
+    solution that breaks signs holds the broken weights at 0 together (usually they belong
+    there, and a round each would cost a solve each); should that lead back to a held set met
+    before, the round instead cuts back along the segment from the last point to where the first
+    weight reaches its bound and holds that one (Lawson and Hanson's step: the loss falls, as it
+    is convex, so this cannot cycle). Rounds start from the last one's solution (a Newton step
+    or two).
+    """
+    n, k = dense.shape
+    m = n_effects if codes is not None else 0
+    target = np.asarray(y) > 0.5
+    lower, upper = _bounds_arrays(signs)
+    constrained = signs != 0
+    if start is not None:
+        x = _Logistic(np.clip(start.weights, lower, upper), start.effects, start.intercept)
+        if len(x.effects) != m:
+            x = _Logistic(x.weights, np.zeros(m), x.intercept)
+        held = constrained & (x.weights == 0.0)
+    else:
+        x = _solve_free(dense, target, np.zeros(k, bool), codes, m, None)
+        held = constrained & ((x.weights < lower) | (x.weights > upper))
+        x = _Logistic(np.clip(x.weights, lower, upper), x.effects, x.intercept)
+    seen: set[bytes] = set()
+    for _round in range(4 * k + 4):  # a bound: the loop ends long before
+        seen.add(held.tobytes())
+        z = _solve_free(dense, target, held, codes, m, x)
+        broken = ~held & ((z.weights < lower) | (z.weights > upper))
+        if broken.any():
+            if (held | broken).tobytes() not in seen:
+                x = _Logistic(np.where(broken, 0.0, z.weights), z.effects, z.intercept)
+                held |= broken
+                continue
+            # Along x → z, where the first broken weight reaches its bound.
+            gap = x.weights[broken] - z.weights[broken]
+            step = float(np.min(np.where(gap != 0, x.weights[broken] / gap, 0.0)))
+            x = _Logistic(
+                np.clip(x.weights + step * (z.weights - x.weights), lower, upper),
+                x.effects + step * (z.effects - x.effects),
+                x.intercept + step * (z.intercept - x.intercept),
+            )
+            held = constrained & (held | (np.abs(x.weights) <= 1e-12))
+            x = _Logistic(np.where(held, 0.0, x.weights), x.effects, x.intercept)
+            continue
+        x = z
+        # Mean-log-loss gradient of each held weight (the penalty's is 0 there).
+        p = _sigmoid(x.logit(dense, codes))
+        grad = dense[:, held].T @ (p - target) / n
+        release = np.zeros(k, bool)
+        release[np.flatnonzero(held)] = signs[held] * grad < -_KKT_TOL
+        if not release.any():
+            break
+        held &= ~release
+    return x
+
+
+# A held weight is released when moving it into its allowed side lowers the mean log-loss
+# faster than this per standard deviation of its feature: the inner solver's own tolerance.
+# (At 1e-3 the loop stopped early on the practice log, at a different solution.)
+_KKT_TOL = 1e-4
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    from scipy.special import expit
+
+    return np.asarray(expit(z))
+
+
+def _solve_free(
+    dense: np.ndarray,
+    target: np.ndarray,
+    held: np.ndarray,
+    codes: np.ndarray | None,
+    m: int,
+    start: _Logistic | None,
+) -> _Logistic:
+    """scikit-learn's logistic regression with the `held` weights at 0 (their columns left out)
+    and the effects as one-hot columns beside the rest."""
+    from sklearn.linear_model import LogisticRegression
+
+    free = np.flatnonzero(~held)
+    x = _one_hot_beside(dense[:, free], codes, m) if m else dense[:, free]
+    clf = LogisticRegression(C=LOGISTIC_C, solver="newton-cholesky", max_iter=50, tol=1e-4)
+    if start is not None:
+        clf.set_params(warm_start=True)
+        clf.coef_ = np.r_[start.weights[free], start.effects][None, :]
+        clf.intercept_ = np.array([start.intercept])
+    clf.fit(x, target)
+    weights = np.zeros(dense.shape[1])
+    weights[free] = clf.coef_[0, : len(free)]
+    return _Logistic(weights, clf.coef_[0, len(free) :].copy(), float(clf.intercept_[0]))
+
+
+def _one_hot_beside(dense: np.ndarray, codes: np.ndarray | None, m: int) -> Any:
+    """[dense | one-hot codes] as a CSR matrix built directly (every row has the same number of
+    entries)."""
+    from scipy import sparse
+
+    n, k = dense.shape
+    hot = codes if codes is not None else np.zeros((n, 0), np.int64)
+    width = k + hot.shape[1]
+    indices = np.hstack([np.broadcast_to(np.arange(k), (n, k)), hot + k]).reshape(-1)
+    data = np.hstack([dense, np.ones(hot.shape)]).reshape(-1)
+    indptr = np.arange(0, n * width + 1, width)
+    return sparse.csr_matrix((data, indices, indptr), shape=(n, k + m))
+
+
+def _bounds_arrays(signs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lower = np.where(signs > 0, 0.0, -np.inf)
+    upper = np.where(signs < 0, 0.0, np.inf)
+    return lower, upper
+
 
 def _design_matrix(
     feats: np.ndarray, table: AttemptTable, rows: np.ndarray, design: _Design
 ) -> Any:
-    """Standardised dense features beside one-hot student, task, topic and difficulty: a CSR
-    matrix built directly (every row has the same number of entries)."""
-    from scipy import sparse
-
-    dense = (feats[rows] - design.dense_mean) / design.dense_scale
-    n, k = dense.shape
-    offsets = np.cumsum([k, design.n_users, design.n_items, design.n_topics])
-    hot = np.column_stack(
-        [
-            table.user[rows] + offsets[0],
-            table.item[rows] + offsets[1],
-            table.topic[rows] + offsets[2],
-            table.difficulty[rows] + offsets[3],
-        ]
-    )
-    width = k + 4
-    indices = np.hstack([np.broadcast_to(np.arange(k), (n, k)), hot]).reshape(-1)
-    data = np.hstack([dense, np.ones((n, 4))]).reshape(-1)
-    indptr = np.arange(0, n * width + 1, width)
-    return sparse.csr_matrix((data, indices, indptr), shape=(n, int(offsets[3]) + 4))
+    """The ridge's design: standardised dense features beside one-hot effects."""
+    codes = design.effect_codes(table, rows)
+    return _one_hot_beside(design.dense(feats[rows]), codes, design.n_effects)
 
 
 def _fit_parts(
@@ -657,67 +857,59 @@ def _fit_parts(
     rows: np.ndarray,
     columns: np.ndarray,
     *,
-    warm: Any = None,
-) -> tuple[Any, _Design]:
-    """The logistic regression on `rows` (Newton–Cholesky: a few iterations on this design),
-    from `warm` (coefficients, intercept) when given."""
-    from sklearn.linear_model import LogisticRegression
-
+    start: _Logistic | None = None,
+) -> tuple[_Logistic, _Design]:
+    """The accuracy regression on `rows`: history features (sign-constrained) and effects."""
     x = feats[:, columns]
-    mean = x[rows].mean(axis=0)
-    scale = x[rows].std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    design = _Design(mean, scale, len(table.users), len(table.items), len(table.topics))
-    clf = LogisticRegression(C=LOGISTIC_C, solver="newton-cholesky", max_iter=50, tol=1e-4)
-    if warm is not None:
-        # E.g. the published fit from the validation fit's solution (same columns, a fifth more
-        # rows): two Newton steps finish the job (L-BFGS took ~60 iterations, longer, and
-        # stopped short of the optimum).
-        clf.set_params(warm_start=True)
-        clf.coef_, clf.intercept_ = warm[0].copy(), warm[1].copy()
-    clf.fit(_design_matrix(x, table, rows, design), table.correct[rows] > 0.5)
-    return clf, design
+    design = _standardised(x, rows, table)
+    fit = _fit_logistic(
+        design.dense(x[rows]),
+        table.correct[rows] > 0.5,
+        signs=weight_signs(columns),
+        codes=design.effect_codes(table, rows),
+        n_effects=design.n_effects,
+        start=start,
+    )
+    return fit, design
 
 
 def _choose_half_life(
     feats: np.ndarray, table: AttemptTable, fit_rows: np.ndarray, val_rows: np.ndarray
-) -> tuple[int, tuple[np.ndarray, np.ndarray]]:
-    """The grid: per half-life, a logistic regression on the history features alone (cheap:
-    no one-hot blocks), scored by validation log-loss. Returns the best half-life and its
-    regression's (coefficients, intercept), on the features standardised as `_fit_parts` does."""
-    from sklearn.linear_model import LogisticRegression
+) -> tuple[int, _Logistic]:
+    """The grid: per half-life, the regression on the history features alone (cheap: no
+    effects), scored by validation log-loss. Returns the best half-life and its regression, on
+    the features standardised as `_fit_parts` does."""
+    from scipy.special import expit
 
     from mlmodels.evaluation import log_loss
 
     y = table.correct > 0.5
     scores = []
+    fit = None
     for h in range(len(HALF_LIVES_HOURS)):
         cols = feature_columns(half_life_index=h, for_time=False)
         x = feats[:, cols]
-        mean, scale = x[fit_rows].mean(axis=0), x[fit_rows].std(axis=0)
-        scale[scale < 1e-9] = 1.0
-        clf = LogisticRegression(C=LOGISTIC_C, solver="newton-cholesky", max_iter=50, tol=1e-4)
-        clf.fit((x[fit_rows] - mean) / scale, y[fit_rows])
-        p = clf.predict_proba((x[val_rows] - mean) / scale)[:, 1]
-        scores.append((log_loss(y[val_rows], p), h, (clf.coef_, clf.intercept_)))
+        design = _standardised(x, fit_rows, table)
+        # Every half-life's columns sit at the same positions: each fit starts from the last.
+        fit = _fit_logistic(
+            design.dense(x[fit_rows]), y[fit_rows], signs=weight_signs(cols), start=fit
+        )
+        p = expit(fit.logit(design.dense(x[val_rows])))
+        scores.append((log_loss(y[val_rows], p), h, fit))
     _, best, solution = min(scores, key=lambda score: score[:2])
     return best, solution
 
 
 def _split_coefficients(
-    coef: np.ndarray, intercept: float, design: _Design, n_dense: int
+    coef: np.ndarray, intercept: float, design: _Design
 ) -> tuple[np.ndarray, float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Fold the standardisation into the weights; cut the one-hot blocks apart."""
-    w = coef[:n_dense] / design.dense_scale
-    b = intercept - float(np.sum(coef[:n_dense] * design.dense_mean / design.dense_scale))
-    k = n_dense
-    user = coef[k : k + design.n_users]
-    k += design.n_users
-    item = coef[k : k + design.n_items]
-    k += design.n_items
-    topic = coef[k : k + design.n_topics]
-    k += design.n_topics
-    difficulty = coef[k : k + 4]
+    """Fold the standardisation into the weights; cut the effects apart by block."""
+    n_dense = len(design.dense_mean)
+    weights, effects = coef[:n_dense], coef[n_dense:]
+    w = weights / design.dense_scale
+    b = intercept - float(np.sum(weights * design.dense_mean / design.dense_scale))
+    cuts = np.cumsum([design.n_users, design.n_items, design.n_topics])
+    user, item, topic, difficulty = np.split(effects, cuts)
     return w, b, user, item, topic, difficulty
 
 
@@ -754,24 +946,20 @@ def _fit_learning_model(table: AttemptTable, *, validation: str, seed: int) -> L
         and 0 < y[val_rows].sum() < len(val_rows)
         and 0 < y[fit_rows].sum() < len(fit_rows)
     )
-    best_h, calibration, warm = 1, np.array([1.0, 0.0]), None
+    best_h, calibration, start = 1, np.array([1.0, 0.0]), None
     if usable_val:
-        best_h, (dense_coef, intercept) = _choose_half_life(feats, table, fit_rows, val_rows)
+        # The validation fit starts from the grid's regression (same rows, same
+        # standardisation; the effects at 0), the published fit from the validation fit's.
+        best_h, start = _choose_half_life(feats, table, fit_rows, val_rows)
     p_cols = feature_columns(half_life_index=best_h, for_time=False)
     if usable_val:
-        # Started from the grid's regression (same rows, same standardisation; the student,
-        # task, topic and difficulty effects at 0): one Newton step fewer than from zero.
-        n_effects = len(table.users) + len(table.items) + len(table.topics) + 4
-        start = np.hstack([dense_coef, np.zeros((1, n_effects))])
-        clf, design = _fit_parts(feats, table, fit_rows, p_cols, warm=(start, intercept))
-        calibration = fit_platt(
-            clf.decision_function(_design_matrix(feats[:, p_cols], table, val_rows, design)),
-            y[val_rows],
-        )
-        warm = (clf.coef_, clf.intercept_)
+        fit, design = _fit_parts(feats, table, fit_rows, p_cols, start=start)
+        val_x = design.dense(feats[val_rows][:, p_cols])
+        calibration = fit_platt(fit.logit(val_x, design.effect_codes(table, val_rows)), y[val_rows])
+        start = fit
     if both_classes:
-        clf, design = _fit_parts(feats, table, np.arange(len(table)), p_cols, warm=warm)
-        p = _split_coefficients(clf.coef_[0], float(clf.intercept_[0]), design, len(p_cols))
+        fit, design = _fit_parts(feats, table, np.arange(len(table)), p_cols, start=start)
+        p = _split_coefficients(np.r_[fit.weights, fit.effects], fit.intercept, design)
     else:  # one class only: a constant, as far from 0.5 as the data allow
         rate = float(np.clip(y.mean(), 0.02, 0.98))
         p = (np.zeros(len(p_cols)), math.log(rate / (1 - rate)), *(np.zeros(0),) * 4)
@@ -780,12 +968,10 @@ def _fit_learning_model(table: AttemptTable, *, validation: str, seed: int) -> L
     timed = np.flatnonzero(has_t)
     if len(timed) >= 2:
         xt = feats[:, t_cols]
-        mean, scale = xt[timed].mean(axis=0), xt[timed].std(axis=0)
-        scale[scale < 1e-9] = 1.0
-        tdesign = _Design(mean, scale, len(table.users), len(table.items), len(table.topics))
+        tdesign = _standardised(xt, timed, table)
         ridge = Ridge(alpha=RIDGE_ALPHA, solver="lsqr", tol=1e-4)
         ridge.fit(_design_matrix(xt, table, timed, tdesign), table.log_seconds[timed])
-        t = _split_coefficients(ridge.coef_, float(ridge.intercept_), tdesign, len(t_cols))
+        t = _split_coefficients(ridge.coef_, float(ridge.intercept_), tdesign)
     else:
         t = (np.zeros(len(t_cols)), center, *(np.zeros(0),) * 4)
     return LearningModel(

@@ -92,7 +92,8 @@ def log_slow_query(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
     """A database execute wrapper: one WARNING line for a statement slower than
-    settings.SLOW_QUERY_MS, lock waits included (SQLite's BEGIN IMMEDIATE waits for writers)."""
+    settings.SLOW_QUERY_MS, lock waits included (a BEGIN IMMEDIATE waiting for another process;
+    a wait for this process's own writers is logged by studysmart/sqlite_backend alike)."""
     started = time.perf_counter()
     try:
         return execute(sql, params, many, context)

@@ -20,14 +20,20 @@ Django's own SQLite backend, wrapped by django-prometheus to count queries for /
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 from typing import Any
 
+from django.conf import settings
 from django.db import OperationalError
 from django_prometheus.db.backends.sqlite3 import base
 
 DEFAULT_TIMEOUT_SECONDS = 5.0  # sqlite3.connect's own default
+# The slow-query log's logger and wording (studysmart/timing.py): a wait at the gate is the
+# lock wait that log used to show as a slow BEGIN IMMEDIATE.
+slow_log = logging.getLogger("studysmart.timing")
 
 _gates: dict[str, threading.Lock] = {}
 _gates_guard = threading.Lock()
@@ -66,7 +72,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
         gate = self._write_gate()
         if gate is not None and self.transaction_mode in ("IMMEDIATE", "EXCLUSIVE"):
             timeout = float(self.settings_dict["OPTIONS"].get("timeout", DEFAULT_TIMEOUT_SECONDS))
-            if not gate.acquire(timeout=timeout):
+            started = time.perf_counter()
+            acquired = gate.acquire(timeout=timeout)
+            waited_ms = (time.perf_counter() - started) * 1000
+            slow_ms = getattr(settings, "SLOW_QUERY_MS", 0)
+            if slow_ms and waited_ms >= slow_ms:
+                slow_log.warning(
+                    "slow query, %.0f ms: BEGIN %s (queued at this process's write gate)",
+                    waited_ms,
+                    self.transaction_mode,
+                )
+            if not acquired:
                 raise OperationalError("database is locked")
             self._gate_held = gate
         try:

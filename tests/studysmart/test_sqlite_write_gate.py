@@ -134,3 +134,17 @@ def test_a_forked_child_starts_with_a_free_gate(gate: threading.Lock) -> None:
             os._exit(0 if not child_gate.locked() and child_gate is not gate else 1)
         _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_long_wait_at_the_gate_is_in_the_slow_query_log(
+    gate: threading.Lock, settings: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.SLOW_QUERY_MS = 50  # type: ignore[attr-defined]
+    gate.acquire()
+    releaser = threading.Timer(0.2, gate.release)
+    releaser.start()
+    with transaction.atomic():
+        Topic.objects.create(slug="gate-slow", name="Slow")
+    releaser.join()
+    assert "queued at this process's write gate" in caplog.text
+    assert "slow query, " in caplog.text

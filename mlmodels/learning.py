@@ -148,6 +148,15 @@ TIME_ONLY = ("mean_log_time", "last_log_time")
 TOPIC_EVIDENCE = frozenset({"log1p_failures", "failures", "logit_rate", "decayed_successes"})
 
 
+def _topic_evidence(short: str) -> bool:
+    """A topic feature the accuracy model uses (`TOPIC_EVIDENCE`), or a time-decayed success
+    count: a wrong answer leaves it where time alone would (the decay composes), a right one
+    raises it, and time lowers it — the topic's forgetting, which review scheduling needs (a
+    topic practised yesterday must not look like one left for weeks)."""
+    base = base_name(short)
+    return base in TOPIC_EVIDENCE or (base == "successes" and short != base)
+
+
 def base_name(short: str) -> str:
     """A feature's name without its scope and half-life: "successes_h48" -> "successes"."""
     return short.rsplit("_h", 1)[0] if re.fullmatch(r".+_h[\d.]+", short) else short
@@ -419,6 +428,9 @@ def final_states(
     return g[last], counts, out
 
 
+LONG_HALF_LIFE = f"_h{HALF_LIVES_HOURS[-1]:g}"
+
+
 def feature_columns(*, half_life_index: int, for_time: bool) -> np.ndarray:
     """Indices into FEATURE_NAMES of one model's features: one half-life, time-only columns and
     the topic's practice columns for the time model only."""
@@ -427,10 +439,14 @@ def feature_columns(*, half_life_index: int, for_time: bool) -> np.ndarray:
     for k, name in enumerate(FEATURE_NAMES):
         short = name.split(":", 1)[1]
         if "_h" in short and not short.endswith(keep_h):
-            continue
+            # The topic's accuracy evidence keeps the longest half-life too: with the chosen
+            # one alone (often hours), a topic practised yesterday and one practised weeks ago
+            # look alike, and review scheduling needs the difference.
+            if for_time or not name.startswith("topic:") or not short.endswith(LONG_HALF_LIFE):
+                continue
         if short in TIME_ONLY and not for_time:
             continue
-        if name.startswith("topic:") and not for_time and base_name(short) not in TOPIC_EVIDENCE:
+        if name.startswith("topic:") and not for_time and not _topic_evidence(short):
             continue
         cols.append(k)
     return np.asarray(cols, dtype=np.int64)
@@ -890,9 +906,14 @@ def _choose_half_life(
         cols = feature_columns(half_life_index=h, for_time=False)
         x = feats[:, cols]
         design = _standardised(x, fit_rows, table)
-        # Every half-life's columns sit at the same positions: each fit starts from the last.
+        # Every half-life's columns sit at the same positions: each fit starts from the last
+        # (but the longest, whose topic columns are not doubled, has fewer).
+        same = fit is not None and len(fit.weights) == len(cols)
         fit = _fit_logistic(
-            design.dense(x[fit_rows]), y[fit_rows], signs=weight_signs(cols), start=fit
+            design.dense(x[fit_rows]),
+            y[fit_rows],
+            signs=weight_signs(cols),
+            start=fit if same else None,
         )
         p = expit(fit.logit(design.dense(x[val_rows])))
         scores.append((log_loss(y[val_rows], p), h, fit))

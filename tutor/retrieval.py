@@ -562,6 +562,12 @@ class KnowledgeIndex:
         ]
         return cls(done, embeddings, spec)
 
+    @property
+    def embeds_locally(self) -> bool:
+        """Whether a query is embedded by this process's CPU (the offline embedder) rather
+        than by a remote service that the search waits for."""
+        return isinstance(self.embeddings, OfflineEmbeddings)
+
     def get(self, slug: str) -> Passage | None:
         return self._by_slug.get(slug)
 

@@ -119,3 +119,17 @@ async def test_a_chat_turn_through_the_socket_does_its_cpu_work_off_the_loop(
     assert log.on_loop() == []
     # The knowledge index is fitted on the rows in the thread that loads them, not on the loop.
     assert fits and not any(fits)
+
+
+def test_each_thread_stems_with_its_own_stemmer() -> None:
+    # PyStemmer's instances keep state between calls: two turn threads must not share one.
+    from tutor import lexical
+
+    mine = lexical._stemmer()
+    other: list[Any] = []
+    thread = threading.Thread(target=lambda: other.append(lexical._stemmer()))
+    thread.start()
+    thread.join()
+    assert other and other[0] is not mine
+    assert lexical._stemmer() is mine
+    assert lexical.stem_word("forces") == "forc"

@@ -6,8 +6,8 @@ one. On the event loop, every socket and page of the process waited for each tur
 Here the work runs in a small thread pool, and the loop only waits for the result.
 
 Two pools. CPU work gets two threads: a thread that runs Python holds the interpreter lock
-for up to ``sys.getswitchinterval()`` (5 ms) whenever the loop wants it back, and every more
-such thread is one more the loop queues behind. Work that mostly waits on the network (a
+for up to ``sys.getswitchinterval()`` (5 ms) whenever the loop wants it back, and each
+further such thread is one more that the loop may queue behind. Work that mostly waits on the network (a
 remote embedder's calls) gets more threads, so a burst of questions is not queued two by two.
 """
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -89,11 +90,18 @@ _EQUATION = re.compile(
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$", re.DOTALL)
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer  # PyStemmer: Snowball's English stemmer, compiled
+_STEMMERS = threading.local()
 
-    return Stemmer.Stemmer("english")
+
+def _stemmer() -> Any:
+    """This thread's stemmer: a PyStemmer instance has internal state and must not be used by
+    two threads at once (turns are analysed in worker threads, the index is built in another)."""
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        import Stemmer  # PyStemmer: Snowball's English stemmer, compiled
+
+        stemmer = _STEMMERS.english = Stemmer.Stemmer("english")
+    return stemmer
 
 
 @lru_cache(maxsize=1)

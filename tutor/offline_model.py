@@ -22,6 +22,7 @@ from langchain_core.messages.utils import count_tokens_approximately
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from tutor.compose import facet_reply, formula_block, task_reply
+from tutor.off_loop import off_loop
 from tutor.prompts import NOT_IN_NOTES, PromptContext, PromptPassage, parse_final_message
 
 __all__ = ["NOT_IN_NOTES", "OfflineTutorModel", "compose_reply"]
@@ -235,7 +236,9 @@ class OfflineTutorModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        text, usage = self._answer(messages)
+        # Composing is CPU work (parsing the prompt, counting its tokens): off the event loop,
+        # as the pipeline's own is.
+        text, usage = await off_loop(self._answer, messages)
         pieces = _PIECE.findall(text) or [""]
         yielded_at = time.perf_counter()
         for i, piece in enumerate(pieces):

@@ -31,6 +31,7 @@ from tutor.llm import (
     summarise_reply,
     without_source_line,
 )
+from tutor.off_loop import off_loop, off_loop_waiting
 from tutor.prompts import PromptContext
 from tutor.retrieval import KnowledgeIndex, Passage
 from tutor.task_help import AnswerGuard, TaskContext
@@ -200,7 +201,7 @@ def bounded_for_analysis(text: str) -> str:
     return _LONG_WORD.sub(lambda m: m.group(0)[:MAX_ANALYSED_WORD], text)
 
 
-async def resolve(
+def resolve(
     *,
     state: ChatState,
     text: str,
@@ -209,25 +210,25 @@ async def resolve(
     task: TaskContext | None = None,
 ) -> Resolution:
     """Classify the message, find the passages it is about and the facet it asks for."""
-    found = await _resolve(state=state, text=text, index=index, config=config, task=task)
+    found = _resolve(state=state, text=text, index=index, config=config, task=task)
     if found.facet is not None or task is not None:
         return found
     if found.intent == "retry":
         return replace(found, facet=_retry_facet(state, found))
     facet = detect_facet(text, intent=found.intent)
     if facet == "compare" and found.passages:
-        found = await _both_sides(found, text=text, index=index)
+        found = _both_sides(found, text=text, index=index)
     return replace(found, facet=facet)
 
 
-async def _both_sides(found: Resolution, *, text: str, index: KnowledgeIndex) -> Resolution:
+def _both_sides(found: Resolution, *, text: str, index: KnowledgeIndex) -> Resolution:
     """A comparison of two concepts answers from both entries; one entry that covers both
     sides ("speed vs velocity") answers alone."""
     sides = comparison_sides(text)
     if sides is None:
         return found
     top = found.passages[0]
-    ranked = [await index.asearch(side, k=2) for side in sides]
+    ranked = [index.search(side, k=2) for side in sides]
     if not all(ranked) or all(top in [p for p, _ in hits] for hits in ranked):
         return found
     first, second = ranked[0][0], ranked[1][0]
@@ -268,7 +269,7 @@ def _retry_angle(state: ChatState) -> str:
     )
 
 
-async def _resolve_task(
+def _resolve_task(
     *, state: ChatState, text: str, index: KnowledgeIndex, task: TaskContext
 ) -> Resolution:
     """A turn in a chat about a practice task: hints while it is pending, the solution after."""
@@ -276,7 +277,7 @@ async def _resolve_task(
     if intent == "greeting":
         return Resolution(intent, (), (), text, state.topic, None)
     facet = "hint" if task.pending else "solution"
-    hits = await index.asearch(f"{task.concept}. {task.title}", k=1, threshold=-1.0)
+    hits = index.search(f"{task.concept}. {task.title}", k=1, threshold=-1.0)
     if state.topic and index.get(state.topic) is not None:
         pinned = index.get(state.topic)
         assert pinned is not None
@@ -288,7 +289,7 @@ async def _resolve_task(
     )
 
 
-async def _resolve(
+def _resolve(
     *,
     state: ChatState,
     text: str,
@@ -297,7 +298,7 @@ async def _resolve(
     task: TaskContext | None = None,
 ) -> Resolution:
     if task is not None:
-        return await _resolve_task(state=state, text=text, index=index, task=task)
+        return _resolve_task(state=state, text=text, index=index, task=task)
     has_context = state.topic is not None and index.get(state.topic) is not None
     intent = intents.classify(text, has_context=has_context)
     threshold = index.spec.threshold if config.threshold is None else config.threshold
@@ -306,7 +307,7 @@ async def _resolve(
 
     if intent == "off_topic" and config.kb_check_off_topic:
         bar = threshold + config.off_topic_kb_margin
-        hits = await index.asearch(text, k=config.k, threshold=bar)
+        hits = index.search(text, k=config.k, threshold=bar)
         if hits:
             intent = intents.classify(
                 text, has_context=has_context, kb_score=hits[0][1], kb_threshold=bar
@@ -329,13 +330,13 @@ async def _resolve(
             and not intents.names_own_topic(text)
         ):
             # The last question got "not in my notes": try it again, not the topic before it.
-            hits = await index.asearch(state.last_question, k=1, threshold=threshold)
+            hits = index.search(state.last_question, k=1, threshold=threshold)
             if hits:
                 return _found(intent, hits, query, angle)
             return Resolution(intent, (), (), query, state.topic, angle)
         if topic_passage is not None and not intents.names_own_topic(text):
             return Resolution(intent, (topic_passage,), (None,), query, state.topic, angle)
-        hits = await index.asearch(intents.strip_cues(text) or text, k=1, threshold=threshold)
+        hits = index.search(intents.strip_cues(text) or text, k=1, threshold=threshold)
         if hits:
             return _found(intent, hits, text, angle)
         return Resolution(intent, (), (), query, state.topic, angle, no_topic=not has_context)
@@ -344,7 +345,7 @@ async def _resolve(
     if intent in ("example", "simpler"):
         # "give me an example" is about the chat's topic; "an example of momentum" is not.
         if intents.names_own_topic(text) or topic_passage is None:
-            hits = await index.asearch(intents.strip_cues(text) or text, k=1, threshold=threshold)
+            hits = index.search(intents.strip_cues(text) or text, k=1, threshold=threshold)
             if hits:
                 return _found(intent, hits, text, angle)
         if topic_passage is not None:
@@ -368,7 +369,7 @@ async def _resolve(
             state.topic,
             angle,
         )
-    hits = await index.asearch(text, k=config.k, threshold=threshold)
+    hits = index.search(text, k=config.k, threshold=threshold)
     if hits:
         return _found(intent, hits, text, angle)
     return Resolution(intent, (), (), text, state.topic, angle)
@@ -434,6 +435,44 @@ def prompt_for(
     return build_prompt(
         context=context, student_text=text, history=recent, history_budget=config.history_budget
     )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the model is asked, and why: the turn's CPU work before the model call."""
+
+    resolution: Resolution
+    messages: list[BaseMessage]
+    history_tokens: int
+
+
+def prepare(
+    *,
+    state: ChatState,
+    text: str,
+    index: KnowledgeIndex,
+    config: PipelineConfig,
+    weak_topics: Sequence[str | NamedTopic] = (),
+    task: TaskContext | None = None,
+) -> Prepared:
+    """Classify and resolve the message, then build the prompt. Pure CPU with the offline
+    embedder (a long message: tens of milliseconds), so ``stream_reply`` runs it off the event
+    loop. It reads ``state`` and changes nothing."""
+    # Classification and retrieval see the message with over-long words cut: no word of the
+    # knowledge base is that long, and a 2,000-digit "word" cost seconds of CPU.
+    resolution = resolve(
+        state=state, text=bounded_for_analysis(text), index=index, config=config, task=task
+    )
+    messages = prompt_for(
+        state=state,
+        text=text,
+        resolution=resolution,
+        config=config,
+        weak_topics=weak_topics,
+        task=task,
+        related=related_titles(resolution, index),
+    )
+    return Prepared(resolution, messages, _history_tokens(messages))
 
 
 # --------------------------------------------------------------------------------------------
@@ -521,21 +560,19 @@ async def stream_reply(
     errors = provider_errors()
 
     started = time.perf_counter()
-    # Classification and retrieval see the message with over-long words cut: no word of the
-    # knowledge base is that long, and a 2,000-digit "word" cost seconds of the event loop.
-    resolution = await resolve(
-        state=state, text=bounded_for_analysis(text), index=index, config=config, task=task
-    )
-    messages = prompt_for(
+    # Off the event loop: the loop serves every socket and page of the process meanwhile.
+    # A remote embedder's queries wait on the network, so they get the pool that waits.
+    run = off_loop if index.embeds_locally else off_loop_waiting
+    prepared = await run(
+        prepare,
         state=state,
         text=text,
-        resolution=resolution,
+        index=index,
         config=config,
         weak_topics=weak_topics,
         task=task,
-        related=related_titles(resolution, index),
     )
-    history_tokens = _history_tokens(messages)
+    resolution, messages = prepared.resolution, prepared.messages
     yield Start(
         intent=resolution.intent,
         passages=resolution.passages,
@@ -625,7 +662,7 @@ async def stream_reply(
         overhead_ms=(asked_at - started) * 1000,
         intent=resolution.intent,
         sources=tuple(p.title for p in resolution.passages),
-        prompt_history_tokens=history_tokens,
+        prompt_history_tokens=prepared.history_tokens,
         facet=resolution.facet,
         answer_withheld=answer_guard.replaced if answer_guard is not None else 0,
     )

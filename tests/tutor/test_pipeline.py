@@ -152,9 +152,9 @@ async def test_a_follow_up_with_no_topic_asks_for_one(index: KnowledgeIndex) -> 
 class SpyIndex(KnowledgeIndex):
     searches: list[str]
 
-    async def asearch(self, query: str, k: int = 3, threshold: float | None = None) -> Any:
+    def search(self, query: str, k: int = 3, threshold: float | None = None) -> Any:
         self.searches.append(query)
-        return await super().asearch(query, k=k, threshold=threshold)
+        return super().search(query, k=k, threshold=threshold)
 
 
 @pytest.mark.asyncio
@@ -200,7 +200,7 @@ def test_a_long_chat_stays_within_the_history_budget(index: KnowledgeIndex) -> N
         state.turns.append(Turn("assistant", coherence.explanation, angle="explanation"))
     config = PipelineConfig(history_budget=120)
     for text in ("give me an example", "try again"):
-        resolution = asyncio.run(resolve(state=state, text=text, index=index, config=config))
+        resolution = resolve(state=state, text=text, index=index, config=config)
         messages = prompt_for(state=state, text=text, resolution=resolution, config=config)
         assert history_tokens(messages) <= 120
         assert messages[1].type == "human"  # trimmed to start on a student turn

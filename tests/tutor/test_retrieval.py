@@ -21,6 +21,7 @@ from tutor.retrieval import (
     corpus_tag,
     embedder_spec_for,
     fitted_offline_embeddings,
+    normalise,
     offline_index,
     passage_from_concept,
     shipped_offline_embeddings,
@@ -215,3 +216,9 @@ def test_an_offline_index_fits_its_embedder_on_its_own_passages() -> None:
     assert (
         list(coherence.vector) == built.embeddings.embed_documents([coherence.embedding_text()])[0]
     )
+
+
+def test_it_normalises_accents_dashes_and_latex_commands_away() -> None:
+    assert normalise("Ångström’s café — naïve") == "angstrom's cafe - naive"
+    assert normalise("x\u0301 = \\frac{h}{\\lambda}") == "x =  {h}{\\lambda}"
+    assert normalise("what is momentum") == "what is momentum"

@@ -84,6 +84,23 @@ def test_the_knowledge_index_checks_for_edits_at_most_every_few_seconds() -> Non
     assert knowledge_index.knowledge_index().get("quantum-coherence").title == "Quantum coherence"
 
 
+def test_an_edit_in_the_admin_rebuilds_the_index_after_its_commit_not_in_a_turn(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    seeding.seed_demo()
+    index = knowledge_index.knowledge_index()
+    with django_capture_on_commit_callbacks(execute=True):
+        KnowledgeEntry.objects.filter(slug="quantum-coherence").update(
+            title="Coherence (edited)", updated_at=timezone.now()
+        )
+        knowledge_index.refresh_embeddings_on_commit()
+    # The next turn finds the index rebuilt: no query, no fit.
+    with CaptureQueriesContext(connection) as queries:
+        rebuilt = knowledge_index.knowledge_index()
+    assert statements(queries) == []
+    assert rebuilt is not index and rebuilt.get("quantum-coherence").title == "Coherence (edited)"
+
+
 def test_loading_the_index_builds_its_lexical_half_and_the_vocabulary_there() -> None:
     # The loading runs in a database thread; the first search or classification must then
     # find everything built, not build it on the event loop.

@@ -889,6 +889,10 @@ def _fit_parts(
     return fit, design
 
 
+# Rows the half-life grid fits on at most (a larger table is sampled evenly).
+GRID_ROWS = 20_000
+
+
 def _choose_half_life(
     feats: np.ndarray, table: AttemptTable, fit_rows: np.ndarray, val_rows: np.ndarray
 ) -> tuple[int, _Logistic]:
@@ -900,6 +904,10 @@ def _choose_half_life(
     from mlmodels.evaluation import log_loss
 
     y = table.correct > 0.5
+    if len(fit_rows) > GRID_ROWS:
+        # The grid only ranks half-lives: an evenly spread sample of the rows ranks them as
+        # the whole would, at a fraction of the cost on a large history.
+        fit_rows = fit_rows[np.linspace(0, len(fit_rows) - 1, GRID_ROWS).astype(np.int64)]
     scores = []
     fit = None
     for h in range(len(HALF_LIVES_HOURS)):

@@ -47,6 +47,11 @@ def _test_settings(settings, tmp_path: Path) -> Iterator[None]:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # WhiteNoise looks a static file up when it is asked for: otherwise every middleware stack
+    # (one per test client) first lists and stats all ~140 files of every app's static folder,
+    # 5-7 ms a client, for the few tests that fetch a file. The same finders serve the same files
+    # with the same headers either way.
+    settings.WHITENOISE_AUTOREFRESH = True
     # Each test its own cache: the database cache table and Redis are not flushed between
     # tests, and cached figures (group averages, rate limits) would leak from one to the next.
     settings.CACHES = {

@@ -4,10 +4,14 @@ answer, down after a wrong one, other topics less (the evidence term, docs/model
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from mlmodels.evaluation import answer_probes
+from tests.mlmodels.test_sequence import sequence_train
 
-st = __import__("pytest").importorskip("mlmodels.sequence_train")
+# With the other tests that load TensorFlow (test_sequence.py): the `world` model is trained,
+# and TensorFlow imported, on one pytest-xdist worker only.
+pytestmark = pytest.mark.xdist_group("tensorflow")
 
 
 def probe(world: dict, target: str):  # type: ignore[no-untyped-def]
@@ -17,7 +21,7 @@ def probe(world: dict, target: str):  # type: ignore[no-untyped-def]
 
 
 def test_it_keeps_its_evidence_weights_at_or_above_zero(world: dict) -> None:
-    weights = st.export_arrays(world["artifacts"])["evidence_kernel"]
+    weights = sequence_train().export_arrays(world["artifacts"])["evidence_kernel"]
     assert weights.shape == (2, 1) and np.all(weights >= 0) and weights.sum() > 0
 
 

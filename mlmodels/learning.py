@@ -428,9 +428,6 @@ def final_states(
     return g[last], counts, out
 
 
-LONG_HALF_LIFE = f"_h{HALF_LIVES_HOURS[-1]:g}"
-
-
 def feature_columns(*, half_life_index: int, for_time: bool) -> np.ndarray:
     """Indices into FEATURE_NAMES of one model's features: one half-life, time-only columns and
     the topic's practice columns for the time model only."""
@@ -439,11 +436,7 @@ def feature_columns(*, half_life_index: int, for_time: bool) -> np.ndarray:
     for k, name in enumerate(FEATURE_NAMES):
         short = name.split(":", 1)[1]
         if "_h" in short and not short.endswith(keep_h):
-            # The topic's accuracy evidence keeps the longest half-life too: with the chosen
-            # one alone (often hours), a topic practised yesterday and one practised weeks ago
-            # look alike, and review scheduling needs the difference.
-            if for_time or not name.startswith("topic:") or not short.endswith(LONG_HALF_LIFE):
-                continue
+            continue
         if short in TIME_ONLY and not for_time:
             continue
         if name.startswith("topic:") and not for_time and not _topic_evidence(short):
@@ -914,14 +907,9 @@ def _choose_half_life(
         cols = feature_columns(half_life_index=h, for_time=False)
         x = feats[:, cols]
         design = _standardised(x, fit_rows, table)
-        # Every half-life's columns sit at the same positions: each fit starts from the last
-        # (but the longest, whose topic columns are not doubled, has fewer).
-        same = fit is not None and len(fit.weights) == len(cols)
+        # Every half-life's columns sit at the same positions: each fit starts from the last.
         fit = _fit_logistic(
-            design.dense(x[fit_rows]),
-            y[fit_rows],
-            signs=weight_signs(cols),
-            start=fit if same else None,
+            design.dense(x[fit_rows]), y[fit_rows], signs=weight_signs(cols), start=fit
         )
         p = expit(fit.logit(design.dense(x[val_rows])))
         scores.append((log_loss(y[val_rows], p), h, fit))

@@ -115,16 +115,16 @@ def predict_many(
     predictions = []
     for i in range(len(tasks)):
         answers = [p for src in order if (p := per_source[src][i]) is not None]
-        served = answers[0]
+        first = answers[0]
         if with_alternatives:
-            served = Prediction(
-                served.p_correct,
-                served.seconds,
-                served.source,
-                served.version,
+            first = Prediction(
+                first.p_correct,
+                first.seconds,
+                first.source,
+                first.version,
                 tuple(answers[1:]),
             )
-        predictions.append(served)
+        predictions.append(first)
     metrics.record_predictions(p.source for p in predictions)
     return predictions
 

@@ -7,8 +7,9 @@ Here the work runs in a small thread pool, and the loop only waits for the resul
 
 Two pools. CPU work gets two threads: a thread that runs Python holds the interpreter lock
 for up to ``sys.getswitchinterval()`` (5 ms) whenever the loop wants it back, and each
-further such thread is one more that the loop may queue behind. Work that mostly waits on the network (a
-remote embedder's calls) gets more threads, so a burst of questions is not queued two by two.
+further such thread is one more that the loop may queue behind. Work that mostly waits on the
+network (a remote embedder's calls) gets more threads, so a burst of questions is not queued
+two by two.
 """
 
 from __future__ import annotations

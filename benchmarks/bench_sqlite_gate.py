@@ -35,7 +35,7 @@ def one_run(path: Path, *, gate: bool, transactions: int) -> tuple[list[float], 
 
     alias = f"gate-bench-{path.stem}"
     # configure_settings fills Django's defaults; it insists on a "default" key.
-    database = {"ENGINE": "studysmart.sqlite_backend", "NAME": str(path)}
+    database: dict[str, object] = {"ENGINE": "studysmart.sqlite_backend", "NAME": str(path)}
     database["OPTIONS"] = dict(SQLITE_OPTIONS)
     connections.settings[alias] = connections.configure_settings({"default": database})["default"]
     with connections[alias].cursor() as cursor:

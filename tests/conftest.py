@@ -71,15 +71,19 @@ def _test_settings(settings, tmp_path: Path) -> Iterator[None]:
         intents.forget_knowledge()
 
 
-@pytest.fixture
-def shared_data_dir() -> Path:
-    """SHARED_DATA (beside the checkout): skipped with a message when absent, unless
-    REQUIRE_SHARED_DATA=1."""
+def require_shared_data() -> Path:
+    """SHARED_DATA (beside the checkout): the test is skipped with a message when it is absent,
+    unless REQUIRE_SHARED_DATA=1 (then it fails). For module-scoped fixtures too."""
     if not SHARED_DATA.is_dir():
         if os.environ.get("REQUIRE_SHARED_DATA") == "1":
             pytest.fail(f"REQUIRE_SHARED_DATA=1 but {SHARED_DATA} is missing")
         pytest.skip(f"{SHARED_DATA} not found (set REQUIRE_SHARED_DATA=1 to make this a failure)")
     return SHARED_DATA
+
+
+@pytest.fixture
+def shared_data_dir() -> Path:
+    return require_shared_data()
 
 
 @pytest.fixture

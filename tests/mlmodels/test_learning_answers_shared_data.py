@@ -10,28 +10,19 @@ ranked above a right one for the topic's other tasks in one probe in seven and r
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from mlmodels.data import CsvColumns, read_attempts_csv, split_chronological, table_from_records
 from mlmodels.evaluation import AnswerProbe, answer_probes
 from mlmodels.learning import LearningTrainer
-
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-MOFACTS = SHARED_DATA / "mofacts_statistics_practice_dev.csv"
+from tests.conftest import require_shared_data
 
 
 @pytest.fixture(scope="module")
 def probes() -> dict[str, AnswerProbe]:
-    if not MOFACTS.exists():
-        message = f"{MOFACTS} not found (the shared data folder sits beside the repo)"
-        if os.environ.get("REQUIRE_SHARED_DATA") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    table = table_from_records(read_attempts_csv(MOFACTS, CsvColumns(timestamp="timestamp")))
+    mofacts = require_shared_data() / "mofacts_statistics_practice_dev.csv"
+    table = table_from_records(read_attempts_csv(mofacts, CsvColumns(timestamp="timestamp")))
     test = split_chronological(table)
     trainer = LearningTrainer()
     model = trainer.train(table.subset(~test), seed=0)

@@ -3,7 +3,6 @@ the served model's figures on each student's last 20 %, one step ahead."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,24 +10,21 @@ import pytest
 from mlmodels.benchmark import run_benchmark, worker_trainers
 from mlmodels.data import CsvColumns, read_attempts_csv, table_from_records
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-MOFACTS = SHARED_DATA / "mofacts_statistics_practice_dev.csv"
+MOFACTS = "mofacts_statistics_practice_dev.csv"
 
 
 @pytest.mark.shared_data
-def test_it_serves_the_learning_model_well_ahead_of_pfa_and_user_item_on_the_practice_log():
-    if not MOFACTS.exists():
-        message = f"{MOFACTS} not found (the shared data folder sits beside the repo)"
-        if os.environ.get("REQUIRE_SHARED_DATA") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    table = table_from_records(read_attempts_csv(MOFACTS, CsvColumns(timestamp="timestamp")))
+def test_it_serves_the_learning_model_well_ahead_of_pfa_and_user_item_on_the_practice_log(
+    shared_data_dir: Path,
+):
+    mofacts = shared_data_dir / MOFACTS
+    table = table_from_records(read_attempts_csv(mofacts, CsvColumns(timestamp="timestamp")))
     # The sequence model's figures on this file are in `make bench` (it takes minutes here).
     report = run_benchmark(
         table,
         split="chronological",
         models=worker_trainers(kinds=("lnirt", "learning")),
-        dataset=MOFACTS.name,
+        dataset=MOFACTS,
     )
     by_name = {e.name: e for e in report.entries}
     served = report.champion

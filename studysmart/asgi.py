@@ -3,14 +3,17 @@
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 from studysmart.envfile import load_env_file
 
 load_env_file()  # `.env` beside manage.py, if any; exported variables win
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studysmart.settings")
 # Build the Django app first: the routing modules import models, which need the app registry.
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+from studysmart.asgi_handler import SyncChainASGIHandler  # noqa: E402
+
+django_asgi_app = SyncChainASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

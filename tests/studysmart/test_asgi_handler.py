@@ -1,0 +1,92 @@
+"""The ASGI application daphne serves runs the middleware chain in the request's thread."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from asgiref.sync import SyncToAsync, iscoroutinefunction, sync_to_async
+from channels.testing import HttpCommunicator
+from django.contrib.auth.models import User
+from django.core.handlers.asgi import ASGIHandler
+
+from studysmart.asgi import application, django_asgi_app
+from studysmart.asgi_handler import SyncChainASGIHandler
+from tests.sockets import session_cookie
+
+
+def test_the_chain_is_built_synchronous_where_djangos_own_is_async() -> None:
+    assert isinstance(django_asgi_app, SyncChainASGIHandler)
+    assert not iscoroutinefunction(SyncChainASGIHandler()._middleware_chain)
+    # What it replaces: Django's handler builds an async chain, hopping per hook.
+    assert iscoroutinefunction(ASGIHandler()._middleware_chain)
+
+
+async def request(path: str, *, method: str = "GET", body: bytes = b"", cookie: bytes = b""):
+    headers = [(b"host", b"localhost")]
+    token = b"t" * 32  # what the page's CSRF cookie holds, sent back as the header
+    headers += [(b"cookie", b"; ".join([b"csrftoken=" + token, *([cookie] if cookie else [])]))]
+    headers.append((b"x-csrftoken", token))
+    if body:
+        headers.append((b"content-type", b"application/json"))
+    communicator = HttpCommunicator(application, method, path, body=body, headers=headers)
+    return await communicator.get_response(timeout=10)
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_pages_and_the_json_api_answer_through_it(alice: User) -> None:
+    anonymous = await request("/")
+    assert anonymous["status"] == 302
+    assert dict(anonymous["headers"])[b"Location"].startswith(b"/accounts/login/")
+    cookie = await sync_to_async(session_cookie)(alice)
+    page = await request("/", cookie=cookie)
+    assert page["status"] == 200
+    assert b"<html" in page["body"].lower()
+    listed = await request("/api/practice-tasks/", cookie=cookie)
+    assert listed["status"] == 200
+    assert isinstance(json.loads(listed["body"]), list | dict)
+
+
+async def hops_of_one_request(app: object, cookie: bytes, monkeypatch) -> int:
+    """How many sync_to_async wrappers one API request creates: each is a hop from the event
+    loop to a thread and back."""
+    made: list[object] = []
+    original = SyncToAsync.__init__
+
+    def counting(self: SyncToAsync, *args: object, **kwargs: object) -> None:
+        made.append(args[0] if args else None)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__init__", counting)
+    communicator = HttpCommunicator(
+        app, "GET", "/api/practice-tasks/", headers=[(b"host", b"localhost"), (b"cookie", cookie)]
+    )
+    response = await communicator.get_response(timeout=10)
+    monkeypatch.undo()
+    assert response["status"] == 200
+    return len(made)
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_request_hops_to_its_thread_once_not_per_middleware_hook(
+    alice: User, monkeypatch
+) -> None:
+    cookie = await sync_to_async(session_cookie)(alice)
+    ours = await hops_of_one_request(application, cookie, monkeypatch)
+    djangos = await hops_of_one_request(ASGIHandler(), cookie, monkeypatch)
+    # The request_started/finished signals' receivers hop too, in both handlers.
+    assert ours <= 4, ours
+    assert djangos >= ours + 10, (ours, djangos)
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_the_async_tutor_view_still_answers_through_it(alice: User) -> None:
+    cookie = await sync_to_async(session_cookie)(alice)
+    refused = await request("/api/tutor/ask/", method="POST", body=b"[]", cookie=cookie)
+    assert refused["status"] == 400
+    assert json.loads(refused["body"])["error"]["code"] == "bad_request"
+    anonymous = await request("/api/tutor/ask/", method="POST", body=b'{"text": "hi"}')
+    assert anonymous["status"] == 401

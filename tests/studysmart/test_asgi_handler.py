@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 
 import pytest
 from asgiref.sync import SyncToAsync, iscoroutinefunction, sync_to_async
 from channels.testing import HttpCommunicator
 from django.contrib.auth.models import User
 from django.core.handlers.asgi import ASGIHandler
+from django.core.signals import request_started
 
 from studysmart.asgi import application, django_asgi_app
-from studysmart.asgi_handler import SyncChainASGIHandler
+from studysmart.asgi_handler import RequestThreads, SyncChainASGIHandler
 from tests.sockets import session_cookie
 
 
@@ -90,3 +93,53 @@ async def test_the_async_tutor_view_still_answers_through_it(alice: User) -> Non
     assert json.loads(refused["body"])["error"]["code"] == "bad_request"
     anonymous = await request("/api/tutor/ask/", method="POST", body=b'{"text": "hi"}')
     assert anonymous["status"] == 401
+
+
+def test_request_threads_are_reused_last_in_first_out_up_to_a_limit() -> None:
+    pool = RequestThreads(idle=2)
+    first, second, third = pool.borrow(), pool.borrow(), pool.borrow()
+    assert len({id(first), id(second), id(third)}) == 3
+    for thread in (first, second, third):
+        pool.give_back(thread)
+    assert pool.idle == [first, second]  # the third was one more than it keeps
+    assert pool.borrow() is second
+    third.shutdown()
+
+
+def test_a_thread_still_running_a_request_is_not_lent_again() -> None:
+    pool = RequestThreads()
+    thread = pool.borrow()
+    release = threading.Event()
+    running = thread.submit(release.wait, 10)
+    pool.give_back(thread)  # its client went away; the view runs on
+    assert pool.idle == []
+    assert pool.borrow() is not thread
+    release.set()
+    assert running.result(timeout=10) is True
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_requests_one_after_another_share_a_thread_never_the_event_loop(
+    alice: User,
+) -> None:
+    cookie = await sync_to_async(session_cookie)(alice)
+    seen: list[int] = []
+
+    def started(**_: object) -> None:
+        seen.append(threading.get_ident())
+
+    request_started.connect(started)
+    try:
+        for _ in range(3):
+            assert (await request("/api/practice-tasks/", cookie=cookie))["status"] == 200
+        together = await asyncio.gather(
+            *(request("/api/practice-tasks/", cookie=cookie) for _ in range(3))
+        )
+    finally:
+        request_started.disconnect(started)
+    assert all(response["status"] == 200 for response in together)
+    one_after_another, overlapping = seen[:3], seen[3:]
+    assert len(set(one_after_another)) == 1
+    assert threading.get_ident() not in seen  # never on the event loop
+    assert len(overlapping) == 3

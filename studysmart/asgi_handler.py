@@ -22,6 +22,7 @@ from typing import Any
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
+from django.db import connections
 from django.http import HttpRequest, HttpResponseBase
 
 # Idle request threads kept for reuse; a burst beyond them gets new threads, which end after it.
@@ -68,7 +69,9 @@ class RequestThreads:
             if thread.unfinished == 0 and len(self.idle) < self.keep:
                 self.idle.append(thread)
                 return
-        # Still running a request whose client left, or more than we keep: it ends when done.
+        # Still running a request whose client left, or more than we keep: it closes its own
+        # database connections (they are per thread) and ends when done.
+        thread.submit(connections.close_all)
         thread.shutdown(wait=False)
 
 

@@ -183,6 +183,11 @@ COUNTED_ENGINES = {
     SQLITE_ENGINE: "studysmart.sqlite_backend",
     "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
 }
+# A SQLite connection is a file handle: the threads that use the database keep theirs (a few:
+# the websocket consumers' one thread, the reused request threads). Opening one per database hop
+# — connect, pragmas, Django's SQL functions — then closing it was ~30 % of a tutor turn's CPU
+# in a burst of asks (docs/architecture.md, "Stack facts").
+SQLITE_CONN_MAX_AGE = 600
 SQLITE_OPTIONS: dict[str, object] = {
     "timeout": 20,
     "transaction_mode": "IMMEDIATE",
@@ -206,6 +211,7 @@ def database_settings() -> dict[str, Any]:
             # DATABASE_URL=sqlite:///… gets the same file settings as the default database.
             config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
             config["ENGINE"] = COUNTED_ENGINES[SQLITE_ENGINE]
+            config["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", SQLITE_CONN_MAX_AGE)
             return config
         config["ENGINE"] = COUNTED_ENGINES.get(config["ENGINE"], config["ENGINE"])
         config["CONN_HEALTH_CHECKS"] = True
@@ -220,6 +226,7 @@ def database_settings() -> dict[str, Any]:
         # A file, not the in-memory default: tests start real qcluster and daphne processes.
         "TEST": {"NAME": str(DATA_DIR / "test-db.sqlite3")},
         "OPTIONS": dict(SQLITE_OPTIONS),
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", SQLITE_CONN_MAX_AGE),
     }
 
 

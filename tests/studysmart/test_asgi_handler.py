@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import threading
 
 import pytest
@@ -12,6 +13,7 @@ from channels.testing import HttpCommunicator
 from django.contrib.auth.models import User
 from django.core.handlers.asgi import ASGIHandler
 from django.core.signals import request_started
+from django.db import connection
 
 from studysmart.asgi import application, django_asgi_app
 from studysmart.asgi_handler import RequestThreads, SyncChainASGIHandler
@@ -143,3 +145,16 @@ async def test_requests_one_after_another_share_a_thread_never_the_event_loop(
     assert len(set(one_after_another)) == 1
     assert threading.get_ident() not in seen  # never on the event loop
     assert len(overlapping) == 3
+
+
+@pytest.mark.django_db
+def test_a_thread_let_go_closes_its_database_connection_first() -> None:
+    pool = RequestThreads(idle=0)
+    thread = pool.borrow()
+    opened = thread.submit(lambda: (connection.ensure_connection(), connection.connection)[1])
+    raw = opened.result(timeout=10)
+    assert raw is not None
+    pool.give_back(thread)  # keeps none: let go
+    thread.shutdown(wait=True)
+    with pytest.raises(sqlite3.ProgrammingError if connection.vendor == "sqlite" else Exception):
+        raw.cursor().execute("SELECT 1")

@@ -701,11 +701,18 @@ class _Design:
         )
 
 
-def _standardised(x: np.ndarray, rows: np.ndarray, table: AttemptTable) -> _Design:
-    mean = x[rows].mean(axis=0)
-    scale = x[rows].std(axis=0)
+def _standardised(
+    feats: np.ndarray, rows: np.ndarray, columns: np.ndarray, table: AttemptTable
+) -> tuple[_Design, np.ndarray]:
+    """The standardisation of `columns` on `rows`, and those rows standardised: one copy of
+    the rows, centred and scaled in place (the values of `(x - mean) / std`, bit for bit)."""
+    x = feats[np.ix_(rows, columns)]
+    mean = x.mean(axis=0)
+    x -= mean
+    scale = np.sqrt(np.square(x).mean(axis=0))
     scale[scale < 1e-9] = 1.0
-    return _Design(mean, scale, len(table.users), len(table.items), len(table.topics))
+    x /= scale
+    return _Design(mean, scale, len(table.users), len(table.items), len(table.topics)), x
 
 
 @dataclass
@@ -838,26 +845,26 @@ def _one_hot_beside(dense: np.ndarray, codes: np.ndarray | None, m: int) -> Any:
     from scipy import sparse
 
     n, k = dense.shape
-    hot = codes if codes is not None else np.zeros((n, 0), np.int64)
-    width = k + hot.shape[1]
-    indices = np.hstack([np.broadcast_to(np.arange(k), (n, k)), hot + k]).reshape(-1)
-    data = np.hstack([dense, np.ones(hot.shape)]).reshape(-1)
-    indptr = np.arange(0, n * width + 1, width)
-    return sparse.csr_matrix((data, indices, indptr), shape=(n, k + m))
+    n_hot = codes.shape[1] if codes is not None else 0
+    width = k + n_hot
+    data = np.empty((n, width))
+    data[:, :k] = dense
+    data[:, k:] = 1.0
+    index = np.int32 if max(k + m, n * width) < np.iinfo(np.int32).max else np.int64
+    indices = np.empty((n, width), index)
+    indices[:, :k] = np.arange(k, dtype=index)
+    if n_hot:
+        indices[:, k:] = codes + k
+    indptr = np.arange(0, n * width + 1, width, dtype=index)
+    matrix = sparse.csr_matrix((data.reshape(-1), indices.reshape(-1), indptr), shape=(n, k + m))
+    matrix.has_sorted_indices = True
+    return matrix
 
 
 def _bounds_arrays(signs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lower = np.where(signs > 0, 0.0, -np.inf)
     upper = np.where(signs < 0, 0.0, np.inf)
     return lower, upper
-
-
-def _design_matrix(
-    feats: np.ndarray, table: AttemptTable, rows: np.ndarray, design: _Design
-) -> Any:
-    """The ridge's design: standardised dense features beside one-hot effects."""
-    codes = design.effect_codes(table, rows)
-    return _one_hot_beside(design.dense(feats[rows]), codes, design.n_effects)
 
 
 def _fit_parts(
@@ -869,10 +876,9 @@ def _fit_parts(
     start: _Logistic | None = None,
 ) -> tuple[_Logistic, _Design]:
     """The accuracy regression on `rows`: history features (sign-constrained) and effects."""
-    x = feats[:, columns]
-    design = _standardised(x, rows, table)
+    design, dense = _standardised(feats, rows, columns, table)
     fit = _fit_logistic(
-        design.dense(x[rows]),
+        dense,
         table.correct[rows] > 0.5,
         signs=weight_signs(columns),
         codes=design.effect_codes(table, rows),
@@ -905,13 +911,10 @@ def _choose_half_life(
     fit = None
     for h in range(len(HALF_LIVES_HOURS)):
         cols = feature_columns(half_life_index=h, for_time=False)
-        x = feats[:, cols]
-        design = _standardised(x, fit_rows, table)
+        design, dense = _standardised(feats, fit_rows, cols, table)
         # Every half-life's columns sit at the same positions: each fit starts from the last.
-        fit = _fit_logistic(
-            design.dense(x[fit_rows]), y[fit_rows], signs=weight_signs(cols), start=fit
-        )
-        p = expit(fit.logit(design.dense(x[val_rows])))
+        fit = _fit_logistic(dense, y[fit_rows], signs=weight_signs(cols), start=fit)
+        p = expit(fit.logit(design.dense(feats[np.ix_(val_rows, cols)])))
         scores.append((log_loss(y[val_rows], p), h, fit))
     _, best, solution = min(scores, key=lambda score: score[:2])
     return best, solution
@@ -971,7 +974,7 @@ def _fit_learning_model(table: AttemptTable, *, validation: str, seed: int) -> L
     p_cols = feature_columns(half_life_index=best_h, for_time=False)
     if usable_val:
         fit, design = _fit_parts(feats, table, fit_rows, p_cols, start=start)
-        val_x = design.dense(feats[val_rows][:, p_cols])
+        val_x = design.dense(feats[np.ix_(val_rows, p_cols)])
         calibration = fit_platt(fit.logit(val_x, design.effect_codes(table, val_rows)), y[val_rows])
         start = fit
     if both_classes:
@@ -984,10 +987,12 @@ def _fit_learning_model(table: AttemptTable, *, validation: str, seed: int) -> L
     t_cols = feature_columns(half_life_index=best_h, for_time=True)
     timed = np.flatnonzero(has_t)
     if len(timed) >= 2:
-        xt = feats[:, t_cols]
-        tdesign = _standardised(xt, timed, table)
+        tdesign, tdense = _standardised(feats, timed, t_cols, table)
         ridge = Ridge(alpha=RIDGE_ALPHA, solver="lsqr", tol=1e-4)
-        ridge.fit(_design_matrix(xt, table, timed, tdesign), table.log_seconds[timed])
+        design_matrix = _one_hot_beside(
+            tdense, tdesign.effect_codes(table, timed), tdesign.n_effects
+        )
+        ridge.fit(design_matrix, table.log_seconds[timed])
         t = _split_coefficients(ridge.coef_, float(ridge.intercept_), tdesign)
     else:
         t = (np.zeros(len(t_cols)), center, *(np.zeros(0),) * 4)

@@ -702,14 +702,23 @@ class _Design:
 
 
 def _standardised(
-    feats: np.ndarray, rows: np.ndarray, columns: np.ndarray, table: AttemptTable
+    feats: np.ndarray,
+    rows: np.ndarray,
+    columns: np.ndarray,
+    table: AttemptTable,
+    *,
+    centred: bool = True,
 ) -> tuple[_Design, np.ndarray]:
     """The standardisation of `columns` on `rows`, and those rows standardised: one copy of
-    the rows, centred and scaled in place (the values of `(x - mean) / std`, bit for bit)."""
+    the rows, centred and scaled in place (the values of `(x - mean) / std`, bit for bit).
+    Not `centred`: only scaled (`x / std`), so a feature's zeros stay zeros (`_sparse_fit`)."""
     x = feats[np.ix_(rows, columns)]
     mean = x.mean(axis=0)
-    x -= mean
-    scale = np.sqrt(np.square(x).mean(axis=0))
+    if centred:
+        x -= mean
+        scale = np.sqrt(np.square(x).mean(axis=0))
+    else:
+        scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
     x /= scale
     return _Design(mean, scale, len(table.users), len(table.items), len(table.topics)), x
@@ -740,10 +749,17 @@ def _fit_logistic(
     codes: np.ndarray | None = None,
     n_effects: int = 0,
     start: _Logistic | None = None,
+    centre: np.ndarray | None = None,
 ) -> _Logistic:
     """The L2-penalised logistic regression (scikit-learn's, C = LOGISTIC_C) with the history
     weights kept to `signs`: Lawson and Hanson's active-set method, each subproblem (the
     weights held at 0 left out) solved by scikit-learn's Newton–Cholesky solver.
+
+    With `centre` (the columns' means on these rows), `dense` is not centred, so that its
+    zeros stay out of the sparse design beside the effects (`_sparse_fit`). It is the same
+    regression: the weights' penalty does not see the intercept, which only moves by
+    centre · weights; `start` and the result are in the centred form, and the sign test below
+    uses the centred columns' gradient.
 
     From a feasible point, each round solves with the held columns left out. A feasible
     solution releases every held weight whose gradient points into its allowed side; when none
@@ -760,8 +776,10 @@ def _fit_logistic(
     target = np.asarray(y) > 0.5
     lower, upper = _bounds_arrays(signs)
     constrained = signs != 0
+    shift = np.zeros(k) if centre is None else centre
     if start is not None:
-        x = _Logistic(np.clip(start.weights, lower, upper), start.effects, start.intercept)
+        w0 = np.clip(start.weights, lower, upper)
+        x = _Logistic(w0, start.effects, start.intercept - float(shift @ w0))
         if len(x.effects) != m:
             x = _Logistic(x.weights, np.zeros(m), x.intercept)
         held = constrained & (x.weights == 0.0)
@@ -791,15 +809,16 @@ def _fit_logistic(
             x = _Logistic(np.where(held, 0.0, x.weights), x.effects, x.intercept)
             continue
         x = z
-        # Mean-log-loss gradient of each held weight (the penalty's is 0 there).
-        p = _sigmoid(x.logit(dense, codes))
-        grad = dense[:, held].T @ (p - target) / n
+        # Mean-log-loss gradient of each held weight (the penalty's is 0 there), of the
+        # centred columns.
+        residual = _sigmoid(x.logit(dense, codes)) - target
+        grad = (dense[:, held].T @ residual - shift[held] * residual.sum()) / n
         release = np.zeros(k, bool)
         release[np.flatnonzero(held)] = signs[held] * grad < -_KKT_TOL
         if not release.any():
             break
         held &= ~release
-    return x
+    return _Logistic(x.weights, x.effects, x.intercept + float(shift @ x.weights))
 
 
 # A held weight is released when moving it into its allowed side lowers the mean log-loss
@@ -858,6 +877,9 @@ def _one_hot_beside(dense: np.ndarray, codes: np.ndarray | None, m: int) -> Any:
     indptr = np.arange(0, n * width + 1, width, dtype=index)
     matrix = sparse.csr_matrix((data.reshape(-1), indices.reshape(-1), indptr), shape=(n, k + m))
     matrix.has_sorted_indices = True
+    # A dense feature's zeros (an uncentred count, a scope never practised) are left out: the
+    # solver's Hessian costs the square of a row's entries.
+    matrix.eliminate_zeros()
     return matrix
 
 
@@ -876,14 +898,15 @@ def _fit_parts(
     start: _Logistic | None = None,
 ) -> tuple[_Logistic, _Design]:
     """The accuracy regression on `rows`: history features (sign-constrained) and effects."""
-    design, dense = _standardised(feats, rows, columns, table)
+    design, scaled = _standardised(feats, rows, columns, table, centred=False)
     fit = _fit_logistic(
-        dense,
+        scaled,
         table.correct[rows] > 0.5,
         signs=weight_signs(columns),
         codes=design.effect_codes(table, rows),
         n_effects=design.n_effects,
         start=start,
+        centre=design.dense_mean / design.dense_scale,
     )
     return fit, design
 
@@ -987,13 +1010,17 @@ def _fit_learning_model(table: AttemptTable, *, validation: str, seed: int) -> L
     t_cols = feature_columns(half_life_index=best_h, for_time=True)
     timed = np.flatnonzero(has_t)
     if len(timed) >= 2:
-        tdesign, tdense = _standardised(feats, timed, t_cols, table)
+        # Uncentred (scikit-learn centres a sparse design itself): the zeros stay out of it.
+        tdesign, tscaled = _standardised(feats, timed, t_cols, table, centred=False)
         ridge = Ridge(alpha=RIDGE_ALPHA, solver="lsqr", tol=1e-4)
         design_matrix = _one_hot_beside(
-            tdense, tdesign.effect_codes(table, timed), tdesign.n_effects
+            tscaled, tdesign.effect_codes(table, timed), tdesign.n_effects
         )
         ridge.fit(design_matrix, table.log_seconds[timed])
-        t = _split_coefficients(ridge.coef_, float(ridge.intercept_), tdesign)
+        # The intercept of the centred columns, as `_split_coefficients` takes it.
+        centre = tdesign.dense_mean / tdesign.dense_scale
+        intercept = float(ridge.intercept_) + float(centre @ ridge.coef_[: len(t_cols)])
+        t = _split_coefficients(ridge.coef_, intercept, tdesign)
     else:
         t = (np.zeros(len(t_cols)), center, *(np.zeros(0),) * 4)
     return LearningModel(

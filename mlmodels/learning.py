@@ -24,7 +24,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -972,10 +972,22 @@ def fit_learning_model(
 
     `seed` is accepted for the trainer protocol; the fit is deterministic.
     """
-    from threadpoolctl import threadpool_limits
+    from sklearn import config_context
 
-    with threadpool_limits(limits=1):  # one BLAS thread: the worker shares the machine
+    # One BLAS thread: the worker shares the machine. scikit-learn's finiteness checks of
+    # every design are left out: the features are checked once (`_fit_learning_model`).
+    with _threads().limit(limits=1), config_context(assume_finite=True):
         return _fit_learning_model(table, validation=validation, seed=seed)
+
+
+@cache
+def _threads() -> Any:
+    """One controller of the BLAS and OpenMP thread pools per process, made once scikit-learn
+    has loaded its libraries (finding them costs ~5-20 ms, each fit would pay it)."""
+    import sklearn.linear_model  # noqa: F401  (its libraries loaded before the search)
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def _fit_learning_model(table: AttemptTable, *, validation: str, seed: int) -> LearningModel:
@@ -988,6 +1000,8 @@ def _fit_learning_model(table: AttemptTable, *, validation: str, seed: int) -> L
     has_t = table.has_time
     center = float(np.mean(table.log_seconds[has_t])) if has_t.any() else math.log(60.0)
     feats = history_features(table, log_time_center=center)
+    if not np.isfinite(feats).all():
+        raise ValueError("non-finite history features")
     y = table.correct
     val_mask = validation_fold(table, validation=validation, seed=seed)
     fit_rows, val_rows = np.flatnonzero(~val_mask), np.flatnonzero(val_mask)

@@ -230,26 +230,16 @@ def history_features(table: AttemptTable, *, log_time_center: float) -> np.ndarr
         user * max(len(table.topics), 1) + table.topic,
         user * max(len(table.items), 1) + table.item,
     )
-    # Column-major: training takes a few columns of many rows at a time.
-    out = np.empty((n, len(FEATURE_NAMES)), order="F")
-    first = 0
-    for scope, g in zip(SCOPES, groups, strict=True):
-        width = len(_scope_feature_names(scope))
-        block = out[:, first : first + width]
-        _scope_block(g, table, scope=scope, log_time_center=log_time_center, out=block)
-        first += width
-    return out
+    blocks = [
+        _scope_block(g, table, scope=scope, log_time_center=log_time_center)
+        for scope, g in zip(SCOPES, groups, strict=True)
+    ]
+    return np.hstack(blocks)
 
 
 def _scope_block(
-    group: np.ndarray,
-    table: AttemptTable,
-    *,
-    scope: str,
-    log_time_center: float,
-    out: np.ndarray,
-) -> None:
-    """Fills `out` (rows, the scope's features) in the table's row order."""
+    group: np.ndarray, table: AttemptTable, *, scope: str, log_time_center: float
+) -> np.ndarray:
     n = len(group)
     rows = np.arange(n)
     idx = np.lexsort((rows, table.order, group))
@@ -313,8 +303,10 @@ def _scope_block(
         ),
         np.where(has_pv, lt[safe_pv] - log_time_center, 0.0),
     ]
-    for j, column in enumerate(cols):
-        out[idx, j] = column
+    block = np.column_stack(cols)
+    out = np.empty_like(block)
+    out[idx] = block
+    return out
 
 
 def _decayed_inclusive(values: np.ndarray, big_t: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -701,11 +701,27 @@ class _Design:
         )
 
 
-def _standardised(x: np.ndarray, rows: np.ndarray, table: AttemptTable) -> _Design:
-    mean = x[rows].mean(axis=0)
-    scale = x[rows].std(axis=0)
+def _standardised(
+    feats: np.ndarray,
+    rows: np.ndarray,
+    columns: np.ndarray,
+    table: AttemptTable,
+    *,
+    centred: bool = True,
+) -> tuple[_Design, np.ndarray]:
+    """The standardisation of `columns` on `rows`, and those rows standardised: one copy of
+    the rows, centred and scaled in place (the values of `(x - mean) / std`, bit for bit).
+    Not `centred`: only scaled (`x / std`), so a feature's zeros stay zeros (`_sparse_fit`)."""
+    x = feats[np.ix_(rows, columns)]
+    mean = x.mean(axis=0)
+    if centred:
+        x -= mean
+        scale = np.sqrt(np.square(x).mean(axis=0))
+    else:  # the variance without a centred copy (features are O(1)-O(100): no cancellation)
+        scale = np.sqrt(np.maximum(np.einsum("ij,ij->j", x, x) / max(len(x), 1) - mean**2, 0.0))
     scale[scale < 1e-9] = 1.0
-    return _Design(mean, scale, len(table.users), len(table.items), len(table.topics))
+    x /= scale
+    return _Design(mean, scale, len(table.users), len(table.items), len(table.topics)), x
 
 
 @dataclass
@@ -733,10 +749,17 @@ def _fit_logistic(
     codes: np.ndarray | None = None,
     n_effects: int = 0,
     start: _Logistic | None = None,
+    centre: np.ndarray | None = None,
 ) -> _Logistic:
     """The L2-penalised logistic regression (scikit-learn's, C = LOGISTIC_C) with the history
     weights kept to `signs`: Lawson and Hanson's active-set method, each subproblem (the
     weights held at 0 left out) solved by scikit-learn's Newton–Cholesky solver.
+
+    With `centre` (the columns' means on these rows), `dense` is not centred, so that its
+    zeros stay out of the sparse design beside the effects (`_sparse_fit`). It is the same
+    regression: the weights' penalty does not see the intercept, which only moves by
+    centre · weights; `start` and the result are in the centred form, and the sign test below
+    uses the centred columns' gradient.
 
     From a feasible point, each round solves with the held columns left out. A feasible
     solution releases every held weight whose gradient points into its allowed side; when none
@@ -753,8 +776,10 @@ def _fit_logistic(
     target = np.asarray(y) > 0.5
     lower, upper = _bounds_arrays(signs)
     constrained = signs != 0
+    shift = np.zeros(k) if centre is None else centre
     if start is not None:
-        x = _Logistic(np.clip(start.weights, lower, upper), start.effects, start.intercept)
+        w0 = np.clip(start.weights, lower, upper)
+        x = _Logistic(w0, start.effects, start.intercept - float(shift @ w0))
         if len(x.effects) != m:
             x = _Logistic(x.weights, np.zeros(m), x.intercept)
         held = constrained & (x.weights == 0.0)
@@ -784,15 +809,16 @@ def _fit_logistic(
             x = _Logistic(np.where(held, 0.0, x.weights), x.effects, x.intercept)
             continue
         x = z
-        # Mean-log-loss gradient of each held weight (the penalty's is 0 there).
-        p = _sigmoid(x.logit(dense, codes))
-        grad = dense[:, held].T @ (p - target) / n
+        # Mean-log-loss gradient of each held weight (the penalty's is 0 there), of the
+        # centred columns.
+        residual = _sigmoid(x.logit(dense, codes)) - target
+        grad = (dense[:, held].T @ residual - shift[held] * residual.sum()) / n
         release = np.zeros(k, bool)
         release[np.flatnonzero(held)] = signs[held] * grad < -_KKT_TOL
         if not release.any():
             break
         held &= ~release
-    return x
+    return _Logistic(x.weights, x.effects, x.intercept + float(shift @ x.weights))
 
 
 # A held weight is released when moving it into its allowed side lowers the mean log-loss
@@ -838,26 +864,29 @@ def _one_hot_beside(dense: np.ndarray, codes: np.ndarray | None, m: int) -> Any:
     from scipy import sparse
 
     n, k = dense.shape
-    hot = codes if codes is not None else np.zeros((n, 0), np.int64)
-    width = k + hot.shape[1]
-    indices = np.hstack([np.broadcast_to(np.arange(k), (n, k)), hot + k]).reshape(-1)
-    data = np.hstack([dense, np.ones(hot.shape)]).reshape(-1)
-    indptr = np.arange(0, n * width + 1, width)
-    return sparse.csr_matrix((data, indices, indptr), shape=(n, k + m))
+    n_hot = codes.shape[1] if codes is not None else 0
+    width = k + n_hot
+    data = np.empty((n, width))
+    data[:, :k] = dense
+    data[:, k:] = 1.0
+    index = np.int32 if max(k + m, n * width) < np.iinfo(np.int32).max else np.int64
+    indices = np.empty((n, width), index)
+    indices[:, :k] = np.arange(k, dtype=index)
+    if n_hot:
+        indices[:, k:] = codes + k
+    indptr = np.arange(0, n * width + 1, width, dtype=index)
+    matrix = sparse.csr_matrix((data.reshape(-1), indices.reshape(-1), indptr), shape=(n, k + m))
+    matrix.has_sorted_indices = True
+    # A dense feature's zeros (an uncentred count, a scope never practised) are left out: the
+    # solver's Hessian costs the square of a row's entries.
+    matrix.eliminate_zeros()
+    return matrix
 
 
 def _bounds_arrays(signs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lower = np.where(signs > 0, 0.0, -np.inf)
     upper = np.where(signs < 0, 0.0, np.inf)
     return lower, upper
-
-
-def _design_matrix(
-    feats: np.ndarray, table: AttemptTable, rows: np.ndarray, design: _Design
-) -> Any:
-    """The ridge's design: standardised dense features beside one-hot effects."""
-    codes = design.effect_codes(table, rows)
-    return _one_hot_beside(design.dense(feats[rows]), codes, design.n_effects)
 
 
 def _fit_parts(
@@ -869,15 +898,15 @@ def _fit_parts(
     start: _Logistic | None = None,
 ) -> tuple[_Logistic, _Design]:
     """The accuracy regression on `rows`: history features (sign-constrained) and effects."""
-    x = feats[:, columns]
-    design = _standardised(x, rows, table)
+    design, scaled = _standardised(feats, rows, columns, table, centred=False)
     fit = _fit_logistic(
-        design.dense(x[rows]),
+        scaled,
         table.correct[rows] > 0.5,
         signs=weight_signs(columns),
         codes=design.effect_codes(table, rows),
         n_effects=design.n_effects,
         start=start,
+        centre=design.dense_mean / design.dense_scale,
     )
     return fit, design
 
@@ -905,13 +934,10 @@ def _choose_half_life(
     fit = None
     for h in range(len(HALF_LIVES_HOURS)):
         cols = feature_columns(half_life_index=h, for_time=False)
-        x = feats[:, cols]
-        design = _standardised(x, fit_rows, table)
+        design, dense = _standardised(feats, fit_rows, cols, table)
         # Every half-life's columns sit at the same positions: each fit starts from the last.
-        fit = _fit_logistic(
-            design.dense(x[fit_rows]), y[fit_rows], signs=weight_signs(cols), start=fit
-        )
-        p = expit(fit.logit(design.dense(x[val_rows])))
+        fit = _fit_logistic(dense, y[fit_rows], signs=weight_signs(cols), start=fit)
+        p = expit(fit.logit(design.dense(feats[np.ix_(val_rows, cols)])))
         scores.append((log_loss(y[val_rows], p), h, fit))
     _, best, solution = min(scores, key=lambda score: score[:2])
     return best, solution
@@ -938,10 +964,22 @@ def fit_learning_model(
 
     `seed` is accepted for the trainer protocol; the fit is deterministic.
     """
-    from threadpoolctl import threadpool_limits
+    from sklearn import config_context
 
-    with threadpool_limits(limits=1):  # one BLAS thread: the worker shares the machine
+    # One BLAS thread: the worker shares the machine. scikit-learn's finiteness checks of
+    # every design are left out: the features are checked once (`_fit_learning_model`).
+    with _threads().limit(limits=1), config_context(assume_finite=True):
         return _fit_learning_model(table, validation=validation, seed=seed)
+
+
+@cache
+def _threads() -> Any:
+    """One controller of the BLAS and OpenMP thread pools per process, made once scikit-learn
+    has loaded its libraries (finding them costs ~5-20 ms, each fit would pay it)."""
+    import sklearn.linear_model  # noqa: F401  (its libraries loaded before the search)
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def _fit_learning_model(table: AttemptTable, *, validation: str, seed: int) -> LearningModel:
@@ -954,6 +992,8 @@ def _fit_learning_model(table: AttemptTable, *, validation: str, seed: int) -> L
     has_t = table.has_time
     center = float(np.mean(table.log_seconds[has_t])) if has_t.any() else math.log(60.0)
     feats = history_features(table, log_time_center=center)
+    if not np.isfinite(feats).all():
+        raise ValueError("non-finite history features")
     y = table.correct
     val_mask = validation_fold(table, validation=validation, seed=seed)
     fit_rows, val_rows = np.flatnonzero(~val_mask), np.flatnonzero(val_mask)
@@ -971,7 +1011,7 @@ def _fit_learning_model(table: AttemptTable, *, validation: str, seed: int) -> L
     p_cols = feature_columns(half_life_index=best_h, for_time=False)
     if usable_val:
         fit, design = _fit_parts(feats, table, fit_rows, p_cols, start=start)
-        val_x = design.dense(feats[val_rows][:, p_cols])
+        val_x = design.dense(feats[np.ix_(val_rows, p_cols)])
         calibration = fit_platt(fit.logit(val_x, design.effect_codes(table, val_rows)), y[val_rows])
         start = fit
     if both_classes:
@@ -984,11 +1024,17 @@ def _fit_learning_model(table: AttemptTable, *, validation: str, seed: int) -> L
     t_cols = feature_columns(half_life_index=best_h, for_time=True)
     timed = np.flatnonzero(has_t)
     if len(timed) >= 2:
-        xt = feats[:, t_cols]
-        tdesign = _standardised(xt, timed, table)
-        ridge = Ridge(alpha=RIDGE_ALPHA, solver="lsqr", tol=1e-4)
-        ridge.fit(_design_matrix(xt, table, timed, tdesign), table.log_seconds[timed])
-        t = _split_coefficients(ridge.coef_, float(ridge.intercept_), tdesign)
+        # Uncentred (scikit-learn centres a sparse design itself): the zeros stay out of it.
+        tdesign, tscaled = _standardised(feats, timed, t_cols, table, centred=False)
+        ridge = Ridge(alpha=RIDGE_ALPHA, solver="lsqr", tol=1e-4, copy_X=False)
+        design_matrix = _one_hot_beside(
+            tscaled, tdesign.effect_codes(table, timed), tdesign.n_effects
+        )
+        ridge.fit(design_matrix, table.log_seconds[timed])
+        # The intercept of the centred columns, as `_split_coefficients` takes it.
+        centre = tdesign.dense_mean / tdesign.dense_scale
+        intercept = float(ridge.intercept_) + float(centre @ ridge.coef_[: len(t_cols)])
+        t = _split_coefficients(ridge.coef_, intercept, tdesign)
     else:
         t = (np.zeros(len(t_cols)), center, *(np.zeros(0),) * 4)
     return LearningModel(

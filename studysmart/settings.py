@@ -188,6 +188,13 @@ COUNTED_ENGINES = {
 # — connect, pragmas, Django's SQL functions — then closing it was ~30 % of a tutor turn's CPU
 # in a burst of asks (docs/architecture.md, "Stack facts").
 SQLITE_CONN_MAX_AGE = 600
+# PostgreSQL's connections are kept for a minute: with a new one per request (connect, auth, a
+# backend process forked) bench_completion's PATCH took 34.5 ms at the median and 183 ms at p99
+# during training, against 20.1 and 47 ms with kept ones (docs/architecture.md, "Stack facts"). A web process keeps at most ~22 (IDLE_THREADS request threads of
+# studysmart/asgi_handler.py, the tutor's database pool, Channels' consumer thread); threads
+# a burst adds close theirs when they end. Raise max_connections, or set DB_CONN_MAX_AGE=0 and
+# put PgBouncer in front, for more web processes than max_connections / 25 less the workers.
+POSTGRES_CONN_MAX_AGE = 60
 SQLITE_OPTIONS: dict[str, object] = {
     "timeout": 20,
     "transaction_mode": "IMMEDIATE",
@@ -200,19 +207,14 @@ def database_settings() -> dict[str, Any]:
     if url:
         import dj_database_url
 
-        # No persistent connections by default: under ASGI every thread that touches the
-        # database (daphne's request thread, the websocket consumers' pools) would keep its own
-        # connection open, and PostgreSQL ran out of them under load (bench_load). A pooler
-        # (PgBouncer) in front is the way to reuse connections.
-        config: dict[str, Any] = dict(
-            dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
-        )
+        config: dict[str, Any] = dict(dj_database_url.parse(url))
         if config["ENGINE"] == SQLITE_ENGINE:
             # DATABASE_URL=sqlite:///… gets the same file settings as the default database.
             config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
             config["ENGINE"] = COUNTED_ENGINES[SQLITE_ENGINE]
             config["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", SQLITE_CONN_MAX_AGE)
             return config
+        config["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", POSTGRES_CONN_MAX_AGE)
         config["ENGINE"] = COUNTED_ENGINES.get(config["ENGINE"], config["ENGINE"])
         config["CONN_HEALTH_CHECKS"] = True
         # A libpq option: SQLite's driver refuses it (TypeError), so PostgreSQL only.

@@ -1,7 +1,7 @@
 """A reply's turn: the database work before the model is asked and after it.
 
-``begin_turn`` claims the chat's reply slot and reads everything the reply needs in one
-transaction; ``finish_turn`` saves the outcome and frees the slot. No connection or
+``begin_turn`` claims the chat's reply slot, stores the message in a two-statement write
+transaction and then reads everything the reply needs; ``finish_turn`` saves the outcome and frees the slot. No connection or
 transaction is held between them (the model call happens in ``tutor.streaming``).
 """
 
@@ -140,12 +140,16 @@ def _lock_stale_after() -> timedelta:
 
 
 def begin_turn(*, chat_id: Any, student: User, text: str) -> Turn:
-    """Claim the chat's reply slot, read its state, store the message and a reply placeholder.
+    """Claim the chat's reply slot, store the message and a reply placeholder, read the state.
 
-    One transaction of three statements on the hot path: the claim (which also checks the
-    chat is the student's), one read of the chat with its recent messages, and one insert of
-    the message and the placeholder. The knowledge index and the weak topics come from this
-    process's memory (``INDEX_CHECK_SECONDS``, ``WEAK_TOPICS_TTL_SECONDS``).
+    The write transaction is two statements: the claim (which also checks the chat is the
+    student's) and one insert of the message and the placeholder. Every turn of the process
+    queues for the database's writer there (SQLite has one; PostgreSQL locks the chat row), so
+    in a burst of questions its length is what spaces the replies' first tokens. The chat's
+    recent messages are read after the commit, outside any transaction: holding the slot, no
+    one else writes them until ``finish_turn`` frees it. The knowledge index and the weak
+    topics come from this process's memory (``INDEX_CHECK_SECONDS``,
+    ``WEAK_TOPICS_TTL_SECONDS``).
     """
     pk = chat_pk(chat_id)
     lock = uuid.uuid4().hex
@@ -157,60 +161,78 @@ def begin_turn(*, chat_id: Any, student: User, text: str) -> Turn:
             .filter(Q(reply_lock="") | Q(reply_locked_at__lt=now - _lock_stale_after()))
             .update(reply_lock=lock, reply_locked_at=now)
         )
-        if not claimed:
-            exists = Chat.objects.for_student(student).filter(pk=pk).exists()
-            raise TutorError("busy" if exists else "not_found")
-        rows = list(
-            ChatMessage.objects.filter(chat_id=pk)
-            .select_related("chat")
-            .order_by("-id")[:STATE_ROWS]
-        )[::-1]
-        chat = rows[-1].chat if rows else Chat.objects.get(pk=pk)
-        # We hold the slot, so a reply still "streaming" belongs to a holder that died.
-        orphans = [m.pk for m in rows if m.status == ChatMessage.Status.STREAMING]
-        if orphans:
-            ChatMessage.objects.filter(pk__in=orphans).update(status=ChatMessage.Status.ERROR)
-            for m in rows:
-                if m.pk in orphans:
-                    m.status = ChatMessage.Status.ERROR
-        state = _chat_state(chat, rows)
-        task = _task_of(chat)
-        asked, reply = _insert_pair(chat, text)
-        previous = next(
-            (
-                m.pk
-                for m in reversed(rows)
-                if m.role == ChatMessage.Role.ASSISTANT and m.status == ChatMessage.Status.COMPLETE
-            ),
-            None,
-        )
-        if previous is None and len(rows) >= STATE_ROWS:  # a long run of stopped replies
-            previous = (
-                chat.messages.replies()
-                .filter(status=ChatMessage.Status.COMPLETE, pk__lt=rows[0].pk)
-                .order_by("-id")
-                .values_list("pk", flat=True)
-                .first()
-            )
+        if claimed:
+            asked, reply = _insert_pair(pk, text)
+    if not claimed:
+        exists = Chat.objects.for_student(student).filter(pk=pk).exists()
+        raise TutorError("busy" if exists else "not_found")
     try:
-        index = knowledge_index()
-        weak = weakest_topics(student=student)
+        return _read_turn(
+            pk=pk, lock=lock, student=student, text=text, asked=asked.pk, reply=reply.pk
+        )
     except BaseException:
-        _release(pk, lock)
+        _abandon(pk, lock, reply.pk)
         raise
+
+
+def _read_turn(
+    *, pk: int, lock: str, student: User, text: str, asked: int, reply: int
+) -> Turn:
+    """The rest of ``begin_turn``, once the slot is held and the new pair stored."""
+    # The new pair is among the newest rows: it brings the chat along, and is then dropped.
+    newest = list(
+        ChatMessage.objects.filter(chat_id=pk)
+        .select_related("chat")
+        .order_by("-id")[: STATE_ROWS + 2]
+    )
+    chat = newest[0].chat
+    rows = [m for m in newest if m.pk < asked][:STATE_ROWS][::-1]
+    # We hold the slot, so a reply still "streaming" belongs to a holder that died.
+    orphans = [m.pk for m in rows if m.status == ChatMessage.Status.STREAMING]
+    if orphans:
+        ChatMessage.objects.filter(pk__in=orphans).update(status=ChatMessage.Status.ERROR)
+        for m in rows:
+            if m.pk in orphans:
+                m.status = ChatMessage.Status.ERROR
+    state = _chat_state(chat, rows)
+    task = _task_of(chat)
+    previous = next(
+        (
+            m.pk
+            for m in reversed(rows)
+            if m.role == ChatMessage.Role.ASSISTANT and m.status == ChatMessage.Status.COMPLETE
+        ),
+        None,
+    )
+    if previous is None and len(rows) >= STATE_ROWS:  # a long run of stopped replies
+        previous = (
+            chat.messages.replies()
+            .filter(status=ChatMessage.Status.COMPLETE, pk__lt=rows[0].pk)
+            .order_by("-id")
+            .values_list("pk", flat=True)
+            .first()
+        )
     return Turn(
         chat_id=pk,
-        user_message_id=asked.pk,
-        reply_id=reply.pk,
+        user_message_id=asked,
+        reply_id=reply,
         lock=lock,
         state=state,
-        index=index,
-        weak_topics=weak,
+        index=knowledge_index(),
+        weak_topics=weakest_topics(student=student),
         text=text,
         needs_title=not chat.title,
         previous_reply_id=previous,
         task=task,
     )
+
+
+def _abandon(chat_id: int, lock: str, reply_id: int) -> None:
+    """A turn that failed before its reply started: the placeholder is an error, the slot free."""
+    ChatMessage.objects.filter(pk=reply_id, status=ChatMessage.Status.STREAMING).update(
+        status=ChatMessage.Status.ERROR
+    )
+    _release(chat_id, lock)
 
 
 def _task_of(chat: Chat) -> TaskContext | None:
@@ -226,12 +248,12 @@ def _task_of(chat: Chat) -> TaskContext | None:
     return task_context(practice_task=practice_task) if practice_task is not None else None
 
 
-def _insert_pair(chat: Chat, text: str) -> tuple[ChatMessage, ChatMessage]:
+def _insert_pair(chat_id: int, text: str) -> tuple[ChatMessage, ChatMessage]:
     """The student's message and the reply placeholder: one INSERT where the database returns
     the new ids (SQLite >= 3.35, PostgreSQL), else two."""
-    asked = ChatMessage(chat=chat, role=ChatMessage.Role.USER, text=text)
+    asked = ChatMessage(chat_id=chat_id, role=ChatMessage.Role.USER, text=text)
     reply = ChatMessage(
-        chat=chat, role=ChatMessage.Role.ASSISTANT, status=ChatMessage.Status.STREAMING
+        chat_id=chat_id, role=ChatMessage.Role.ASSISTANT, status=ChatMessage.Status.STREAMING
     )
     if connection.features.can_return_rows_from_bulk_insert:
         ChatMessage.objects.bulk_create([asked, reply])

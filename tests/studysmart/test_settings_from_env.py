@@ -19,6 +19,7 @@ import json
 from django.conf import settings as s
 print(json.dumps({
     "engine": s.DATABASES["default"]["ENGINE"],
+    "conn_max_age": s.DATABASES["default"]["CONN_MAX_AGE"],
     "db_name": str(s.DATABASES["default"]["NAME"]),
     "layer": s.CHANNEL_LAYERS["default"]["BACKEND"],
     "broker": "redis" if "redis" in s.Q_CLUSTER else ("orm" if "orm" in s.Q_CLUSTER else "?"),
@@ -58,6 +59,7 @@ _SETTINGS_VARS = {
     "DATABASE_URL",
     "REDIS_URL",
     "GOOGLE_API_KEY",
+    "DB_CONN_MAX_AGE",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "DEBUG",
@@ -77,6 +79,7 @@ def settings_for(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
 def test_it_uses_embedded_defaults_without_variables(tmp_path: Path) -> None:
     s = settings_for(BASE_ENV, tmp_path)
     assert s["engine"] == "studysmart.sqlite_backend"
+    assert s["conn_max_age"] == 600  # a SQLite connection is a file handle: threads keep theirs
     assert s["layer"] == "channels.layers.InMemoryChannelLayer"
     assert s["broker"] == "orm"
     assert s["debug"] is False
@@ -99,9 +102,17 @@ def test_it_switches_to_postgres_and_redis_by_url(tmp_path: Path) -> None:
     )
     assert s["engine"] == "django_prometheus.db.backends.postgresql"
     assert s["db_name"] == "studysmart"
+    assert s["conn_max_age"] == 60  # kept a minute, not one connection per request
     assert s["layer"] == "channels_redis.core.RedisChannelLayer"
     assert s["broker"] == "redis"
     assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_an_operator_can_turn_kept_connections_off(tmp_path: Path) -> None:
+    # With PgBouncer in front, or more web processes than max_connections allows.
+    url = {"DATABASE_URL": "postgres://u@127.0.0.1:5432/studysmart", "DB_CONN_MAX_AGE": "0"}
+    assert settings_for({**BASE_ENV, **url}, tmp_path)["conn_max_age"] == 0
+    assert settings_for({**BASE_ENV, "DB_CONN_MAX_AGE": "0"}, tmp_path)["conn_max_age"] == 0
 
 
 def test_it_uses_gemini_when_a_key_is_set(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ def statements(queries: CaptureQueriesContext) -> list[str]:
     ]
 
 
-def test_it_starts_a_turn_with_three_statements(alice: User) -> None:
+def test_it_starts_a_turn_with_a_two_statement_write_and_one_read(alice: User) -> None:
     seeding.seed_demo()
     chat = chats.start_chat(student=alice)
     first = turns.begin_turn(chat_id=chat.pk, student=alice, text="what is momentum")
@@ -43,10 +43,15 @@ def test_it_starts_a_turn_with_three_statements(alice: User) -> None:
     )
     with CaptureQueriesContext(connection) as queries:
         turn = turns.begin_turn(chat_id=chat.pk, student=alice, text="give me an example")
-    # The claim (which checks ownership), the chat with its recent messages, one insert.
+    # In the write transaction only the claim (which checks ownership) and one insert of the
+    # pair; the chat with its recent messages is read after the commit.
     sql = statements(queries)
     assert len(sql) == 3, sql
-    assert sql[0].startswith("UPDATE") and sql[1].startswith("SELECT") and "INSERT" in sql[2]
+    assert sql[0].startswith("UPDATE") and "INSERT" in sql[1] and sql[2].startswith("SELECT")
+    kinds = [q["sql"].split()[0] for q in queries.captured_queries]
+    begin, commit = kinds.index("BEGIN"), kinds.index("COMMIT")
+    assert kinds[begin + 1 : commit] == ["UPDATE", "INSERT"], kinds
+    assert kinds[commit + 1 :] == ["SELECT"], kinds
     assert [t.role for t in turn.state.turns] == ["user", "assistant"]
     assert turn.previous_reply_id == first.reply_id and not turn.needs_title
 

@@ -433,7 +433,7 @@ def report(
     steps: list[Step], runs: list[TutorRun], sizes: Sizes, dep: Deployment, max_connections: int
 ) -> str:
     ports = ", ".join(u.rsplit(":", 1)[1] for u in dep.urls)
-    conn_max_age = dep.env.get("DB_CONN_MAX_AGE") or "0 (the default)"
+    conn_max_age = dep.env.get("DB_CONN_MAX_AGE") or "60 (the default)"
     lines = [
         f"two daphne processes (ports {ports}) + both django-q2 clusters, PostgreSQL + Redis, "
         "DEBUG off; models trained once before, no retraining during the run",

@@ -31,6 +31,7 @@ from mlmodels.registry import (
     sweep_orphaned_temporary_files,
     write_atomically,
 )
+from mlmodels.worker_memory import keep_training_arrays_on_the_heap
 from studysmart import metrics
 
 logger = logging.getLogger(__name__)
@@ -165,6 +166,7 @@ def fit_and_export(kind: str, table: AttemptTable, *, version: int) -> tuple[str
 
 def run_training(*, run_id: int) -> str:
     """Claim run `run_id`, train and publish both models, record the outcome."""
+    keep_training_arrays_on_the_heap()
     claimed = TrainingRun.objects.filter(pk=run_id, state=TrainingRun.State.QUEUED).update(
         state=TrainingRun.State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
     )

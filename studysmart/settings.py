@@ -190,10 +190,11 @@ COUNTED_ENGINES = {
 SQLITE_CONN_MAX_AGE = 600
 # PostgreSQL's connections are kept for a minute: with a new one per request (connect, auth, a
 # backend process forked) bench_completion's PATCH took 34.5 ms at the median and 183 ms at p99
-# during training, against 20.1 and 47 ms with kept ones (docs/architecture.md, "Stack facts"). A web process keeps at most ~22 (IDLE_THREADS request threads of
-# studysmart/asgi_handler.py, the tutor's database pool, Channels' consumer thread); threads
-# a burst adds close theirs when they end. Raise max_connections, or set DB_CONN_MAX_AGE=0 and
-# put PgBouncer in front, for more web processes than max_connections / 25 less the workers.
+# during training, against 20.1 and 47 ms with kept ones (docs/architecture.md, "Stack facts").
+# A web process keeps at most ~22 (IDLE_THREADS request threads of studysmart/asgi_handler.py,
+# the tutor's database pool, Channels' consumer thread); threads a burst adds close theirs when
+# they end. Raise max_connections, or set DB_CONN_MAX_AGE=0 and put PgBouncer in front, for
+# more web processes than max_connections / 25 less the workers.
 POSTGRES_CONN_MAX_AGE = 60
 SQLITE_OPTIONS: dict[str, object] = {
     "timeout": 20,

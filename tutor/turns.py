@@ -1,8 +1,9 @@
 """A reply's turn: the database work before the model is asked and after it.
 
-``begin_turn`` claims the chat's reply slot, stores the message in a two-statement write
-transaction and then reads everything the reply needs; ``finish_turn`` saves the outcome and frees the slot. No connection or
-transaction is held between them (the model call happens in ``tutor.streaming``).
+``begin_turn`` claims the chat's reply slot and stores the message in a two-statement write
+transaction, then reads everything the reply needs; ``finish_turn`` saves the outcome and frees
+the slot. No connection or transaction is held between them (the model call happens in
+``tutor.streaming``).
 """
 
 from __future__ import annotations
@@ -175,9 +176,7 @@ def begin_turn(*, chat_id: Any, student: User, text: str) -> Turn:
         raise
 
 
-def _read_turn(
-    *, pk: int, lock: str, student: User, text: str, asked: int, reply: int
-) -> Turn:
+def _read_turn(*, pk: int, lock: str, student: User, text: str, asked: int, reply: int) -> Turn:
     """The rest of ``begin_turn``, once the slot is held and the new pair stored."""
     # The new pair is among the newest rows: it brings the chat along, and is then dropped.
     newest = list(

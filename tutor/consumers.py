@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.consumer import get_handler_name
 from django.conf import settings
 
 from studysmart import live_sockets, metrics
@@ -213,6 +214,20 @@ class TutorConsumer(AsyncWebsocketConsumer):
             task.cancel()
             # Let the stopped reply be saved before the consumer goes away.
             await asyncio.wait([task], timeout=5)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch without its per-event ``aclose_old_connections``.
+
+        Channels closes stale database connections before every event a consumer handles, with
+        a hop to its one shared sync thread: in a burst of asks every frame queued for that
+        thread before its turn could start. This consumer's database work runs in
+        ``chats.db_hop``, which closes stale connections around each hop in the thread that
+        owns them, so the shared thread holds none of its connections.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # -- frames in ------------------------------------------------------------------------
 

@@ -27,6 +27,9 @@ from tutor.prompts import NOT_IN_NOTES, PromptContext, PromptPassage, parse_fina
 
 __all__ = ["NOT_IN_NOTES", "OfflineTutorModel", "compose_reply"]
 
+# The prompt size (characters) up to which the offline model composes on the event loop.
+INLINE_PROMPT_CHARS = 6_000
+
 # A streamed chunk: a few words at a time (up to ~CHUNK_CHARS), as a provider's stream sends
 # several tokens per event. One chunk per word cost a LangChain message object per word, which
 # under a burst of replies was most of the event loop's work.
@@ -236,9 +239,13 @@ class OfflineTutorModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        # Composing is CPU work (parsing the prompt, counting its tokens): off the event loop,
-        # as the pipeline's own is.
-        text, usage = await off_loop(self._answer, messages)
+        # Composing is CPU work on the prompt (parsing it, counting its tokens): ~0.1 ms for
+        # the usual few thousand characters, on the loop, less than a thread hop costs; a
+        # prompt past INLINE_PROMPT_CHARS (a long history, a pasted problem) composes off it.
+        if sum(len(str(m.content)) for m in messages) <= INLINE_PROMPT_CHARS:
+            text, usage = self._answer(messages)
+        else:
+            text, usage = await off_loop(self._answer, messages)
         pieces = _PIECE.findall(text) or [""]
         yielded_at = time.perf_counter()
         for i, piece in enumerate(pieces):

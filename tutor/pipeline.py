@@ -9,6 +9,7 @@ replies), and is updated in place only when a reply completes.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
@@ -50,6 +51,10 @@ RETRY_ANGLES = ("alternative", "simpler", "example", "explanation")
 # ...and the first facet not yet shown for the question (after the one it asked for).
 RETRY_FACETS = ("define", "why", "example", "applications", "compute", "misconception")
 NO_RETRIEVAL = frozenset({"greeting", "off_topic"})
+# A question up to this long is resolved on the event loop: its classification, retrieval and
+# prompt take ~1–2 ms (measured on the offline index), less than the hop to a worker thread
+# costs a burst of questions. A longer one (a pasted problem, a digit string) runs off the loop.
+INLINE_TEXT_CHARS = 400
 
 
 @dataclass
@@ -560,10 +565,7 @@ async def stream_reply(
     errors = provider_errors()
 
     started = time.perf_counter()
-    # Off the event loop: the loop serves every socket and page of the process meanwhile.
-    # A remote embedder's queries wait on the network, so they get the pool that waits.
-    run = off_loop if index.embeds_locally else off_loop_waiting
-    prepared = await run(
+    work = functools.partial(
         prepare,
         state=state,
         text=text,
@@ -572,6 +574,14 @@ async def stream_reply(
         weak_topics=weak_topics,
         task=task,
     )
+    if index.embeds_locally and len(text) <= INLINE_TEXT_CHARS:
+        # A short question's work is bounded (~1–2 ms) and cheaper than the hop to a thread,
+        # which cost a burst of 75 asks at once a third of its sockets (README, "Tutor").
+        prepared = work()
+    else:
+        # Off the event loop: the loop serves every socket and page of the process meanwhile.
+        # A remote embedder's queries wait on the network, so they get the pool that waits.
+        prepared = await (off_loop if index.embeds_locally else off_loop_waiting)(work)
     resolution, messages = prepared.resolution, prepared.messages
     yield Start(
         intent=resolution.intent,

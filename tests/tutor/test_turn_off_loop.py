@@ -69,17 +69,46 @@ async def drain(text: str, index: KnowledgeIndex, state: ChatState | None = None
         pass
 
 
+PASTED_PROBLEM = "A ball is dropped from a height of 20 m. How long does it take to fall? " * 6
+CPU_WORK = {"classify", "search", "prompt"}
+
+
 @pytest.mark.asyncio
-@pytest.mark.parametrize("text", ["what is momentum", HEAVY, "give me an example of momentum"])
-async def test_it_classifies_retrieves_and_composes_in_worker_threads(
+@pytest.mark.parametrize("text", [HEAVY, PASTED_PROBLEM])
+async def test_a_long_question_is_classified_and_searched_in_a_worker_thread(
     log: ThreadLog, text: str
 ) -> None:
+    assert len(text) > pipeline.INLINE_TEXT_CHARS
     log.loop_thread = threading.get_ident()
     await drain(text, offline_index())
-    assert {"classify", "search", "prompt", "compose"} <= set(log.calls)
-    assert log.on_loop() == []
+    assert CPU_WORK <= set(log.calls)
+    assert not CPU_WORK & set(log.on_loop())
     # The offline embedder is CPU work: the small pool that competes least with the loop.
     assert log.threads("classify") == log.threads("search") == {"tutor-cpu"}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["what is momentum", "give me an example of momentum"])
+async def test_a_short_questions_bounded_work_stays_on_the_loop(log: ThreadLog, text: str) -> None:
+    """Up to INLINE_TEXT_CHARS the work is bounded (~1–2 ms) and cheaper than the hop."""
+    assert len(text) <= pipeline.INLINE_TEXT_CHARS
+    log.loop_thread = threading.get_ident()
+    await drain(text, offline_index())
+    assert CPU_WORK <= set(log.on_loop())
+
+
+@pytest.mark.asyncio
+async def test_the_offline_model_composes_a_long_prompt_in_a_worker_thread(
+    log: ThreadLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log.loop_thread = threading.get_ident()
+    await drain("what is momentum", offline_index())
+    assert "compose" in log.on_loop()  # the usual prompt: a few thousand characters
+    log.calls.clear()
+    monkeypatch.setattr(offline_model, "INLINE_PROMPT_CHARS", 0)
+    await drain("what is momentum", offline_index())
+    assert "compose" in log.calls and "compose" not in log.on_loop()
+    assert log.threads("compose") == {"tutor-cpu"}
 
 
 @pytest.mark.asyncio
@@ -91,7 +120,8 @@ async def test_a_remote_embedders_searches_wait_in_the_pool_that_waits(log: Thre
     index = KnowledgeIndex.build(passages, fake, local.spec)
     assert not index.embeds_locally and local.embeds_locally
     await drain("what is momentum", index)
-    assert log.on_loop() == []
+    # Short or not, a question to a remote embedder waits on the network: never on the loop.
+    assert not CPU_WORK & set(log.on_loop())
     assert log.threads("search") == {"tutor-wait"}
 
 
@@ -111,12 +141,11 @@ async def test_a_chat_turn_through_the_socket_does_its_cpu_work_off_the_loop(
     forget_fits()
     log.loop_thread = threading.get_ident()
     communicator, _ = await open_chat(alice)
-    for text in ("what is momentum", HEAVY):
-        _, done = reply_of(await ask(communicator, text))
-        assert done["type"] == "done"
+    _, done = reply_of(await ask(communicator, HEAVY))
+    assert done["type"] == "done"
     await communicator.disconnect()
-    assert {"classify", "search", "prompt", "compose"} <= set(log.calls)
-    assert log.on_loop() == []
+    assert CPU_WORK <= set(log.calls)
+    assert not CPU_WORK & set(log.on_loop())
     # The knowledge index is fitted on the rows in the thread that loads them, not on the loop.
     assert fits and not any(fits)
 

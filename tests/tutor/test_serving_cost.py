@@ -148,6 +148,36 @@ async def test_database_hops_run_in_the_tutor_pool_not_the_shared_sync_thread() 
     assert all(name.startswith("tutor-db") for name in names)
 
 
+@pytest.mark.asyncio
+async def test_a_frame_is_handled_without_a_hop_to_channels_shared_sync_thread(
+    alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Channels' own dispatch hops to its one shared thread (``aclose_old_connections``) before
+    every event; the tutor socket's frames do not queue there."""
+    from channels import consumer as channels_consumer
+    from channels.generic.websocket import AsyncWebsocketConsumer
+
+    hops = 0
+    real = channels_consumer.aclose_old_connections
+
+    async def counted() -> None:
+        nonlocal hops
+        hops += 1
+        await real()
+
+    monkeypatch.setattr(channels_consumer, "aclose_old_connections", counted)
+    await sync_to_async(seeding.seed_demo)()
+    communicator, _ = await open_chat(alice)
+    reply_of(await ask(communicator, "what is momentum"))
+    await communicator.disconnect()
+    assert hops == 0
+    # The same events through Channels' dispatch would each have hopped.
+    plain = AsyncWebsocketConsumer()
+    plain.websocket_receive = lambda message: asyncio.sleep(0)  # type: ignore[method-assign]
+    await plain.dispatch({"type": "websocket.receive", "text": "{}"})
+    assert hops == 1
+
+
 # -- token frames ------------------------------------------------------------------------------
 
 

@@ -203,6 +203,16 @@ SQLITE_OPTIONS: dict[str, object] = {
 }
 
 
+def sqlite_settings(config: dict[str, Any]) -> dict[str, Any]:
+    """`config` with what every SQLite file gets: the default one and DATABASE_URL=sqlite:///…"""
+    return {
+        **config,
+        "ENGINE": COUNTED_ENGINES[SQLITE_ENGINE],
+        "OPTIONS": {**SQLITE_OPTIONS, **config.get("OPTIONS", {})},
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", SQLITE_CONN_MAX_AGE),
+    }
+
+
 def database_settings() -> dict[str, Any]:
     url = env_str("DATABASE_URL")
     if url:
@@ -210,27 +220,22 @@ def database_settings() -> dict[str, Any]:
 
         config: dict[str, Any] = dict(dj_database_url.parse(url))
         if config["ENGINE"] == SQLITE_ENGINE:
-            # DATABASE_URL=sqlite:///… gets the same file settings as the default database.
-            config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
-            config["ENGINE"] = COUNTED_ENGINES[SQLITE_ENGINE]
-            config["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", SQLITE_CONN_MAX_AGE)
-            return config
+            return sqlite_settings(config)
         config["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", POSTGRES_CONN_MAX_AGE)
         config["ENGINE"] = COUNTED_ENGINES.get(config["ENGINE"], config["ENGINE"])
         config["CONN_HEALTH_CHECKS"] = True
         # A libpq option: SQLite's driver refuses it (TypeError), so PostgreSQL only.
         config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
         return config
-    return {
-        "ENGINE": COUNTED_ENGINES[SQLITE_ENGINE],
-        # SQLITE_PATH puts the file elsewhere than the data directory; the worker tests point
-        # their qcluster children at pytest-django's test database with it.
-        "NAME": Path(env_str("SQLITE_PATH") or DATA_DIR / "db.sqlite3"),
-        # A file, not the in-memory default: tests start real qcluster and daphne processes.
-        "TEST": {"NAME": str(DATA_DIR / "test-db.sqlite3")},
-        "OPTIONS": dict(SQLITE_OPTIONS),
-        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", SQLITE_CONN_MAX_AGE),
-    }
+    return sqlite_settings(
+        {
+            # SQLITE_PATH puts the file elsewhere than the data directory; the worker tests
+            # point their qcluster children at pytest-django's test database with it.
+            "NAME": Path(env_str("SQLITE_PATH") or DATA_DIR / "db.sqlite3"),
+            # A file, not the in-memory default: tests start real qcluster and daphne processes.
+            "TEST": {"NAME": str(DATA_DIR / "test-db.sqlite3")},
+        }
+    )
 
 
 DATABASES = {"default": database_settings()}

@@ -576,7 +576,7 @@ async def stream_reply(
     )
     if index.embeds_locally and len(text) <= INLINE_TEXT_CHARS:
         # A short question's work is bounded (~1–2 ms) and cheaper than the hop to a thread,
-        # which cost a burst of 75 asks at once a third of its sockets (README, "Tutor").
+        # which lengthened the first-token tail of a burst of asks (README, "Tutor").
         prepared = work()
     else:
         # Off the event loop: the loop serves every socket and page of the process meanwhile.
